@@ -1,0 +1,71 @@
+package flux.cli;
+
+import flux.ExitCode;
+import flux.FluxException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The top-level `flux` command: subcommands, version, and the one place errors become exit codes. */
+@Command(name = "flux",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {"Stream torrents to any player while they download, and seed from headless boxes.", ""},
+        subcommands = {CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  success", "  1  internal error", "  2  usage error", "  3  bad input",
+                "  4  network (no peers, timeout, port in use)", "  5  local I/O error", "130  interrupted"})
+public class FluxCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new FluxCommand());
+        cli.setExecutionExceptionHandler(FluxCommand::handleExecutionException);
+        cli.setParameterExceptionHandler(FluxCommand::handleParameterException);
+        return cli;
+    }
+
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** One line, a hint, no stack trace unless --verbose. */
+    private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof FluxException fe) {
+            err.println("flux: " + fe.getMessage());
+            if (fe.hint() != null) {
+                err.println("  " + fe.hint());
+            }
+            if (Logging.verbose() && fe.getCause() != null) {
+                fe.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return fe.exitCode().code;
+        }
+        err.println("flux: internal error: " + e);
+        if (Logging.verbose()) {
+            e.printStackTrace(err);
+        } else {
+            err.println("  run again with --verbose for details, and please report it");
+        }
+        err.flush();
+        return ExitCode.FAILURE.code;
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println("flux: " + e.getMessage());
+        err.println("  see '" + cli.getCommandSpec().qualifiedName() + " --help'");
+        err.flush();
+        return ExitCode.USAGE.code;
+    }
+}
