@@ -12,13 +12,23 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Stream torrents to any player while they download, and seed from headless boxes.", ""},
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {StreamCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  internal error", "  2  usage error", "  3  bad input",
                 "  4  network (no peers, timeout, port in use)", "  5  local I/O error", "130  interrupted"})
 public class FluxCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    // Read by Logging.configure before parsing (logging must be set up before any logger exists);
+    // declared here so that picocli accepts them on every subcommand and documents them.
+    @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Log details (and stack traces) to stderr.")
+    boolean verbose;
+
+    @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
+            description = "Print only results and errors.")
+    boolean quiet;
 
     @Override
     public void run() {

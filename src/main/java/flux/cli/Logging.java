@@ -15,7 +15,9 @@ public final class Logging {
         boolean verbose = list.contains("-v") || list.contains("--verbose");
         boolean quiet = list.contains("-q") || list.contains("--quiet");
         String fluxLevel = verbose ? "debug" : quiet ? "error" : "info";
-        String libraryLevel = verbose ? "info" : "error";
+        // bt logs expected network failures (a peer hanging up, shutdown) at ERROR with stack traces:
+        // flux reports what matters itself, so libraries speak only with --verbose.
+        String libraryLevel = verbose ? "info" : "off";
         set("org.slf4j.simpleLogger.logFile", "System.err");
         set("org.slf4j.simpleLogger.defaultLogLevel", libraryLevel);
         set("org.slf4j.simpleLogger.log.flux", fluxLevel);

@@ -1,0 +1,75 @@
+package flux.cli;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Things to undo when a command ends, normally or by Ctrl-C / SIGTERM: run once, newest first,
+ * each bounded in time so a stuck close cannot keep the process alive.
+ */
+public final class Cleanup implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
+    private final Deque<Step> steps = new ArrayDeque<>();
+    private final Thread hook = new Thread(this::runAll, "flux-shutdown");
+    private boolean done;
+
+    private record Step(String name, ThrowingRunnable action) {
+    }
+
+    @FunctionalInterface
+    public interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    public Cleanup() {
+        Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    public synchronized void add(String name, ThrowingRunnable action) {
+        steps.push(new Step(name, action));
+    }
+
+    private void runAll() {
+        Deque<Step> todo;
+        synchronized (this) {
+            if (done) {
+                return;
+            }
+            done = true;
+            todo = new ArrayDeque<>(steps);
+        }
+        for (Step step : todo) {
+            Thread t = new Thread(() -> {
+                try {
+                    step.action().run();
+                } catch (Exception e) {
+                    log.debug("cleanup step '{}' failed", step.name(), e);
+                }
+            }, "flux-cleanup");
+            t.setDaemon(true);
+            t.start();
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (t.isAlive()) {
+                log.debug("cleanup step '{}' did not finish in 5 s", step.name());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        runAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+            // already shutting down
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package flux.cli;
+
+import flux.ExitCode;
+import flux.FluxException;
+import flux.engine.EngineSettings;
+import picocli.CommandLine.Option;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Peer-side network options shared by every command that joins a swarm. */
+public class NetworkOptions {
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:FLUX_BIND:-0.0.0.0}",
+            description = "Address for the peer port and outgoing peer connections (default: ${DEFAULT-VALUE}, all interfaces). Env: FLUX_BIND.")
+    String bind;
+
+    @Option(names = "--peer-port", paramLabel = "PORT", defaultValue = "${env:FLUX_PEER_PORT}",
+            description = "TCP port for incoming peers (default: " + EngineSettings.DEFAULT_PEER_PORT
+                    + ", or a free one when it is taken; 0 = any). Env: FLUX_PEER_PORT.")
+    Integer peerPort;
+
+    @Option(names = "--dht", negatable = true, defaultValue = "${env:FLUX_DHT:-true}", fallbackValue = "true",
+            description = "Join the Mainline DHT to find peers (default: on; --no-dht turns it off). Env: FLUX_DHT.")
+    boolean dht;
+
+    @Option(names = "--dht-port", paramLabel = "PORT", defaultValue = "${env:FLUX_DHT_PORT:-6881}",
+            description = "UDP port for the DHT (default: ${DEFAULT-VALUE}).")
+    int dhtPort;
+
+    @Option(names = "--lsd", defaultValue = "${env:FLUX_LSD:-false}",
+            description = "Local Service Discovery: find peers on the LAN by multicast (default: off). Env: FLUX_LSD.")
+    boolean lsd;
+
+    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "${env:FLUX_MAX_PEERS:-60}",
+            description = "Most peer connections per torrent (default: ${DEFAULT-VALUE}). Env: FLUX_MAX_PEERS.")
+    int maxPeers;
+
+    public EngineSettings settings() {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new FluxException(ExitCode.BAD_INPUT, "--bind: unknown address '" + bind + "'", "give an IP address such as 0.0.0.0 or 127.0.0.1");
+        }
+        if (maxPeers < 1) {
+            throw new FluxException(ExitCode.USAGE, "--max-peers must be at least 1");
+        }
+        return EngineSettings.defaults()
+                .withBind(address)
+                .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort)
+                .withDht(dht)
+                .withLsd(lsd)
+                .withMaxPeers(maxPeers);
+    }
+
+    public boolean peerPortChosen() {
+        return peerPort != null;
+    }
+}

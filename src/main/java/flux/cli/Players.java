@@ -1,0 +1,56 @@
+package flux.cli;
+
+import flux.ExitCode;
+import flux.FluxException;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Launches a media player on a URL and waits for it. */
+final class Players {
+    private static final Map<String, List<String>> KNOWN = Map.of(
+            "mpv", List.of("mpv", "--force-window=immediate"),
+            "vlc", List.of("vlc", "--play-and-exit"),
+            "iina", List.of("iina", "--no-stdin"),
+            "ffplay", List.of("ffplay", "-autoexit"));
+
+    private Players() {
+    }
+
+    static List<String> command(String player, String url) {
+        List<String> cmd = new ArrayList<>();
+        List<String> known = KNOWN.get(player);
+        if (known != null) {
+            cmd.addAll(known);
+            cmd.add(url);
+            return cmd;
+        }
+        boolean placed = false;
+        for (String part : player.trim().split("\\s+")) {
+            if (part.contains("{url}")) {
+                cmd.add(part.replace("{url}", url));
+                placed = true;
+            } else {
+                cmd.add(part);
+            }
+        }
+        if (!placed) {
+            cmd.add(url);
+        }
+        return cmd;
+    }
+
+    static int play(String player, String url) throws InterruptedException {
+        List<String> cmd = command(player, url);
+        try {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return p.waitFor();
+        } catch (IOException e) {
+            throw new FluxException(ExitCode.BAD_INPUT, "cannot start player '" + cmd.get(0) + "': " + e.getMessage(),
+                    "install it, or name another with --player (the URL is printed above)", e);
+        }
+    }
+}

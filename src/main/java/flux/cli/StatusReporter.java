@@ -1,0 +1,96 @@
+package flux.cli;
+
+import flux.engine.TorrentSession;
+import flux.stream.ReaderPosition;
+import flux.stream.StreamingFile;
+import flux.ui.Events;
+import flux.ui.Progress;
+import flux.ui.RateMeter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Periodic progress: a plain line on stderr (every few seconds) and JSON progress events. */
+final class StatusReporter {
+    private static final Logger log = LoggerFactory.getLogger("flux.status");
+
+    private final TorrentSession session;
+    private final StreamingFile file;
+    private final Events events;
+    private final RateMeter down = new RateMeter();
+    private final RateMeter up = new RateMeter();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flux-status");
+        t.setDaemon(true);
+        return t;
+    });
+    private boolean completeReported;
+
+    StatusReporter(TorrentSession session, StreamingFile file, Events events) {
+        this.session = session;
+        this.file = file;
+        this.events = events;
+    }
+
+    void start() {
+        timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private int ticks;
+
+    private void tick() {
+        try {
+            Progress p = snapshot();
+            if (++ticks % 5 == 0 || (p.haveBytes() == p.fileBytes() && !completeReported)) {
+                log.info(p.line());
+                events.emit("progress", p.json());
+            }
+            if (p.haveBytes() == p.fileBytes() && !completeReported) {
+                completeReported = true;
+                events.emit("done", p.json());
+                log.info("download complete");
+            }
+        } catch (RuntimeException e) {
+            log.debug("status", e);
+        }
+    }
+
+    Progress snapshot() {
+        long have = 0;
+        var layout = file.layout();
+        var verified = session.verified();
+        for (int p = layout.firstPiece(); p <= layout.lastPiece(); p++) {
+            if (verified.isVerified(p)) {
+                long start = Math.max(0, p * layout.pieceLength() - layout.fileStart());
+                have += layout.pieceEndInFile(p) - start;
+            }
+        }
+        List<ReaderPosition> readers = session.readers().positions();
+        long ahead = 0;
+        String state;
+        if (have == file.length()) {
+            state = "complete";
+        } else if (!readers.isEmpty()) {
+            long pos = Math.max(0, readers.get(0).piece() * layout.pieceLength() - layout.fileStart());
+            ahead = file.availableFrom(Math.min(pos, file.length()));
+            state = ahead == 0 ? "buffering" : "streaming";
+        } else {
+            state = "downloading";
+        }
+        return new Progress(state, session.connectedPeers(), file.length(), have, ahead,
+                down.update(session.downloadedBytes()), up.update(session.uploadedBytes()),
+                session.downloadedBytes(), session.uploadedBytes());
+    }
+
+    void finalLine() {
+        log.info(snapshot().line());
+    }
+
+    void stop() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,329 @@
+package flux.cli;
+
+import flux.ExitCode;
+import flux.FluxException;
+import flux.engine.Engine;
+import flux.engine.TorrentInput;
+import flux.engine.TorrentMeta;
+import flux.engine.TorrentSession;
+import flux.http.MediaLibrary;
+import flux.http.StreamServer;
+import flux.stream.PieceLayout;
+import flux.stream.PiecePriorities;
+import flux.stream.StreamingFile;
+import flux.ui.Events;
+import flux.ui.Json;
+import flux.ui.Sizes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** `flux stream`: play a torrent while it downloads, over HTTP, through a player, or to stdout. */
+@Command(name = "stream", sortOptions = false,
+        description = {"Stream a torrent while it downloads: pieces come in playback order, a player's seek "
+                + "becomes the most urgent work, and the file is served on a local HTTP server "
+                + "(or written in order to stdout when that is a pipe)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  flux stream 'magnet:?xt=urn:btih:...' --mpv",
+                "  flux stream movie.torrent --list",
+                "  flux stream 'magnet:?xt=urn:btih:...' --select 2 | mpv -",
+                "  flux stream 'magnet:?xt=urn:btih:...' --host 0.0.0.0 --port 9000   # serve the LAN"})
+public class StreamCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(StreamCommand.class);
+    static final int DEFAULT_HTTP_PORT = 8888;
+
+    @Parameters(index = "0", paramLabel = "TORRENT",
+            description = "Magnet link, 40-hex info-hash, .torrent file, or http(s) URL of a .torrent.")
+    String torrent;
+
+    @Option(names = {"-s", "--select"}, paramLabel = "INDEX|GLOB",
+            description = "File to play: its index (see --list) or a glob on its name. Default: the largest video.")
+    String select;
+
+    @Option(names = {"-l", "--list"}, description = "Print the torrent's files (index, size, path) and exit.")
+    boolean list;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "${env:FLUX_PORT}",
+            description = "HTTP port (default: " + DEFAULT_HTTP_PORT + ", or a free one when it is taken). Env: FLUX_PORT.")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "${env:FLUX_HOST:-127.0.0.1}",
+            description = "HTTP address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 exposes it). Env: FLUX_HOST.")
+    String host;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR|-",
+            description = "Keep the download in DIR; '-' writes the file to stdout instead (the default when stdout is a pipe).")
+    String out;
+
+    @Option(names = "--keep", description = "Keep the downloaded data in the cache directory after exit.")
+    boolean keep;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "${env:FLUX_CACHE_DIR}",
+            description = "Where downloads live while streaming (default: $XDG_CACHE_HOME/flux). Env: FLUX_CACHE_DIR.")
+    Path cacheDir;
+
+    @Option(names = "--player", paramLabel = "PLAYER", defaultValue = "${env:FLUX_PLAYER}",
+            description = "Open the stream in a player and exit when it exits: mpv, vlc, iina, ffplay, or a command "
+                    + "({url} is replaced by the URL, else it is appended). Env: FLUX_PLAYER.")
+    String player;
+
+    @Option(names = "--mpv", description = "Same as --player mpv.")
+    boolean mpv;
+
+    @Option(names = "--vlc", description = "Same as --player vlc.")
+    boolean vlc;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "${env:FLUX_TIMEOUT:-90}",
+            description = "Give up when the metadata has not arrived after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Option(names = "--window", paramLabel = "MIB", defaultValue = "${env:FLUX_WINDOW:-32}",
+            description = "Read-ahead window per reader, in MiB, fetched before the rest of the file (default: ${DEFAULT-VALUE}).")
+    int windowMiB;
+
+    @Option(names = "--json", description = "Print events as JSON lines on stdout (metadata, ready, progress, done).")
+    boolean json;
+
+    @Mixin
+    NetworkOptions network;
+
+    @Override
+    public Integer call() throws Exception {
+        TorrentInput input = TorrentInput.parse(torrent);
+        boolean toStdout = "-".equals(out)
+                || (out == null && playerCommand() == null && !list && !json && !Terminals.stdoutIsTerminal());
+        if (toStdout && json) {
+            throw new FluxException(ExitCode.USAGE, "--json and '-o -' both want stdout", "choose one of them");
+        }
+        if (windowMiB < 1) {
+            throw new FluxException(ExitCode.USAGE, "--window must be at least 1 MiB");
+        }
+        PrintStream stdout = System.out;
+        Events events = new Events(stdout, json);
+
+        try (Cleanup cleanup = new Cleanup()) {
+            Engine engine = Engine.start(network.settings(), network.peerPortChosen());
+            cleanup.add("engine", engine::close);
+            log.debug("peer port {}", engine.peerPort());
+
+            AtomicReference<RuntimeException> planError = new AtomicReference<>();
+            AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
+            Path base = out != null && !"-".equals(out) ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
+            boolean keepData = keep || (out != null && !"-".equals(out));
+            Path directory = base;
+            if (!keepData || out == null) {
+                // a directory per torrent in the cache, so that cleaning up never touches anything else
+                directory = base.resolve(infoHashOf(input));
+            }
+            TorrentSession[] holder = new TorrentSession[1];
+            TorrentSession session = engine.open(input, directory, s -> {
+                try {
+                    TorrentMeta meta = s.meta();
+                    if (list) {
+                        s.planNothing();
+                        return;
+                    }
+                    TorrentMeta.FileEntry file = FileChooser.choose(meta, select);
+                    chosen.set(file);
+                    s.plan(priorities(meta, file));
+                } catch (RuntimeException e) {
+                    planError.set(e);
+                    s.planNothing();
+                }
+            }, () -> holder[0] == null || chosen.get() == null || !fileComplete(holder[0], chosen.get()));
+            holder[0] = session;
+            cleanup.add("torrent", () -> engine.close(session));
+            if (!keepData) {
+                Path dir = directory;
+                cleanup.add("cache", () -> DeleteTree.delete(dir));
+            }
+
+            TorrentMeta meta = awaitMetadata(session);
+            if (planError.get() != null) {
+                throw planError.get();
+            }
+            events.emit("metadata", Json.object().put("infoHash", meta.infoHash()).put("name", meta.name())
+                    .put("pieceLength", meta.pieceLength()).put("files", meta.files().stream()
+                            .map(f -> Json.object().put("index", f.index()).put("path", f.path()).put("size", f.size())).toList()));
+            if (list) {
+                printList(meta, stdout);
+                return ExitCode.OK.code;
+            }
+            TorrentMeta.FileEntry file = chosen.get();
+            MediaLibrary library = new TorrentLibrary(session, meta, file.index());
+            log.info("{}: streaming '{}' ({}), {} pieces of {}", meta.name(), file.path(), Sizes.bytes(file.size()),
+                    meta.pieceCount(), Sizes.bytes(meta.pieceLength()));
+
+            StatusReporter status = new StatusReporter(session, library.file(file.index()), events);
+            status.start();
+            cleanup.add("status", status::stop);
+
+            if (toStdout) {
+                int code = pipe(library.file(file.index()));
+                status.finalLine();
+                return code;
+            }
+            StreamServer server = StreamServer.start(library, host, port == null ? DEFAULT_HTTP_PORT : port, port == null);
+            cleanup.add("http", server::close);
+            String url = server.fileUrl(file.index());
+            System.err.println("flux: ready: " + url);
+            System.err.flush();
+            events.emit("ready", Json.object().put("url", url).put("playlist", server.playlistUrl())
+                    .put("index", file.index()).put("path", file.path()).put("size", file.size()));
+            String command = playerCommand();
+            if (command != null) {
+                int code = Players.play(command, url);
+                log.info("player exited with code {}", code);
+                return ExitCode.OK.code;
+            }
+            // serve until Ctrl-C / SIGTERM; the shutdown hook cleans up
+            while (true) {
+                Thread.sleep(60_000);
+            }
+        }
+    }
+
+    private String playerCommand() {
+        if (mpv) {
+            return "mpv";
+        }
+        if (vlc) {
+            return "vlc";
+        }
+        return player == null || player.isBlank() ? null : player;
+    }
+
+    private PiecePriorities priorities(TorrentMeta meta, TorrentMeta.FileEntry file) {
+        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
+        long tail = Math.max(2L << 20, file.size() / 200);
+        return new PiecePriorities(layout, (long) windowMiB << 20, 2L << 20, tail);
+    }
+
+    private static boolean fileComplete(TorrentSession session, TorrentMeta.FileEntry file) {
+        var v = session.verified();
+        if (v == null) {
+            return false;
+        }
+        TorrentMeta meta = session.meta();
+        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
+        return v.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
+    }
+
+    private static String infoHashOf(TorrentInput input) {
+        if (input instanceof TorrentInput.Magnet m) {
+            return m.infoHash();
+        }
+        // .torrent inputs: a per-process directory; the info-hash is known only after parsing
+        return "torrent-" + ProcessHandle.current().pid();
+    }
+
+    private TorrentMeta awaitMetadata(TorrentSession session) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long nextNote = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            try {
+                return session.metadata().get(250, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                if (now > deadline) {
+                    throw new FluxException(ExitCode.NETWORK, "no metadata after " + timeoutSeconds + " s ("
+                            + session.knownPeers() + " peers found, " + session.connectedPeers() + " connected)",
+                            "check the magnet's trackers and your network, or wait longer with --timeout");
+                }
+                if (now > nextNote) {
+                    log.info("fetching metadata: {} peers found, {} connected", session.knownPeers(), session.connectedPeers());
+                    nextNote = now + TimeUnit.SECONDS.toNanos(10);
+                }
+            } catch (ExecutionException e) {
+                throw new FluxException(ExitCode.NETWORK, "the torrent stopped: " + e.getCause().getMessage(), null, e.getCause());
+            }
+        }
+    }
+
+    private static void printList(TorrentMeta meta, PrintStream stdout) {
+        stdout.println(meta.name() + "  (" + meta.infoHash() + ")");
+        for (TorrentMeta.FileEntry f : meta.files()) {
+            stdout.printf("%4d  %10s  %s%n", f.index(), Sizes.bytes(f.size()), f.path());
+        }
+        stdout.flush();
+    }
+
+    /** Writes the file in order to stdout; a reader that quits (EPIPE) ends it quietly. */
+    private static int pipe(StreamingFile file) throws IOException {
+        OutputStream raw = new FileOutputStream(FileDescriptor.out);
+        ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
+        try (StreamingFile.Reader reader = file.open(0); OutputStream sink = new BufferedOutputStream(raw, 1 << 20)) {
+            long pos = 0;
+            while (pos < file.length()) {
+                buffer.clear();
+                int n = reader.read(buffer, pos);
+                if (n < 0) {
+                    break;
+                }
+                sink.write(buffer.array(), 0, n);
+                pos += n;
+            }
+            sink.flush();
+            log.info("wrote {} to stdout", Sizes.bytes(pos));
+            return ExitCode.OK.code;
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("Broken pipe")) {
+                log.info("the reader closed stdout; stopping");
+                return ExitCode.OK.code;
+            }
+            throw new FluxException(ExitCode.IO, "writing to stdout failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The torrent's files as the HTTP server sees them; streaming views made on first use. */
+    private static final class TorrentLibrary implements MediaLibrary {
+        private final TorrentSession session;
+        private final TorrentMeta meta;
+        private final int selected;
+        private final Map<Integer, StreamingFile> files = new ConcurrentHashMap<>();
+
+        TorrentLibrary(TorrentSession session, TorrentMeta meta, int selected) {
+            this.session = session;
+            this.meta = meta;
+            this.selected = selected;
+        }
+
+        @Override
+        public TorrentMeta meta() {
+            return meta;
+        }
+
+        @Override
+        public int selectedIndex() {
+            return selected;
+        }
+
+        @Override
+        public StreamingFile file(int index) {
+            return files.computeIfAbsent(index, i -> {
+                TorrentMeta.FileEntry f = meta.files().get(i);
+                PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), f.offset(), f.size());
+                return new StreamingFile(f.fileName(), layout, session.verified(), session.readers(), session.fileData(i));
+            });
+        }
+    }
+}

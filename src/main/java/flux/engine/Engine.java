@@ -1,0 +1,255 @@
+package flux.engine;
+
+import bt.Bt;
+import bt.BtClientBuilder;
+import bt.data.Storage;
+import bt.data.file.FileSystemStorage;
+import bt.dht.DHTConfig;
+import bt.dht.DHTModule;
+import bt.magnet.MagnetUri;
+import bt.magnet.MagnetUriParser;
+import bt.metainfo.IMetadataService;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.module.ServiceModule;
+import bt.net.IPeerConnectionPool;
+import bt.peer.IPeerRegistry;
+import bt.runtime.BtClient;
+import bt.runtime.BtRuntime;
+import bt.runtime.BtRuntimeBuilder;
+import bt.runtime.Config;
+import bt.torrent.TorrentRegistry;
+import bt.tracker.http.HttpTrackerModule;
+import flux.ExitCode;
+import flux.FluxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The only place that touches bt. One runtime, built explicitly (no auto-loaded modules: LSD only
+ * when asked), with the fixes flux needs on top of bt 1.10: MSE off, a request depth sized in
+ * bytes, choke state tracked from the first message, and a watchdog against stalls.
+ */
+public final class Engine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final BtRuntime runtime;
+    private final EngineSettings settings;
+    private final int peerPort;
+    private final PeerWatchdog watchdog;
+    private final ScheduledExecutorService scheduler;
+
+    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort) {
+        this.runtime = runtime;
+        this.settings = settings;
+        this.peerPort = peerPort;
+        this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
+                runtime.service(IPeerConnectionPool.class), settings.stallAfter());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flux-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(watchdog::tick, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts the runtime. With the default peer port a busy port falls back to a free one; a port
+     * the user chose must be free.
+     */
+    public static Engine start(EngineSettings settings, boolean portChosenByUser) {
+        int port = settings.peerPort();
+        if (!portFree(settings, port)) {
+            if (portChosenByUser) {
+                throw new FluxException(ExitCode.NETWORK, "peer port " + port + " is already in use",
+                        "choose another with --peer-port, or 0 for any free port");
+            }
+            port = 0;
+        }
+        if (port == 0) {
+            port = freePort(settings);
+        }
+        Config config = new Config();
+        config.setAcceptorAddress(settings.bindAddress());
+        config.setAcceptorPort(port);
+        // MSE in bt 1.10 double-decrypts the bytes that arrive with the last handshake step, so
+        // encrypted connections to Transmission always fail; plaintext works with every client.
+        config.setMseDisabled(true);
+        config.setMseWaitBetweenReads(Duration.ofMillis(20));
+        config.setMaxMessageProcessingInterval(Duration.ofMillis(20));
+        config.setNumOfHashingThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        config.setMaxPeerConnections(Math.max(settings.maxPeers(), 500));
+        config.setMaxPeerConnectionsPerTorrent(settings.maxPeers());
+        config.setMaxConcurrentlyActivePeerConnectionsPerTorrent(Math.min(settings.maxPeers(), 20));
+        config.setPeerDiscoveryInterval(Duration.ofSeconds(2));
+        config.setTrackerTimeout(Duration.ofSeconds(10));
+        config.setMaxPieceReceivingTime(Duration.ofSeconds(20));
+        config.setTimeoutedAssignmentPeerBanDuration(Duration.ofSeconds(5));
+        config.setShutdownHookTimeout(Duration.ofSeconds(5));
+        config.setMaxOutstandingRequests(512);
+
+        BtRuntimeBuilder builder = BtRuntime.builder(config)
+                .module(new HttpTrackerModule())
+                .module(binder -> ServiceModule.extend(binder).addMessagingAgent(new ChokeStateAgent()))
+                .disableAutomaticShutdown();
+        if (!settings.lsd()) {
+            builder.disableLocalServiceDiscovery();
+        }
+        if (settings.dht()) {
+            DHTConfig dht = new DHTConfig();
+            dht.setListeningPort(settings.dhtPort());
+            dht.setShouldUseRouterBootstrap(true);
+            builder.module(new DHTModule(dht));
+        }
+        try {
+            BtRuntime runtime = builder.build();
+            runtime.startup();
+            return new Engine(runtime, settings, port);
+        } catch (RuntimeException e) {
+            if (hasCause(e, BindException.class)) {
+                throw new FluxException(ExitCode.NETWORK, "cannot listen on " + settings.bindAddress().getHostAddress()
+                        + ":" + port + " (address or port in use)", "choose another --peer-port or --bind", e);
+            }
+            throw e;
+        }
+    }
+
+    public int peerPort() {
+        return peerPort;
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Opens a torrent: data goes under {@code directory}. {@code onMetadata} runs on bt's thread as
+     * soon as the metadata is known and before any piece is requested, so it can plan the order.
+     * {@code wantsData} tells the watchdog whether a stall matters.
+     */
+    public TorrentSession open(TorrentInput input, Path directory, Consumer<TorrentSession> onMetadata,
+                               BooleanSupplier wantsData) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new FluxException(ExitCode.IO, "cannot create directory " + directory + ": " + e.getMessage(), null, e);
+        }
+        Storage storage = new FileSystemStorage(directory);
+        BtClientBuilder client = Bt.client(runtime).storage(storage);
+        TorrentId id;
+        if (input instanceof TorrentInput.Magnet m) {
+            MagnetUri uri = MagnetUriParser.lenientParser().parse(m.uri());
+            id = uri.getTorrentId();
+            client.magnet(uri);
+        } else {
+            Torrent torrent = loadTorrent(input);
+            id = torrent.getTorrentId();
+            client.torrent(() -> torrent);
+        }
+        TorrentSession session = new TorrentSession(id, directory, storage, runtime.service(TorrentRegistry.class));
+        client.selector(session.selector());
+        client.afterTorrentFetched(t -> {
+            session.metadataArrived(t);
+            try {
+                onMetadata.accept(session);
+            } finally {
+                session.metadataPlanned();
+            }
+        });
+        runtime.getEventSource()
+                .onPieceVerified(id, e -> session.pieceVerified(e.getPieceIndex()))
+                .onPeerConnected(id, e -> session.peerConnected())
+                .onPeerDisconnected(id, e -> session.peerDisconnected())
+                .onPeerDiscovered(id, e -> {
+                    session.peerDiscovered();
+                    watchdog.peerSeen(id, new InetSocketAddress(e.getPeer().getInetAddress(), e.getPeer().getPort()));
+                });
+        watchdog.watch(session, wantsData);
+        BtClient btClient = client.build();
+        CompletableFuture<?> running = btClient.startAsync(session::stateUpdated, 1000);
+        session.attach(btClient, running);
+        return session;
+    }
+
+    /** Parses a .torrent from a file or URL into bt's model, with one clear error for bad input. */
+    private Torrent loadTorrent(TorrentInput input) {
+        byte[] bytes = TorrentFiles.read(input);
+        try {
+            return runtime.service(IMetadataService.class).fromByteArray(bytes);
+        } catch (RuntimeException e) {
+            throw new FluxException(ExitCode.BAD_INPUT, describe(input) + " is not a valid .torrent file",
+                    "check that it is a complete .torrent (bencoded metainfo), not an HTML page or a partial download", e);
+        }
+    }
+
+    private static String describe(TorrentInput input) {
+        if (input instanceof TorrentInput.TorrentFile f) {
+            return f.path().toString();
+        }
+        if (input instanceof TorrentInput.TorrentUrl u) {
+            return u.url().toString();
+        }
+        return input.toString();
+    }
+
+    public void close(TorrentSession session) {
+        watchdog.forget(session.id());
+        session.close();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            runtime.shutdown();
+        } catch (RuntimeException e) {
+            log.debug("runtime shutdown", e);
+        }
+    }
+
+    private static boolean portFree(EngineSettings s, int port) {
+        if (port == 0) {
+            return true;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(s.bindAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort(EngineSettings s) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(s.bindAddress(), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new FluxException(ExitCode.NETWORK, "cannot listen on " + s.bindAddress().getHostAddress()
+                    + ": " + e.getMessage(), "check --bind", e);
+        }
+    }
+
+    static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

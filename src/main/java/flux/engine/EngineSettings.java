@@ -1,0 +1,61 @@
+package flux.engine;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * How the BitTorrent side runs. The defaults are for real use (DHT on, all interfaces); tests
+ * and the demo switch everything public off and bind a loopback address.
+ *
+ * @param bindAddress   address the peer port listens on and outgoing connections leave from
+ * @param peerPort      TCP port for incoming peers (0 picks a free one)
+ * @param dht           join the Mainline DHT
+ * @param dhtPort       UDP port for the DHT
+ * @param lsd           Local Service Discovery (multicasts on the LAN every minute)
+ * @param inFlightBytes how much to request from one peer ahead of time: deep enough for
+ *                      throughput, shallow enough that a seek is not stuck behind old requests
+ * @param maxPeers      connection cap per torrent
+ * @param stallAfter    no progress for this long with data still wanted: the watchdog reconnects
+ */
+public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
+                             long inFlightBytes, int maxPeers, Duration stallAfter) {
+
+    public static final int DEFAULT_PEER_PORT = 6881;
+
+    public static EngineSettings defaults() {
+        return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
+                8L << 20, 60, Duration.ofSeconds(20));
+    }
+
+    public EngineSettings withBind(InetAddress address) {
+        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter);
+    }
+
+    public EngineSettings withPeerPort(int port) {
+        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter);
+    }
+
+    public EngineSettings withDht(boolean on) {
+        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter);
+    }
+
+    public EngineSettings withLsd(boolean on) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter);
+    }
+
+    public EngineSettings withInFlightBytes(long bytes) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, bytes, maxPeers, stallAfter);
+    }
+
+    public EngineSettings withMaxPeers(int peers) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter);
+    }
+
+    static InetAddress anyAddress() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package flux.engine;
+
+import bt.metainfo.TorrentId;
+import bt.net.InetPeer;
+import bt.net.IPeerConnectionPool;
+import bt.peer.IPeerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Keeps torrents from hanging. bt 1.10 dials a peer only when it is "discovered", and trackers
+ * re-deliver peers only every ~15-30 min, so a dropped or refused connection (Transmission refuses
+ * a second handshake from an IP mid-handshake) is never retried. Every tick this re-adds the known
+ * peers of a torrent that has none connected (with backoff), and of one that has peers but made
+ * no progress for a while although it still wants data; it also asks the peer sources again.
+ */
+final class PeerWatchdog {
+    private static final Logger log = LoggerFactory.getLogger(PeerWatchdog.class);
+    private static final long MAX_BACKOFF_MS = 60_000;
+
+    private final IPeerRegistry peerRegistry;
+    private final IPeerConnectionPool pool;
+    private final Duration stallAfter;
+    private final Map<TorrentId, Watched> watched = new ConcurrentHashMap<>();
+
+    PeerWatchdog(IPeerRegistry peerRegistry, IPeerConnectionPool pool, Duration stallAfter) {
+        this.peerRegistry = peerRegistry;
+        this.pool = pool;
+        this.stallAfter = stallAfter;
+    }
+
+    void watch(TorrentSession session, BooleanSupplier wantsData) {
+        watched.put(session.id(), new Watched(session, wantsData));
+    }
+
+    void forget(TorrentId id) {
+        watched.remove(id);
+    }
+
+    void peerSeen(TorrentId id, InetSocketAddress address) {
+        Watched w = watched.get(id);
+        if (w != null && address.getPort() > 0) {
+            w.peers.add(address);
+        }
+    }
+
+    /** One pass over all torrents; called every second or so by the engine's scheduler. */
+    void tick() {
+        long now = System.currentTimeMillis();
+        for (Map.Entry<TorrentId, Watched> e : watched.entrySet()) {
+            try {
+                check(e.getKey(), e.getValue(), now);
+            } catch (RuntimeException ex) {
+                log.debug("watchdog check failed for {}", e.getKey(), ex);
+            }
+        }
+    }
+
+    private void check(TorrentId id, Watched w, long now) {
+        if (!w.wantsData.getAsBoolean()) {
+            return; // a seeder waits for leechers to connect; it must not hammer trackers
+        }
+        int[] connections = {0};
+        pool.visitConnections(id, c -> connections[0]++);
+        long downloaded = w.session.downloadedBytes();
+        if (downloaded != w.lastDownloaded) {
+            w.lastDownloaded = downloaded;
+            w.lastProgress = now;
+            w.backoffMs = 2_000;
+        }
+        boolean idle = connections[0] == 0;
+        boolean stalled = !idle && now - w.lastProgress > stallAfter.toMillis();
+        if ((!idle && !stalled) || now < w.nextAttempt) {
+            return;
+        }
+        if (stalled) {
+            log.warn("no data for {} s from {} connected peer(s); reconnecting and asking for more peers",
+                    (now - w.lastProgress) / 1000, connections[0]);
+            w.lastProgress = now;
+        } else if (!w.peers.isEmpty()) {
+            log.debug("no connected peers: re-adding {} known peer(s)", w.peers.size());
+        }
+        for (InetSocketAddress a : w.peers) {
+            // fresh InetPeer objects: bt's ban list is keyed by object identity
+            peerRegistry.addPeer(id, InetPeer.build(a.getAddress(), a.getPort()));
+        }
+        peerRegistry.triggerPeerCollection(id);
+        w.nextAttempt = now + w.backoffMs;
+        w.backoffMs = Math.min(MAX_BACKOFF_MS, w.backoffMs * 2);
+    }
+
+    private static final class Watched {
+        final TorrentSession session;
+        final BooleanSupplier wantsData;
+        final Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
+        long lastDownloaded = -1;
+        long lastProgress = System.currentTimeMillis();
+        long nextAttempt;
+        long backoffMs = 2_000;
+
+        Watched(TorrentSession session, BooleanSupplier wantsData) {
+            this.session = session;
+            this.wantsData = wantsData;
+        }
+    }
+}

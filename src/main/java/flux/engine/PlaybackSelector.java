@@ -1,0 +1,53 @@
+package flux.engine;
+
+import bt.torrent.PieceStatistics;
+import bt.torrent.selector.PieceSelector;
+import flux.stream.PiecePriorities;
+import flux.stream.ReaderRegistry;
+import flux.stream.VerifiedPieces;
+
+import java.util.BitSet;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * bt asks this for the next pieces each time a peer has room in its queue; the answer is the
+ * playback order from {@link PiecePriorities}, restricted to what the peer has. Pieces outside
+ * the plan (files nobody selected or reads) are never returned, so they are not downloaded.
+ * Without a plan (seeding, or a download of everything) it is plain sequential order.
+ */
+final class PlaybackSelector implements PieceSelector {
+    private final ReaderRegistry readers;
+    private volatile PiecePriorities priorities;
+    private volatile VerifiedPieces verified;
+    private volatile boolean paused;
+
+    PlaybackSelector(ReaderRegistry readers) {
+        this.readers = readers;
+    }
+
+    /** Request nothing at all (for example while only listing the files). */
+    void pause() {
+        paused = true;
+    }
+
+    void plan(PiecePriorities priorities, VerifiedPieces verified) {
+        this.paused = false;
+        this.verified = verified;
+        this.priorities = priorities;
+    }
+
+    @Override
+    public IntStream getNextPieces(BitSet relevantChunks, PieceStatistics pieceStatistics) {
+        if (paused) {
+            return IntStream.empty();
+        }
+        PiecePriorities p = priorities;
+        VerifiedPieces v = verified;
+        if (p == null || v == null) {
+            return relevantChunks.stream();
+        }
+        int[] order = p.order(v.snapshot(), readers.positions());
+        return Arrays.stream(order).filter(relevantChunks::get);
+    }
+}

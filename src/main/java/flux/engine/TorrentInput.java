@@ -1,0 +1,143 @@
+package flux.engine;
+
+import flux.ExitCode;
+import flux.FluxException;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** What the user gave to name a torrent: a magnet, a bare info-hash, a .torrent file or URL. */
+public sealed interface TorrentInput {
+
+    /** A magnet link (or a bare info-hash, which is a magnet with nothing but the hash). */
+    record Magnet(String infoHash, Optional<String> name, List<String> trackers, List<String> peers)
+            implements TorrentInput {
+        public String uri() {
+            StringBuilder b = new StringBuilder("magnet:?xt=urn:btih:").append(infoHash);
+            name.ifPresent(n -> b.append("&dn=").append(java.net.URLEncoder.encode(n, StandardCharsets.UTF_8)));
+            trackers.forEach(t -> b.append("&tr=").append(java.net.URLEncoder.encode(t, StandardCharsets.UTF_8)));
+            peers.forEach(p -> b.append("&x.pe=").append(p));
+            return b.toString();
+        }
+    }
+
+    /** A .torrent file on disk. */
+    record TorrentFile(Path path) implements TorrentInput {
+    }
+
+    /** An http(s) URL of a .torrent file. */
+    record TorrentUrl(URI url) implements TorrentInput {
+    }
+
+    Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");
+    Pattern BASE32 = Pattern.compile("[A-Za-z2-7]{32}");
+
+    static TorrentInput parse(String text) {
+        String s = text.trim();
+        if (s.regionMatches(true, 0, "magnet:", 0, 7)) {
+            return parseMagnet(s);
+        }
+        if (HEX40.matcher(s).matches()) {
+            return new Magnet(s.toLowerCase(Locale.ROOT), Optional.empty(), List.of(), List.of());
+        }
+        if (s.startsWith("http://") || s.startsWith("https://")) {
+            try {
+                return new TorrentUrl(URI.create(s));
+            } catch (IllegalArgumentException e) {
+                throw bad("not a valid URL: " + s, null);
+            }
+        }
+        Path path = Path.of(s);
+        if (Files.isRegularFile(path)) {
+            return new TorrentFile(path);
+        }
+        if (s.length() == 40 || s.length() == 32) {
+            throw bad("'" + s + "' is not a valid info-hash",
+                    "an info-hash is 40 hexadecimal characters (or 32 base32 characters inside a magnet)");
+        }
+        throw bad("'" + s + "' is not a magnet link, info-hash, .torrent file or URL",
+                "check the path, or quote the magnet link so the shell keeps the '&' parts");
+    }
+
+    private static Magnet parseMagnet(String s) {
+        int q = s.indexOf('?');
+        if (q < 0) {
+            throw bad("malformed magnet link: no '?' with parameters", "a magnet looks like magnet:?xt=urn:btih:<info-hash>&dn=<name>");
+        }
+        String hash = null;
+        String name = null;
+        List<String> trackers = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
+        for (String part : s.substring(q + 1).split("&")) {
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String key = part.substring(0, eq);
+            String value;
+            try {
+                value = URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw bad("malformed magnet link: bad escape in '" + part + "'", null);
+            }
+            switch (key) {
+                case "xt" -> {
+                    if (value.regionMatches(true, 0, "urn:btih:", 0, 9)) {
+                        hash = infoHashOf(value.substring(9));
+                    }
+                }
+                case "dn" -> name = value;
+                case "tr" -> trackers.add(value);
+                case "x.pe" -> peers.add(value);
+                default -> {
+                    // other parameters (ws, xl, so...) are not used
+                }
+            }
+        }
+        if (hash == null) {
+            throw bad("malformed magnet link: no 'xt=urn:btih:' info-hash",
+                    "a magnet looks like magnet:?xt=urn:btih:<info-hash>&dn=<name>");
+        }
+        return new Magnet(hash, Optional.ofNullable(name), List.copyOf(trackers), List.copyOf(peers));
+    }
+
+    private static String infoHashOf(String v) {
+        if (HEX40.matcher(v).matches()) {
+            return v.toLowerCase(Locale.ROOT);
+        }
+        if (BASE32.matcher(v).matches()) {
+            return HexFormat.of().formatHex(base32(v.toUpperCase(Locale.ROOT)));
+        }
+        throw bad("malformed magnet link: '" + v + "' is not a 40-hex or 32-base32 info-hash", null);
+    }
+
+    private static byte[] base32(String s) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        byte[] out = new byte[20];
+        long buffer = 0;
+        int bits = 0;
+        int n = 0;
+        for (char c : s.toCharArray()) {
+            buffer = (buffer << 5) | alphabet.indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out[n++] = (byte) (buffer >> (bits - 8));
+                bits -= 8;
+            }
+        }
+        return out;
+    }
+
+    private static FluxException bad(String message, String hint) {
+        return new FluxException(ExitCode.BAD_INPUT, message, hint);
+    }
+}

@@ -1,0 +1,35 @@
+package flux.engine;
+
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentFile;
+
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** What a torrent holds, as the rest of flux sees it (no bt types leak past the engine). */
+public record TorrentMeta(String name, String infoHash, long pieceLength, long totalSize, int pieceCount,
+                          List<FileEntry> files, boolean singleFile) {
+
+    /** One file: its index in the torrent, its path inside the torrent, size and offset in the piece space. */
+    public record FileEntry(int index, String path, long size, long offset) {
+        public String fileName() {
+            int slash = path.lastIndexOf('/');
+            return slash < 0 ? path : path.substring(slash + 1);
+        }
+    }
+
+    static TorrentMeta of(Torrent torrent) {
+        List<FileEntry> files = new ArrayList<>();
+        long offset = 0;
+        int index = 0;
+        for (TorrentFile f : torrent.getFiles()) {
+            files.add(new FileEntry(index++, String.join("/", f.getPathElements()), f.getSize(), offset));
+            offset += f.getSize();
+        }
+        long pieces = (torrent.getSize() + torrent.getChunkSize() - 1) / torrent.getChunkSize();
+        return new TorrentMeta(torrent.getName(), HexFormat.of().formatHex(torrent.getTorrentId().getBytes()),
+                torrent.getChunkSize(), torrent.getSize(), (int) pieces, List.copyOf(files),
+                torrent.getFiles().size() == 1);
+    }
+}

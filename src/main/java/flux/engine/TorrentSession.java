@@ -1,0 +1,208 @@
+package flux.engine;
+
+import bt.data.Bitfield;
+import bt.data.Storage;
+import bt.data.StorageUnit;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.runtime.BtClient;
+import bt.torrent.TorrentDescriptor;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.TorrentSessionState;
+import flux.stream.FileData;
+import flux.stream.PiecePriorities;
+import flux.stream.ReaderRegistry;
+import flux.stream.VerifiedPieces;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One torrent running in the engine: its metadata, verified pieces, readers and counters. */
+public final class TorrentSession implements AutoCloseable {
+    private final TorrentId id;
+    private final Path directory;
+    private final Storage storage;
+    private final TorrentRegistry registry;
+    private final ReaderRegistry readers = new ReaderRegistry();
+    private final PlaybackSelector selector = new PlaybackSelector(readers);
+    private final CompletableFuture<TorrentMeta> metadata = new CompletableFuture<>();
+    private final AtomicInteger connectedPeers = new AtomicInteger();
+    private final AtomicInteger knownPeers = new AtomicInteger();
+    private volatile Torrent torrent;
+    private volatile TorrentMeta meta;
+    private volatile VerifiedPieces verified;
+    private volatile TorrentSessionState state;
+    private volatile BtClient client;
+    private volatile CompletableFuture<?> running;
+
+    TorrentSession(TorrentId id, Path directory, Storage storage, TorrentRegistry registry) {
+        this.id = id;
+        this.directory = directory;
+        this.storage = storage;
+        this.registry = registry;
+    }
+
+    TorrentId id() {
+        return id;
+    }
+
+    public String infoHash() {
+        return java.util.HexFormat.of().formatHex(id.getBytes());
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    PlaybackSelector selector() {
+        return selector;
+    }
+
+    void attach(BtClient client, CompletableFuture<?> running) {
+        this.client = client;
+        this.running = running;
+        running.whenComplete((ok, error) -> {
+            if (error != null) {
+                metadata.completeExceptionally(error);
+            }
+        });
+    }
+
+    /** Called on bt's thread once the metadata is known, before any piece is requested. */
+    void metadataArrived(Torrent t) {
+        this.torrent = t;
+        this.meta = TorrentMeta.of(t);
+        this.verified = new VerifiedPieces(meta.pieceCount());
+    }
+
+    /** Completes {@link #metadata()} once the owner has planned what to download. */
+    void metadataPlanned() {
+        metadata.complete(meta);
+    }
+
+    /** The metadata; null until it has arrived. */
+    public TorrentMeta meta() {
+        return meta;
+    }
+
+    void pieceVerified(int piece) {
+        VerifiedPieces v = verified;
+        if (v != null) {
+            v.markVerified(piece);
+        }
+    }
+
+    void stateUpdated(TorrentSessionState s) {
+        this.state = s;
+        syncVerifiedFromBitfield();
+    }
+
+    /** Pieces that were already on disk at start are verified by bt without events: copy them. */
+    private void syncVerifiedFromBitfield() {
+        VerifiedPieces v = verified;
+        if (v == null) {
+            return;
+        }
+        Optional<TorrentDescriptor> d = registry.getDescriptor(id);
+        if (d.isEmpty() || d.get().getDataDescriptor() == null) {
+            return;
+        }
+        Bitfield bits = d.get().getDataDescriptor().getBitfield();
+        if (bits.getPiecesComplete() == v.count()) {
+            return;
+        }
+        for (int i = 0; i < v.pieceCount(); i++) {
+            if (bits.isVerified(i)) {
+                v.markVerified(i);
+            }
+        }
+    }
+
+    void peerConnected() {
+        connectedPeers.incrementAndGet();
+    }
+
+    void peerDisconnected() {
+        connectedPeers.updateAndGet(n -> Math.max(0, n - 1));
+    }
+
+    void peerDiscovered() {
+        knownPeers.incrementAndGet();
+    }
+
+    public CompletableFuture<TorrentMeta> metadata() {
+        return metadata;
+    }
+
+    /** Sets the download order; from now on only the pieces this plan names are fetched. */
+    public void plan(PiecePriorities priorities) {
+        selector.plan(priorities, verified);
+    }
+
+    /** Downloads nothing (used when only the file list is wanted). */
+    public void planNothing() {
+        selector.pause();
+    }
+
+    public ReaderRegistry readers() {
+        return readers;
+    }
+
+    /** Verified pieces; null until the metadata is known. */
+    public VerifiedPieces verified() {
+        return verified;
+    }
+
+    public int connectedPeers() {
+        return connectedPeers.get();
+    }
+
+    public int knownPeers() {
+        return knownPeers.get();
+    }
+
+    public long downloadedBytes() {
+        TorrentSessionState s = state;
+        return s == null ? 0 : s.getDownloaded();
+    }
+
+    public long uploadedBytes() {
+        TorrentSessionState s = state;
+        return s == null ? 0 : s.getUploaded();
+    }
+
+    /** True while the client runs; false after it stopped or failed. */
+    public boolean running() {
+        CompletableFuture<?> r = running;
+        return r != null && !r.isDone();
+    }
+
+    /** Reads the stored bytes of one file (only call for verified ranges). */
+    public FileData fileData(int fileIndex) {
+        Torrent t = torrent;
+        if (t == null) {
+            throw new IllegalStateException("metadata not known yet");
+        }
+        StorageUnit unit = storage.getUnit(t, t.getFiles().get(fileIndex));
+        return (ByteBuffer dst, long offset) -> {
+            int n = unit.readBlock(dst, offset);
+            if (n < 0) {
+                throw new IOException("file " + fileIndex + " is not on disk");
+            }
+            return n;
+        };
+    }
+
+    @Override
+    public void close() {
+        BtClient c = client;
+        if (c != null && c.isStarted()) {
+            c.stop();
+        }
+        metadata.cancel(false);
+    }
+}

@@ -1,0 +1,108 @@
+package flux.http;
+
+import flux.stream.StreamingFile;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.ByteRange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * Serves one file with GET/HEAD and single byte ranges. Runs on a worker thread because reads
+ * block until the pieces under them are verified; bytes of unverified pieces are never sent.
+ */
+final class FileHandler implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(FileHandler.class);
+    private static final int CHUNK = 64 * 1024;
+
+    private final MediaLibrary library;
+    private final int index;
+
+    FileHandler(MediaLibrary library, int index) {
+        this.library = library;
+        this.index = index;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(this);
+            return;
+        }
+        boolean head = exchange.getRequestMethod().equals(Methods.HEAD);
+        if (!head && !exchange.getRequestMethod().equals(Methods.GET)) {
+            exchange.setStatusCode(StatusCodes.METHOD_NOT_ALLOWED);
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
+            exchange.endExchange();
+            return;
+        }
+        StreamingFile file = library.file(index);
+        long length = file.length();
+        var headers = exchange.getResponseHeaders();
+        headers.put(Headers.ACCEPT_RANGES, "bytes");
+        headers.put(Headers.CONTENT_TYPE, MediaTypes.of(file.name()));
+
+        long start = 0;
+        long end = length - 1;
+        String rangeHeader = exchange.getRequestHeaders().getFirst(Headers.RANGE);
+        if (rangeHeader != null) {
+            ByteRange range = ByteRange.parse(rangeHeader);
+            if (range == null) {
+                reject(exchange, length, "malformed Range header: " + rangeHeader);
+                return;
+            }
+            ByteRange.RangeResponseResult result = range.getResponseResult(length, null, null, null);
+            if (result != null && result.getStatusCode() == StatusCodes.REQUEST_RANGE_NOT_SATISFIABLE) {
+                reject(exchange, length, "range not satisfiable for a file of " + length + " bytes: " + rangeHeader);
+                return;
+            }
+            if (result != null) { // null: several ranges, answered with the whole file
+                start = result.getStart();
+                end = result.getEnd();
+                exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
+                headers.put(Headers.CONTENT_RANGE, result.getContentRange());
+            }
+        }
+        headers.put(Headers.CONTENT_LENGTH, Long.toString(end - start + 1));
+        if (head || length == 0) {
+            exchange.endExchange();
+            return;
+        }
+        exchange.startBlocking();
+        send(exchange, file, start, end);
+    }
+
+    private void send(HttpServerExchange exchange, StreamingFile file, long start, long end) {
+        ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+        try (StreamingFile.Reader reader = file.open(start); OutputStream out = exchange.getOutputStream()) {
+            long pos = start;
+            while (pos <= end) {
+                buffer.clear();
+                buffer.limit((int) Math.min(CHUNK, end - pos + 1));
+                int n = reader.read(buffer, pos);
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer.array(), 0, n);
+                pos += n;
+            }
+        } catch (IOException e) {
+            // the player closed the connection (a seek, or it quit): nothing to report
+            log.debug("response for {} ended: {}", file.name(), e.toString());
+        }
+    }
+
+    private static void reject(HttpServerExchange exchange, long length, String message) {
+        exchange.setStatusCode(StatusCodes.REQUEST_RANGE_NOT_SATISFIABLE);
+        exchange.getResponseHeaders().put(Headers.CONTENT_RANGE, "bytes */" + length);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        exchange.getResponseSender().send(message + "\n");
+    }
+}

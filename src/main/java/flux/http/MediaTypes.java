@@ -1,0 +1,49 @@
+package flux.http;
+
+import io.undertow.util.MimeMappings;
+
+import java.util.Locale;
+import java.util.Set;
+
+/** Content types from file names: Undertow's table plus the media types it lacks. */
+public final class MediaTypes {
+    private static final MimeMappings MAPPINGS = MimeMappings.builder(true)
+            .addMapping("mkv", "video/x-matroska")
+            .addMapping("mka", "audio/x-matroska")
+            .addMapping("webm", "video/webm")
+            .addMapping("m4v", "video/mp4")
+            .addMapping("mov", "video/quicktime")
+            .addMapping("ts", "video/mp2t")
+            .addMapping("flac", "audio/flac")
+            .addMapping("opus", "audio/opus")
+            .addMapping("srt", "application/x-subrip")
+            .addMapping("vtt", "text/vtt")
+            .addMapping("ass", "text/x-ssa")
+            .addMapping("m3u", "audio/x-mpegurl")
+            .build();
+
+    private static final Set<String> VIDEO = Set.of("mp4", "m4v", "mkv", "webm", "avi", "mov", "ts", "mpg", "mpeg",
+            "wmv", "flv", "ogv", "3gp");
+    private static final Set<String> AUDIO = Set.of("mp3", "m4a", "flac", "ogg", "opus", "wav", "aac", "mka");
+
+    private MediaTypes() {
+    }
+
+    public static String of(String fileName) {
+        String type = MAPPINGS.getMimeType(extension(fileName));
+        return type == null ? "application/octet-stream" : type;
+    }
+
+    public static boolean isVideo(String fileName) {
+        return VIDEO.contains(extension(fileName));
+    }
+
+    public static boolean isPlayable(String fileName) {
+        return isVideo(fileName) || AUDIO.contains(extension(fileName));
+    }
+
+    static String extension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+}

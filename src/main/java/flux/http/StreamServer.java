@@ -1,0 +1,162 @@
+package flux.http;
+
+import flux.ExitCode;
+import flux.FluxException;
+import flux.engine.TorrentMeta;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+
+import java.net.BindException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The local HTTP server players read from. Paths:
+ * {@code /} an index page, {@code /playlist.m3u} the torrent's videos, and
+ * {@code /<infohash>/<index>/<name>} each file (the name is only for the player's title).
+ */
+public final class StreamServer implements AutoCloseable {
+    private final Undertow server;
+    private final String host;
+    private final int port;
+    private final MediaLibrary library;
+
+    private StreamServer(Undertow server, String host, int port, MediaLibrary library) {
+        this.server = server;
+        this.host = host;
+        this.port = port;
+        this.library = library;
+    }
+
+    /**
+     * Starts on host:port. When the port is taken and {@code fallback} is set (the user did not
+     * choose it), a free port is used instead.
+     */
+    public static StreamServer start(MediaLibrary library, String host, int port, boolean fallback) {
+        try {
+            return startOn(library, host, port);
+        } catch (RuntimeException e) {
+            if (!isBindFailure(e)) {
+                throw e;
+            }
+            if (!fallback) {
+                throw new FluxException(ExitCode.NETWORK, "HTTP port " + port + " on " + host + " is already in use",
+                        "choose another with --port, or --port 0 for any free port", e);
+            }
+            return startOn(library, host, 0);
+        }
+    }
+
+    private static StreamServer startOn(MediaLibrary library, String host, int port) {
+        Router router = new Router(library);
+        Undertow server = Undertow.builder()
+                .addHttpListener(port, host)
+                .setIoThreads(1)
+                .setWorkerThreads(32)
+                .setHandler(router)
+                .build();
+        server.start();
+        int actual = ((java.net.InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        return new StreamServer(server, host, actual, library);
+    }
+
+    private static boolean isBindFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Base URL, e.g. http://127.0.0.1:8888 */
+    public String baseUrl() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        if (h.equals("0.0.0.0") || h.equals("[::]")) {
+            h = "127.0.0.1";
+        }
+        return "http://" + h + ":" + port;
+    }
+
+    public String fileUrl(int index) {
+        return baseUrl() + filePath(library.meta(), index);
+    }
+
+    public String playlistUrl() {
+        return baseUrl() + "/playlist.m3u";
+    }
+
+    static String filePath(TorrentMeta meta, int index) {
+        String name = meta.files().get(index).fileName();
+        return "/" + meta.infoHash() + "/" + index + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+
+    /** Dispatches by path; small enough not to need a routing library. */
+    private static final class Router implements HttpHandler {
+        private final MediaLibrary library;
+        private final FileHandler[] files;
+
+        Router(MediaLibrary library) {
+            this.library = library;
+            int n = library.meta().files().size();
+            this.files = new FileHandler[n];
+            for (int i = 0; i < n; i++) {
+                files[i] = new FileHandler(library, i);
+            }
+        }
+
+        @Override
+        public void handleRequest(HttpServerExchange exchange) throws Exception {
+            String path = exchange.getRelativePath();
+            if (path.equals("/") || path.isEmpty()) {
+                page(exchange, "text/html; charset=utf-8", IndexPage.html(library.meta(), library.selectedIndex()));
+                return;
+            }
+            if (path.equals("/playlist.m3u")) {
+                page(exchange, "audio/x-mpegurl; charset=utf-8", Playlist.m3u(library.meta(), baseUrl(exchange)));
+                return;
+            }
+            String[] parts = path.split("/", 4); // "", infohash, index, name
+            if (parts.length >= 3 && parts[1].equalsIgnoreCase(library.meta().infoHash())) {
+                try {
+                    int index = Integer.parseInt(parts[2]);
+                    if (index >= 0 && index < files.length) {
+                        files[index].handleRequest(exchange);
+                        return;
+                    }
+                } catch (NumberFormatException ignored) {
+                    // falls through to 404
+                }
+            }
+            exchange.setStatusCode(StatusCodes.NOT_FOUND);
+            page(exchange, "text/plain; charset=utf-8", "no such file: " + path + "\nsee / for the list\n");
+        }
+
+        private static String baseUrl(HttpServerExchange exchange) {
+            return exchange.getRequestScheme() + "://" + exchange.getHostAndPort();
+        }
+
+        private static void page(HttpServerExchange exchange, String type, String body) {
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
+            exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The files a playlist should hold: playable media, in torrent order. */
+    static List<TorrentMeta.FileEntry> playable(TorrentMeta meta) {
+        return meta.files().stream().filter(f -> MediaTypes.isPlayable(f.fileName())).toList();
+    }
+}

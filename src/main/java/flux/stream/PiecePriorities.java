@@ -1,0 +1,125 @@
+package flux.stream;
+
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * The playback-aware download order: a pure function of the file layout, what is verified and
+ * where the readers are. No network, no threads: the engine asks for {@link #order} whenever
+ * a peer has room for more pieces, so a seek changes the order on the very next request.
+ *
+ * <ol>
+ *   <li>urgent: the piece under each reader and the one after it (a reader may be blocked on it);</li>
+ *   <li>head and tail of the file: players read the header, then often jump to the end for
+ *       the MP4 moov atom, MKV cues or AVI index;</li>
+ *   <li>each reader's read-ahead window, nearest first, interleaved across readers;</li>
+ *   <li>the rest of the file in order from the main reader, then what lies behind it.</li>
+ * </ol>
+ */
+public final class PiecePriorities {
+    /** How many pieces ahead of a reader count as urgent. */
+    static final int URGENT_PIECES = 2;
+
+    private final PieceLayout layout;
+    private final int windowPieces;
+    private final int headPieces;
+    private final int tailPieces;
+
+    public PiecePriorities(PieceLayout layout, long windowBytes, long headBytes, long tailBytes) {
+        this.layout = layout;
+        this.windowPieces = layout.piecesFor(windowBytes);
+        this.headPieces = layout.piecesFor(headBytes);
+        this.tailPieces = layout.piecesFor(tailBytes);
+    }
+
+    public PieceLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Pieces to download, most urgent first, without verified ones.
+     *
+     * @param verified     pieces already verified (torrent piece indices)
+     * @param readers      where each open reader is, most recently active reader first; readers
+     *                     may be on other files of the torrent than the selected one
+     */
+    public int[] order(BitSet verified, List<ReaderPosition> readers) {
+        int first = layout.firstPiece();
+        int last = layout.lastPiece();
+        Emitter out = new Emitter(verified, first, last);
+
+        interleaveForward(out, readers, URGENT_PIECES);
+        for (int i = 0; i < Math.max(headPieces, tailPieces); i++) {
+            if (i < headPieces) {
+                out.add(first + i);
+            }
+            if (i < tailPieces) {
+                out.add(last - i);
+            }
+        }
+        interleaveForward(out, readers, windowPieces);
+
+        int from = readers.isEmpty() ? first : clamp(readers.get(0).piece(), first, last);
+        for (int p = from; p <= last; p++) {
+            out.add(p);
+        }
+        for (int p = first; p < from; p++) {
+            out.add(p);
+        }
+        return out.result();
+    }
+
+    /** Round-robin over readers: piece +0 of each, then +1 of each, ... up to {@code depth}. */
+    private static void interleaveForward(Emitter out, List<ReaderPosition> readers, int depth) {
+        for (int step = 0; step < depth; step++) {
+            for (ReaderPosition r : readers) {
+                if (r.piece() + step <= r.lastPiece()) {
+                    out.addAnyFile(r.piece() + step);
+                }
+            }
+        }
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Collects distinct, unverified pieces inside the file's range, in insertion order. */
+    private static final class Emitter {
+        private final BitSet verified;
+        private final BitSet seen = new BitSet();
+        private final int first;
+        private final int last;
+        private int[] pieces = new int[64];
+        private int size;
+
+        Emitter(BitSet verified, int first, int last) {
+            this.verified = verified;
+            this.first = first;
+            this.last = last;
+        }
+
+        /** A piece of the selected file. */
+        void add(int piece) {
+            if (piece >= first && piece <= last) {
+                addAnyFile(piece);
+            }
+        }
+
+        /** A piece a reader asked for, possibly of another file. */
+        void addAnyFile(int piece) {
+            if (piece < 0 || verified.get(piece) || seen.get(piece)) {
+                return;
+            }
+            seen.set(piece);
+            if (size == pieces.length) {
+                pieces = java.util.Arrays.copyOf(pieces, size * 2);
+            }
+            pieces[size++] = piece;
+        }
+
+        int[] result() {
+            return java.util.Arrays.copyOf(pieces, size);
+        }
+    }
+}

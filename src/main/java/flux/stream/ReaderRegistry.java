@@ -1,0 +1,77 @@
+package flux.stream;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The open readers (HTTP responses, the stdout pipe) and where each one is. The priority model
+ * reads their positions; a reader that moves (a seek, or blocking on a missing piece) tells
+ * the listeners at once.
+ */
+public final class ReaderRegistry {
+    private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> moveListeners = new CopyOnWriteArrayList<>();
+
+    public Cursor open(int firstPiece, int lastPiece) {
+        Cursor c = new Cursor(firstPiece, lastPiece);
+        cursors.add(c);
+        fireMoved();
+        return c;
+    }
+
+    /** Positions, most recently active reader first. */
+    public List<ReaderPosition> positions() {
+        return cursors.stream()
+                .sorted(Comparator.comparingLong((Cursor c) -> c.lastActive).reversed())
+                .map(c -> new ReaderPosition(c.piece, c.lastPiece))
+                .toList();
+    }
+
+    public int size() {
+        return cursors.size();
+    }
+
+    public void onMove(Runnable listener) {
+        moveListeners.add(listener);
+    }
+
+    private void fireMoved() {
+        moveListeners.forEach(Runnable::run);
+    }
+
+    /** One reader's position. */
+    public final class Cursor implements AutoCloseable {
+        private final int lastPiece;
+        private volatile int piece;
+        private volatile long lastActive;
+
+        private Cursor(int piece, int lastPiece) {
+            this.piece = piece;
+            this.lastPiece = lastPiece;
+            this.lastActive = System.nanoTime();
+        }
+
+        public int piece() {
+            return piece;
+        }
+
+        public void moveTo(int newPiece) {
+            boolean jumped = newPiece != piece;
+            piece = newPiece;
+            lastActive = System.nanoTime();
+            if (jumped) {
+                fireMoved();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (cursors.remove(this)) {
+                fireMoved();
+            }
+        }
+    }
+}

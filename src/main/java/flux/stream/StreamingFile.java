@@ -1,0 +1,112 @@
+package flux.stream;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+
+/**
+ * One file of a torrent as readers see it: reads block until the piece under them is
+ * verified, and each reader's position steers the download order.
+ */
+public final class StreamingFile {
+    private final String name;
+    private final PieceLayout layout;
+    private final VerifiedPieces verified;
+    private final ReaderRegistry readers;
+    private final FileData data;
+
+    public StreamingFile(String name, PieceLayout layout, VerifiedPieces verified, ReaderRegistry readers, FileData data) {
+        this.name = name;
+        this.layout = layout;
+        this.verified = verified;
+        this.readers = readers;
+        this.data = data;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long length() {
+        return layout.fileLength();
+    }
+
+    public PieceLayout layout() {
+        return layout;
+    }
+
+    /** True when every piece of this file is verified. */
+    public boolean complete() {
+        return verified.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
+    }
+
+    /** Bytes verified contiguously from {@code fileOffset} on (what a reader there can read without waiting). */
+    public long availableFrom(long fileOffset) {
+        long pos = fileOffset;
+        while (pos < layout.fileLength() && verified.isVerified(layout.pieceAt(pos))) {
+            pos = layout.pieceEndInFile(layout.pieceAt(pos));
+        }
+        return pos - fileOffset;
+    }
+
+    public Reader open(long fileOffset) {
+        return new Reader(readers.open(layout.pieceAt(Math.min(fileOffset, Math.max(0, layout.fileLength() - 1))),
+                layout.lastPiece()));
+    }
+
+    /** A sequential reader; each one is a cursor in the priority model until closed. */
+    public final class Reader implements AutoCloseable {
+        private final ReaderRegistry.Cursor cursor;
+        private volatile boolean closed;
+
+        private Reader(ReaderRegistry.Cursor cursor) {
+            this.cursor = cursor;
+        }
+
+        /**
+         * Reads up to {@code dst.remaining()} bytes at {@code fileOffset}, never past the end of
+         * the piece holding it, waiting as long as it takes for that piece to be verified.
+         * Returns -1 at the end of the file.
+         */
+        public int read(ByteBuffer dst, long fileOffset) throws IOException {
+            if (fileOffset >= layout.fileLength()) {
+                return -1;
+            }
+            int piece = layout.pieceAt(fileOffset);
+            cursor.moveTo(piece);
+            try {
+                while (!verified.await(piece, 250)) {
+                    if (closed) {
+                        throw new InterruptedIOException("reader closed");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for piece " + piece);
+            }
+            long pieceEnd = layout.pieceEndInFile(piece);
+            int want = (int) Math.min(dst.remaining(), pieceEnd - fileOffset);
+            ByteBuffer slice = dst.slice();
+            slice.limit(want);
+            int total = 0;
+            while (slice.hasRemaining()) {
+                int n = data.read(slice, fileOffset + total);
+                if (n <= 0) {
+                    throw new IOException("stored data of " + name + " ends early at " + (fileOffset + total));
+                }
+                total += n;
+            }
+            dst.position(dst.position() + total);
+            if (fileOffset + total >= pieceEnd && pieceEnd < layout.fileLength()) {
+                cursor.moveTo(piece + 1);
+            }
+            return total;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            cursor.close();
+        }
+    }
+}
