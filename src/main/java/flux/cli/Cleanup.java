@@ -13,7 +13,11 @@ import java.util.Deque;
 public final class Cleanup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
     private final Deque<Step> steps = new ArrayDeque<>();
-    private final Thread hook = new Thread(this::runAll, "flux-shutdown");
+    private static volatile boolean signalled;
+    private final Thread hook = new Thread(() -> {
+        signalled = true;
+        runAll();
+    }, "flux-shutdown");
     private boolean done;
 
     private record Step(String name, ThrowingRunnable action) {
@@ -26,6 +30,11 @@ public final class Cleanup implements AutoCloseable {
 
     public Cleanup() {
         Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    /** True once Ctrl-C / SIGTERM started the shutdown: errors after that are consequences, not news. */
+    public static boolean signalled() {
+        return signalled;
     }
 
     public synchronized void add(String name, ThrowingRunnable action) {

@@ -49,6 +49,11 @@ public class FluxCommand implements Runnable {
     /** One line, a hint, no stack trace unless --verbose. */
     private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
+        if (Cleanup.signalled()) {
+            err.println("flux: interrupted");
+            err.flush();
+            return ExitCode.INTERRUPTED.code;
+        }
         if (e instanceof FluxException fe) {
             err.println("flux: " + fe.getMessage());
             if (fe.hint() != null) {

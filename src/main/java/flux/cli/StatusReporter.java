@@ -59,7 +59,21 @@ final class StatusReporter {
         }
     }
 
+    /** The status now, with the rates of the last tick (does not disturb the rate meters). */
+    Progress current() {
+        return compute(lastDown, lastUp);
+    }
+
+    private volatile double lastDown;
+    private volatile double lastUp;
+
     Progress snapshot() {
+        lastDown = down.update(session.downloadedBytes());
+        lastUp = up.update(session.uploadedBytes());
+        return compute(lastDown, lastUp);
+    }
+
+    private Progress compute(double downRate, double upRate) {
         long have = 0;
         var layout = file.layout();
         var verified = session.verified();
@@ -82,7 +96,7 @@ final class StatusReporter {
             state = "downloading";
         }
         return new Progress(state, session.connectedPeers(), file.length(), have, ahead,
-                down.update(session.downloadedBytes()), up.update(session.uploadedBytes()),
+                downRate, upRate,
                 session.downloadedBytes(), session.uploadedBytes());
     }
 

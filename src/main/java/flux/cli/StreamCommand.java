@@ -169,11 +169,12 @@ public class StreamCommand implements Callable<Integer> {
                 return ExitCode.OK.code;
             }
             TorrentMeta.FileEntry file = chosen.get();
-            MediaLibrary library = new TorrentLibrary(session, meta, file.index());
+            TorrentLibrary library = new TorrentLibrary(session, meta, file.index());
             log.info("{}: streaming '{}' ({}), {} pieces of {}", meta.name(), file.path(), Sizes.bytes(file.size()),
                     meta.pieceCount(), Sizes.bytes(meta.pieceLength()));
 
             StatusReporter status = new StatusReporter(session, library.file(file.index()), events);
+            library.status = status;
             status.start();
             cleanup.add("status", status::stop);
 
@@ -300,6 +301,7 @@ public class StreamCommand implements Callable<Integer> {
         private final TorrentMeta meta;
         private final int selected;
         private final Map<Integer, StreamingFile> files = new ConcurrentHashMap<>();
+        private volatile StatusReporter status;
 
         TorrentLibrary(TorrentSession session, TorrentMeta meta, int selected) {
             this.session = session;
@@ -315,6 +317,11 @@ public class StreamCommand implements Callable<Integer> {
         @Override
         public int selectedIndex() {
             return selected;
+        }
+
+        @Override
+        public flux.ui.Progress progress() {
+            return status.current();
         }
 
         @Override

@@ -164,6 +164,10 @@ public final class Engine implements AutoCloseable {
         client.selector(session.selector());
         client.afterTorrentFetched(t -> {
             session.metadataArrived(t);
+            // bt reads the request depth when it sets up the torrent, right after this callback:
+            // size it in bytes, so that small and large pieces keep the same amount in flight.
+            long pieces = Math.max(4, Math.min(64, settings.inFlightBytes() / t.getChunkSize()));
+            runtime.getConfig().setMaxSimultaneouslyAssignedPieces((int) pieces);
             try {
                 onMetadata.accept(session);
             } finally {

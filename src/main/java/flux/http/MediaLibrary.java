@@ -12,4 +12,7 @@ public interface MediaLibrary {
 
     /** A streaming view of file {@code index}; reading it makes its pieces wanted. */
     StreamingFile file(int index);
+
+    /** Transfer status for /status.json (and scripts that poll it). */
+    flux.ui.Progress progress();
 }

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The local HTTP server players read from. Paths:
- * {@code /} an index page, {@code /playlist.m3u} the torrent's videos, and
+ * {@code /} an index page, {@code /playlist.m3u} the torrent's videos, {@code /status.json}, and
  * {@code /<infohash>/<index>/<name>} each file (the name is only for the player's title).
  */
 public final class StreamServer implements AutoCloseable {
@@ -123,6 +123,11 @@ public final class StreamServer implements AutoCloseable {
             String path = exchange.getRelativePath();
             if (path.equals("/") || path.isEmpty()) {
                 page(exchange, "text/html; charset=utf-8", IndexPage.html(library.meta(), library.selectedIndex()));
+                return;
+            }
+            if (path.equals("/status.json")) {
+                page(exchange, "application/json", library.progress().json()
+                        .put("infoHash", library.meta().infoHash()).put("index", library.selectedIndex()) + "\n");
                 return;
             }
             if (path.equals("/playlist.m3u")) {

@@ -1,0 +1,232 @@
+package flux.it;
+
+import flux.FluxProcess;
+import flux.lab.FluxRun;
+import flux.lab.Media;
+import flux.lab.Net;
+import flux.lab.OpenTracker;
+import flux.lab.Tools;
+import flux.lab.TorrentMaker;
+import flux.lab.TransmissionPeer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * flux stream against real third-party software on loopback: opentracker, transmission-daemon
+ * seeding ffmpeg-made videos, and mpv playing what flux serves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StreamIT {
+    private Path work;
+    private Path mp4;
+    private Path mkv;
+    private TorrentMaker.Made mp4Torrent;
+    private TorrentMaker.Made mkvTorrent;
+    private OpenTracker tracker;
+    private TransmissionPeer seeder;
+    private TransmissionPeer slowSeeder;
+    private TorrentMaker.Made slowTorrent;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void startSwarm() throws Exception {
+        work = Files.createDirectories(Path.of("target", "lab-runs", "stream-" + System.currentTimeMillis()).toAbsolutePath());
+        mp4 = Media.mp4MoovAtEnd(40, 2000);
+        mkv = Media.mkv(20, 1000);
+        int trackerPort = Net.freePort("127.0.0.1");
+        String announce = "http://127.0.0.1:" + trackerPort + "/announce";
+
+        String seederIp = Net.freshLoopback();
+        seeder = TransmissionPeer.start(work.resolve("seeder"), seederIp, Net.freePort(seederIp), Net.freePort(seederIp), 0);
+        Files.copy(mp4, seeder.dataDir().resolve(mp4.getFileName()));
+        Files.copy(mkv, seeder.dataDir().resolve(mkv.getFileName()));
+        mp4Torrent = TorrentMaker.make(mp4, work.resolve("mp4.torrent"), announce, 18);
+        mkvTorrent = TorrentMaker.make(mkv, work.resolve("mkv.torrent"), announce, 18);
+
+        // the same video again under another name, from a seeder limited to 600 KiB/s: slow enough
+        // that a seek to 90% must be answered long before the download would get there in order
+        Path slowCopy = work.resolve("slow-" + mp4.getFileName());
+        Files.copy(mp4, slowCopy);
+        slowTorrent = TorrentMaker.make(slowCopy, work.resolve("slow.torrent"), announce, 18);
+        String slowIp = Net.freshLoopback();
+        slowSeeder = TransmissionPeer.start(work.resolve("slow-seeder"), slowIp, Net.freePort(slowIp), Net.freePort(slowIp), 600);
+        Files.copy(slowCopy, slowSeeder.dataDir().resolve(slowCopy.getFileName()));
+
+        tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort,
+                List.of(mp4Torrent.infoHash(), mkvTorrent.infoHash(), slowTorrent.infoHash()));
+        seeder.seed(mp4Torrent.torrent());
+        seeder.seed(mkvTorrent.torrent());
+        slowSeeder.seed(slowTorrent.torrent());
+    }
+
+    @AfterAll
+    void stopSwarm() {
+        for (AutoCloseable c : new AutoCloseable[]{seeder, slowSeeder, tracker}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    private List<String> fluxArgs(String torrent, String... extra) {
+        List<String> args = new ArrayList<>(List.of("stream", torrent, "--no-dht", "--bind", Net.freshLoopback(),
+                "--peer-port", "0", "--cache-dir", work.resolve("cache").toString(), "--timeout", "40"));
+        args.addAll(Arrays.asList(extra));
+        return args;
+    }
+
+    @Test
+    void magnetToStdoutIsByteExactAndLeavesNoCache() throws Exception {
+        Path cache = work.resolve("cache");
+        Process p = FluxProcess.builder(fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "-o", "-"))
+                .redirectError(work.resolve("stdout-test.stderr").toFile()).start();
+        String hash;
+        try (InputStream out = p.getInputStream()) {
+            hash = Tools.sha256(out);
+        }
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "flux did not exit after writing the file");
+        assertEquals(0, p.exitValue(), Files.readString(work.resolve("stdout-test.stderr")));
+        assertEquals(Tools.sha256(mp4), hash);
+        assertFalse(Files.exists(cache.resolve(mp4Torrent.infoHash())), "the streaming cache was not removed");
+    }
+
+    @Test
+    void torrentFileOverHttpIsByteExactWithRangesAndHead() throws Exception {
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(mkvTorrent.torrent().toString(), "--json", "--port", "0"))) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            assertTrue(url.startsWith("http://127.0.0.1:"), url);
+
+            HttpResponse<InputStream> full = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, full.statusCode());
+            assertEquals("video/x-matroska", full.headers().firstValue("Content-Type").orElse(""));
+            try (InputStream body = full.body()) {
+                assertEquals(Tools.sha256(mkv), Tools.sha256(body));
+            }
+
+            HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertEquals(Long.toString(Files.size(mkv)), head.headers().firstValue("Content-Length").orElse(""));
+            assertEquals("bytes", head.headers().firstValue("Accept-Ranges").orElse(""));
+
+            byte[] expected = Arrays.copyOfRange(Files.readAllBytes(mkv), (int) Files.size(mkv) - 1000, (int) Files.size(mkv));
+            HttpResponse<byte[]> suffix = http.send(HttpRequest.newBuilder(URI.create(url)).header("Range", "bytes=-1000").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(206, suffix.statusCode());
+            assertArrayEquals(expected, suffix.body());
+        }
+    }
+
+    @Test
+    void seekToNinetyPercentIsServedBeforeTheDownloadGetsThere() throws Exception {
+        Path file = slowSeeder.dataDir().resolve("slow-" + mp4.getFileName());
+        byte[] content = Files.readAllBytes(file);
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(slowTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0"))) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            int from = (int) (content.length * 0.9);
+            int to = from + 64 * 1024 - 1;
+            HttpResponse<byte[]> seek = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Range", "bytes=" + from + "-" + to).build(), HttpResponse.BodyHandlers.ofByteArray());
+            String status = http.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('/', 8)) + "/status.json")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+
+            assertEquals(206, seek.statusCode());
+            assertEquals("bytes " + from + "-" + to + "/" + content.length, seek.headers().firstValue("Content-Range").orElse(""));
+            assertArrayEquals(Arrays.copyOfRange(content, from, to + 1), seek.body());
+            long verified = Long.parseLong(FluxRun.field(status, "verified"));
+            // in playback order the download would need 90% of the file before these bytes
+            assertTrue(verified < content.length / 2, "seek answered only after " + verified + " of " + content.length
+                    + " bytes were verified: " + status);
+        }
+    }
+
+    @Test
+    void mpvPlaysMoovAtEndMp4AndMkvFromTheUrl() throws Exception {
+        String mpv = Tools.require("mpv");
+        for (TorrentMaker.Made made : List.of(mp4Torrent, mkvTorrent)) {
+            try (FluxRun flux = FluxRun.start(work, fluxArgs(made.magnet(tracker.announceUrl()), "--json", "--port", "0"))) {
+                String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+                String out = Tools.run(90, mpv, "--no-config", "--vo=null", "--ao=null", "--frames=50", "--msg-level=all=info", url);
+                assertTrue(out.contains("Video --vid=1"), "mpv found no video stream: " + out);
+            }
+        }
+    }
+
+    @Test
+    void mpvPlaysFromThePipe() throws Exception {
+        String magnet = mkvTorrent.magnet(tracker.announceUrl());
+        String command = String.join(" ", FluxProcess.builder(fluxArgs(magnet)).command().stream().map(StreamIT::quote).toList())
+                + " 2>" + quote(work.resolve("pipe.stderr").toString())
+                + " | " + Tools.require("mpv") + " --no-config --vo=null --ao=null --frames=50 -";
+        String out = Tools.run(90, "sh", "-c", command);
+        assertTrue(out.contains("Video --vid=1"), "mpv found no video stream in the pipe: " + out);
+    }
+
+    @Test
+    void listPrintsFilesAndExits() throws Exception {
+        FluxProcess.Result r = FluxProcess.run(60, fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "--list").toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains(mp4Torrent.infoHash()), r.stdout());
+        assertTrue(r.stdout().matches("(?s).*\\n\\s+0\\s+[0-9.]+ MiB\\s+" + mp4.getFileName() + "\\n.*"), r.stdout());
+    }
+
+    @Test
+    void noSuchFileIndexIsBadInput() throws Exception {
+        FluxProcess.Result r = FluxProcess.run(60, fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "--select", "7", "--json").toArray(String[]::new));
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("flux: no file with index 7 (the torrent has 1 file)"), r.stderr());
+        assertFalse(r.stderr().contains("Exception"), r.stderr());
+    }
+
+    @Test
+    void noPeersBeforeTheTimeoutIsANetworkError() throws Exception {
+        // a hash the tracker does not serve: nobody will ever have it
+        String magnet = "magnet:?xt=urn:btih:" + "ab".repeat(20) + "&tr=" + tracker.announceUrl();
+        List<String> args = fluxArgs(magnet, "--json");
+        args.set(args.indexOf("--timeout") + 1, "3");
+        FluxProcess.Result r = FluxProcess.run(60, args.toArray(String[]::new));
+        assertEquals(4, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("flux: no metadata after 3 s"), r.stderr());
+    }
+
+    @Test
+    void httpPortInUseIsANetworkError() throws Exception {
+        try (var busy = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            FluxProcess.Result r = FluxProcess.run(60, fluxArgs(mkvTorrent.magnet(tracker.announceUrl()), "--json",
+                    "--port", Integer.toString(busy.getLocalPort())).toArray(String[]::new));
+            assertEquals(4, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().contains("HTTP port " + busy.getLocalPort() + " on 127.0.0.1 is already in use"), r.stderr());
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}

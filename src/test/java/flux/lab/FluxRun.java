@@ -1,0 +1,84 @@
+package flux.lab;
+
+import flux.FluxProcess;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A running `flux ... --json` process whose JSON events a test can wait for. */
+public final class FluxRun implements AutoCloseable {
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final Path stderr;
+
+    private FluxRun(Process process, Path stderr) {
+        this.process = process;
+        this.stderr = stderr;
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "flux-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public static FluxRun start(Path workDir, List<String> args) throws IOException {
+        Files.createDirectories(workDir);
+        Path err = Files.createTempFile(workDir, "flux-", ".stderr");
+        Process p = FluxProcess.builder(args).redirectError(err.toFile()).start();
+        return new FluxRun(p, err);
+    }
+
+    /** Waits for a JSON line whose "event" is {@code event}; fails with flux's stderr on timeout. */
+    public String awaitEvent(String event, long timeoutSeconds) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = lines.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("no '" + event + "' event within " + timeoutSeconds + " s; alive="
+                        + process.isAlive() + "; stderr:\n" + stderr());
+            }
+            if (line.contains("\"event\":\"" + event + "\"")) {
+                return line;
+            }
+        }
+    }
+
+    public static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9.]+|true|false|null)").matcher(json);
+        if (!m.find()) {
+            throw new AssertionError("no field " + name + " in " + json);
+        }
+        return m.group(2) != null ? m.group(2) : m.group(1);
+    }
+
+    public String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        Tools.kill(process);
+    }
+}

@@ -1,0 +1,42 @@
+package flux.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Test videos made by ffmpeg (test pattern + tone), cached under target/lab-media so each is
+ * encoded once per build. Without +faststart the MP4 moov atom is at the END, which makes a
+ * player read the head and then jump to the tail: the case streaming clients get wrong.
+ */
+public final class Media {
+    private static final Path DIR = Path.of("target", "lab-media");
+
+    private Media() {
+    }
+
+    public static synchronized Path mp4MoovAtEnd(int seconds, int kbps) throws IOException, InterruptedException {
+        return make("moov-end-" + seconds + "s-" + kbps + "k.mp4", seconds, kbps, "mp4");
+    }
+
+    public static synchronized Path mkv(int seconds, int kbps) throws IOException, InterruptedException {
+        return make("clip-" + seconds + "s-" + kbps + "k.mkv", seconds, kbps, "matroska");
+    }
+
+    private static Path make(String name, int seconds, int kbps, String format) throws IOException, InterruptedException {
+        Files.createDirectories(DIR);
+        Path out = DIR.resolve(name).toAbsolutePath();
+        if (Files.isRegularFile(out) && Files.size(out) > 0) {
+            return out;
+        }
+        Path tmp = DIR.resolve(name + ".part." + format).toAbsolutePath();
+        Tools.run(300, Tools.require("ffmpeg"), "-nostdin", "-v", "error", "-y",
+                "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
+                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
+                "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "ultrafast",
+                "-b:v", kbps + "k", "-maxrate", kbps + "k", "-bufsize", (kbps * 2) + "k",
+                "-x264-params", "nal-hrd=cbr", "-c:a", "aac", "-shortest", "-f", format, tmp.toString());
+        Files.move(tmp, out);
+        return out;
+    }
+}

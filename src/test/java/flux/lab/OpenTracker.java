@@ -1,0 +1,49 @@
+package flux.lab;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * opentracker on a loopback address. Debian's build serves only whitelisted info-hashes and
+ * resolves the whitelist inside its chroot directory; it refuses to run as root.
+ */
+public final class OpenTracker implements AutoCloseable {
+    private final Process process;
+    private final String announce;
+
+    private OpenTracker(Process process, String announce) {
+        this.process = process;
+        this.announce = announce;
+    }
+
+    public static OpenTracker start(Path dir, String host, int port, List<String> infoHashes)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path whitelist = dir.resolve("whitelist");
+        Files.write(whitelist, infoHashes);
+        Files.setPosixFilePermissions(whitelist, PosixFilePermissions.fromString("rw-r--r--"));
+        Process p = new ProcessBuilder(Tools.require("opentracker"), "-i", host, "-p", Integer.toString(port),
+                "-P", Integer.toString(port), "-d", dir.toAbsolutePath().toString(), "-w", "whitelist", "-u", "nobody")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("opentracker.log").toFile()).start();
+        try {
+            Tools.awaitPort(host, port, 10_000);
+        } catch (AssertionError e) {
+            Tools.kill(p);
+            throw new AssertionError(e.getMessage() + ": " + Files.readString(dir.resolve("opentracker.log")));
+        }
+        return new OpenTracker(p, "http://" + host + ":" + port + "/announce");
+    }
+
+    public String announceUrl() {
+        return announce;
+    }
+
+    @Override
+    public void close() {
+        Tools.kill(process);
+    }
+}
