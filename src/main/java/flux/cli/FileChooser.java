@@ -23,13 +23,13 @@ public final class FileChooser {
                     .max(Comparator.comparingLong(TorrentMeta.FileEntry::size))
                     .orElseGet(() -> files.stream().max(Comparator.comparingLong(TorrentMeta.FileEntry::size)).orElseThrow());
         }
-        if (select.chars().allMatch(Character::isDigit)) {
-            int index = Integer.parseInt(select);
+        if (select.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long index = select.length() > 9 ? Long.MAX_VALUE : Long.parseLong(select);
             if (index >= files.size()) {
-                throw new FluxException(ExitCode.BAD_INPUT, "no file with index " + index + " (the torrent has "
+                throw new FluxException(ExitCode.BAD_INPUT, "no file with index " + select + " (the torrent has "
                         + files.size() + " file" + (files.size() == 1 ? "" : "s") + ")", "see them with --list");
             }
-            return files.get(index);
+            return files.get((int) index);
         }
         PathMatcher glob = FileSystems.getDefault().getPathMatcher("glob:" + select);
         return files.stream()

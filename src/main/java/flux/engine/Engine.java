@@ -11,7 +11,6 @@ import bt.magnet.MagnetUriParser;
 import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
-import bt.module.ServiceModule;
 import bt.net.IPeerConnectionPool;
 import bt.peer.IPeerRegistry;
 import bt.runtime.BtClient;
@@ -104,7 +103,7 @@ public final class Engine implements AutoCloseable {
 
         BtRuntimeBuilder builder = BtRuntime.builder(config)
                 .module(new HttpTrackerModule())
-                .module(binder -> ServiceModule.extend(binder).addMessagingAgent(new ChokeStateAgent()))
+                .module(new EngineModule())
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();
@@ -186,7 +185,23 @@ public final class Engine implements AutoCloseable {
         BtClient btClient = client.build();
         CompletableFuture<?> running = btClient.startAsync(session::stateUpdated, 1000);
         session.attach(btClient, running);
+        announceAsSoonAsActive(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         return session;
+    }
+
+    /**
+     * bt asks trackers and the DHT on a fixed timer (every couple of seconds); a new torrent would
+     * wait for the next tick. Ask the moment bt has registered it instead: it is the first step
+     * on the way to the first byte.
+     */
+    private void announceAsSoonAsActive(TorrentId id, long deadlineNanos) {
+        TorrentRegistry registry = runtime.service(TorrentRegistry.class);
+        boolean active = registry.getDescriptor(id).map(d -> d.isActive()).orElse(false);
+        if (active) {
+            runtime.service(IPeerRegistry.class).triggerPeerCollection(id);
+        } else if (System.nanoTime() < deadlineNanos && !scheduler.isShutdown()) {
+            scheduler.schedule(() -> announceAsSoonAsActive(id, deadlineNanos), 10, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Parses a .torrent from a file or URL into bt's model, with one clear error for bad input. */

@@ -49,18 +49,23 @@ public sealed interface TorrentInput {
         if (HEX40.matcher(s).matches()) {
             return new Magnet(s.toLowerCase(Locale.ROOT), Optional.empty(), List.of(), List.of());
         }
-        if (s.startsWith("http://") || s.startsWith("https://")) {
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
             try {
                 return new TorrentUrl(URI.create(s));
             } catch (IllegalArgumentException e) {
                 throw bad("not a valid URL: " + s, null);
             }
         }
-        Path path = Path.of(s);
-        if (Files.isRegularFile(path)) {
-            return new TorrentFile(path);
+        try {
+            Path path = Path.of(s);
+            if (Files.isRegularFile(path)) {
+                return new TorrentFile(path);
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad("'" + s + "' is not a magnet link, info-hash, .torrent file or URL", null);
         }
-        if (s.length() == 40 || s.length() == 32) {
+        if (s.matches("[0-9a-fA-F]{30,50}") || s.length() == 40 || s.length() == 32) {
             throw bad("'" + s + "' is not a valid info-hash",
                     "an info-hash is 40 hexadecimal characters (or 32 base32 characters inside a magnet)");
         }

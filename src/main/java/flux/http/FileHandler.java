@@ -52,7 +52,10 @@ final class FileHandler implements HttpHandler {
         long start = 0;
         long end = length - 1;
         String rangeHeader = exchange.getRequestHeaders().getFirst(Headers.RANGE);
-        if (rangeHeader != null) {
+        // RFC 9110: a Range in a unit other than bytes is ignored, and so (our choice, allowed) are
+        // multi-range requests: players never send them, and the whole file answers them correctly
+        boolean byteRanges = rangeHeader != null && rangeHeader.regionMatches(true, 0, "bytes=", 0, 6);
+        if (byteRanges && rangeHeader.indexOf(',') < 0) {
             ByteRange range = ByteRange.parse(rangeHeader);
             if (range == null) {
                 reject(exchange, length, "malformed Range header: " + rangeHeader);
@@ -63,7 +66,7 @@ final class FileHandler implements HttpHandler {
                 reject(exchange, length, "range not satisfiable for a file of " + length + " bytes: " + rangeHeader);
                 return;
             }
-            if (result != null) { // null: several ranges, answered with the whole file
+            if (result != null) {
                 start = result.getStart();
                 end = result.getEnd();
                 exchange.setStatusCode(StatusCodes.PARTIAL_CONTENT);
@@ -82,6 +85,8 @@ final class FileHandler implements HttpHandler {
     private void send(HttpServerExchange exchange, StreamingFile file, long start, long end) {
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
         try (StreamingFile.Reader reader = file.open(start); OutputStream out = exchange.getOutputStream()) {
+            // a player that seeks drops this connection: stop steering the download for it
+            exchange.getConnection().addCloseListener(connection -> reader.close());
             long pos = start;
             while (pos <= end) {
                 buffer.clear();

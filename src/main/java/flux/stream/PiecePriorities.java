@@ -12,7 +12,9 @@ import java.util.List;
  *   <li>urgent: the piece under each reader and the one after it (a reader may be blocked on it);</li>
  *   <li>head and tail of the file: players read the header, then often jump to the end for
  *       the MP4 moov atom, MKV cues or AVI index;</li>
- *   <li>each reader's read-ahead window, nearest first, interleaved across readers;</li>
+ *   <li>each reader's read-ahead window, nearest first, the most recently active reader first
+ *       (two players reading take turns being the most recent; a reader whose client went away
+ *       while it waited for a piece is never active again and falls behind);</li>
  *   <li>the rest of the file in order from the main reader, then what lies behind it.</li>
  * </ol>
  */
@@ -57,7 +59,11 @@ public final class PiecePriorities {
                 out.add(last - i);
             }
         }
-        interleaveForward(out, readers, windowPieces);
+        for (ReaderPosition r : readers) {
+            for (int step = 0; step < windowPieces && r.piece() + step <= r.lastPiece(); step++) {
+                out.addAnyFile(r.piece() + step);
+            }
+        }
 
         int from = readers.isEmpty() ? first : clamp(readers.get(0).piece(), first, last);
         for (int p = from; p <= last; p++) {

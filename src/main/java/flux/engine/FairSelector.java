@@ -1,0 +1,79 @@
+package flux.engine;
+
+import bt.net.SharedSelector;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * bt's shared peer selector with a fair registration lock. In bt 1.10 a thread registering a new
+ * connection spins on {@code tryLock} while the receiving loop re-takes the (unfair) write lock
+ * for every {@code select}; on two cores that took seconds per new connection in the lab, which
+ * is most of the time to the first byte. Here the registering thread queues on a fair lock (a
+ * timed tryLock honours fairness) and wakes the selector, so it gets in on the next release.
+ */
+final class FairSelector extends SharedSelector {
+    private final Selector delegate;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+    private volatile boolean selecting;
+
+    FairSelector(Selector delegate) {
+        super(delegate);
+        this.delegate = delegate;
+    }
+
+    @Override
+    public int selectNow() throws IOException {
+        lock.writeLock().lock();
+        try {
+            return delegate.selectNow();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public int select(long timeout) throws IOException {
+        lock.writeLock().lock();
+        try {
+            selecting = true;
+            return delegate.select(timeout);
+        } finally {
+            selecting = false;
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public int select() throws IOException {
+        return select(0);
+    }
+
+    @Override
+    public void wakeupAndRegister(SelectableChannel channel, int ops, Object attachment) {
+        try {
+            while (true) {
+                if (selecting) {
+                    delegate.wakeup();
+                }
+                if (lock.readLock().tryLock(5, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering a peer connection", e);
+        }
+        try {
+            channel.register(delegate, ops, attachment);
+        } catch (ClosedChannelException e) {
+            throw new IllegalStateException("peer connection closed while registering", e);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+}

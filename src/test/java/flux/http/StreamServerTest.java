@@ -1,0 +1,353 @@
+package flux.http;
+
+import flux.ExitCode;
+import flux.FluxException;
+import flux.engine.TorrentMeta;
+import flux.engine.TorrentMeta.FileEntry;
+import flux.stream.PieceLayout;
+import flux.stream.ReaderRegistry;
+import flux.stream.StreamingFile;
+import flux.stream.VerifiedPieces;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class StreamServerTest {
+    static final String HASH = "0123456789abcdef0123456789abcdef01234567";
+    static final int PIECE = 1024;
+    // the .srt and .mp3 start mid-piece
+    static final List<FileEntry> FILES = List.of(
+            new FileEntry(0, "Show/Episode 1.mp4", 5000, 0),
+            new FileEntry(1, "Show/Episode 1.srt", 300, 5000),
+            new FileEntry(2, "Show/theme.mp3", 2000, 5300));
+    static final long TOTAL = 7300;
+    static final TorrentMeta META = new TorrentMeta("Show & Tell", HASH, PIECE, TOTAL,
+            (int) ((TOTAL + PIECE - 1) / PIECE), FILES, false);
+
+    /** The whole torrent's bytes; each file reads its slice. */
+    static final byte[] TORRENT = new byte[(int) TOTAL];
+
+    static {
+        new Random(42).nextBytes(TORRENT);
+    }
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    final VerifiedPieces verified = new VerifiedPieces(META.pieceCount());
+    final ReaderRegistry readers = new ReaderRegistry();
+    final Library library = new Library();
+    StreamServer server;
+
+    @AfterEach
+    void stop() {
+        // release any handler still waiting for a piece before stopping the server
+        for (int p = 0; p < META.pieceCount(); p++) {
+            verified.markVerified(p);
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A MediaLibrary over {@link #TORRENT}, with the pieces {@link #verified} says are there. */
+    final class Library implements MediaLibrary {
+        @Override
+        public flux.ui.Progress progress() {
+            return new flux.ui.Progress("streaming", 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public TorrentMeta meta() {
+            return META;
+        }
+
+        @Override
+        public int selectedIndex() {
+            return 0;
+        }
+
+        @Override
+        public StreamingFile file(int index) {
+            FileEntry f = FILES.get(index);
+            PieceLayout layout = new PieceLayout(PIECE, TOTAL, f.offset(), f.size());
+            return new StreamingFile(f.fileName(), layout, verified, readers, (dst, offset) -> {
+                int n = (int) Math.min(dst.remaining(), f.size() - offset);
+                dst.put(TORRENT, (int) (f.offset() + offset), n);
+                return n;
+            });
+        }
+    }
+
+    static byte[] bytesOf(int file, long from, long toExclusive) {
+        long start = FILES.get(file).offset();
+        return Arrays.copyOfRange(TORRENT, (int) (start + from), (int) (start + toExclusive));
+    }
+
+    StreamServer startAllVerified() {
+        for (int p = 0; p < META.pieceCount(); p++) {
+            verified.markVerified(p);
+        }
+        server = StreamServer.start(library, "127.0.0.1", 0, false);
+        return server;
+    }
+
+    HttpResponse<byte[]> get(String pathOrUrl, String... headers) throws Exception {
+        return send("GET", pathOrUrl, headers);
+    }
+
+    HttpResponse<byte[]> send(String method, String pathOrUrl, String... headers) throws Exception {
+        URI uri = URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : server.baseUrl() + pathOrUrl);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    String mp4Path() {
+        return StreamServer.filePath(META, 0);
+    }
+
+    static String header(HttpResponse<?> r, String name) {
+        return r.headers().firstValue(name).orElse(null);
+    }
+
+    @Test
+    void getOfTheWholeFile() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path());
+        assertEquals(200, r.statusCode());
+        assertEquals("5000", header(r, "Content-Length"));
+        assertEquals("bytes", header(r, "Accept-Ranges"));
+        assertEquals("video/mp4", header(r, "Content-Type"));
+        assertArrayEquals(bytesOf(0, 0, 5000), r.body());
+    }
+
+    @Test
+    void mp4IsServedAsVideoMp4() throws Exception {
+        startAllVerified();
+        assertEquals("video/mp4", header(send("HEAD", mp4Path()), "Content-Type"));
+    }
+
+    @Test
+    void aFileStartingMidPieceIsServedWhole() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(StreamServer.filePath(META, 2));
+        assertEquals(200, r.statusCode());
+        assertEquals("audio/mpeg", header(r, "Content-Type"));
+        assertArrayEquals(bytesOf(2, 0, 2000), r.body());
+    }
+
+    @Test
+    void aClosedRange() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path(), "Range", "bytes=100-199");
+        assertEquals(206, r.statusCode());
+        assertEquals("bytes 100-199/5000", header(r, "Content-Range"));
+        assertEquals("100", header(r, "Content-Length"));
+        assertArrayEquals(bytesOf(0, 100, 200), r.body());
+    }
+
+    @Test
+    void aRangeAcrossPiecesOfAFileStartingMidPiece() throws Exception {
+        startAllVerified();
+        // file 2 starts at torrent byte 5300; its bytes 800..1999 cross the pieces 5..7
+        HttpResponse<byte[]> r = get(StreamServer.filePath(META, 2), "Range", "bytes=800-1999");
+        assertEquals(206, r.statusCode());
+        assertEquals("bytes 800-1999/2000", header(r, "Content-Range"));
+        assertArrayEquals(bytesOf(2, 800, 2000), r.body());
+    }
+
+    @Test
+    void aSuffixRangeGivesTheLastBytes() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path(), "Range", "bytes=-500");
+        assertEquals(206, r.statusCode());
+        assertEquals("bytes 4500-4999/5000", header(r, "Content-Range"));
+        assertArrayEquals(bytesOf(0, 4500, 5000), r.body());
+    }
+
+    @Test
+    void anOpenRangeGoesToTheEnd() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path(), "Range", "bytes=3000-");
+        assertEquals(206, r.statusCode());
+        assertEquals("bytes 3000-4999/5000", header(r, "Content-Range"));
+        assertEquals("2000", header(r, "Content-Length"));
+        assertArrayEquals(bytesOf(0, 3000, 5000), r.body());
+    }
+
+    @Test
+    void aRangeStartingAtTheEndIsNotSatisfiable() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path(), "Range", "bytes=5000-");
+        assertEquals(416, r.statusCode());
+        assertEquals("bytes */5000", header(r, "Content-Range"));
+    }
+
+    @Test
+    void aMalformedRangeIsRejected() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path(), "Range", "bytes=abc");
+        assertEquals(416, r.statusCode());
+        assertEquals("bytes */5000", header(r, "Content-Range"));
+        assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("malformed Range header"));
+    }
+
+    @Test
+    void aRangeInAnotherUnitIsIgnored() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path(), "Range", "items=0-5");
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(bytesOf(0, 0, 5000), r.body());
+    }
+
+    @Test
+    void severalRangesAreAnsweredWithTheWholeFile() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get(mp4Path(), "Range", "bytes=0-9,20-29");
+        assertEquals(200, r.statusCode());
+        assertEquals("5000", header(r, "Content-Length"));
+        assertArrayEquals(bytesOf(0, 0, 5000), r.body());
+    }
+
+    @Test
+    void headGivesTheHeadersWithoutABody() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = send("HEAD", mp4Path());
+        assertEquals(200, r.statusCode());
+        assertEquals("5000", header(r, "Content-Length"));
+        assertEquals("bytes", header(r, "Accept-Ranges"));
+        assertEquals(0, r.body().length);
+        assertEquals(0, readers.size(), "a HEAD opens no reader");
+    }
+
+    @Test
+    void otherMethodsAreNotAllowed() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = send("POST", mp4Path());
+        assertEquals(405, r.statusCode());
+        assertEquals("GET, HEAD", header(r, "Allow"));
+    }
+
+    @Test
+    void unknownPathsAreNotFound() throws Exception {
+        startAllVerified();
+        assertEquals(404, get("/nothing-here").statusCode());
+        assertEquals(404, get("/" + HASH + "/3/x.mp4").statusCode(), "no file 3");
+        assertEquals(404, get("/" + HASH + "/one/x.mp4").statusCode());
+        String otherHash = "f" + HASH.substring(1);
+        assertEquals(404, get("/" + otherHash + "/0/Episode%201.mp4").statusCode(), "wrong info-hash");
+    }
+
+    @Test
+    void theInfoHashInThePathIsCaseInsensitive() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get("/" + HASH.toUpperCase() + "/1/whatever.srt");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/x-subrip", header(r, "Content-Type"));
+        assertArrayEquals(bytesOf(1, 0, 300), r.body());
+    }
+
+    @Test
+    void theIndexPageListsEveryFile() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get("/");
+        assertEquals(200, r.statusCode());
+        assertTrue(header(r, "Content-Type").startsWith("text/html"));
+        String page = new String(r.body(), StandardCharsets.UTF_8);
+        assertTrue(page.contains("<title>Show &amp; Tell - flux</title>"), page);
+        for (FileEntry f : FILES) {
+            assertTrue(page.contains(">" + f.path() + "</a>"), f.path() + " in " + page);
+            assertTrue(page.contains("href=\"" + StreamServer.filePath(META, f.index()) + "\""), page);
+        }
+        assertTrue(page.contains("/playlist.m3u"), page);
+    }
+
+    @Test
+    void thePlaylistHoldsThePlayableFilesAndItsUrlsServeThem() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = get("/playlist.m3u");
+        assertEquals(200, r.statusCode());
+        List<String> lines = new String(r.body(), StandardCharsets.UTF_8).lines().toList();
+        assertEquals("#EXTM3U", lines.get(0));
+        List<String> urls = lines.stream().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+        // the video and the audio, in torrent order; not the subtitles
+        assertEquals(List.of(server.fileUrl(0), server.fileUrl(2)), urls);
+        assertTrue(lines.contains("#EXTINF:-1,Episode 1.mp4"), lines.toString());
+        assertFalse(lines.stream().anyMatch(l -> l.contains(".srt")), lines.toString());
+
+        assertArrayEquals(bytesOf(0, 0, 5000), get(urls.get(0)).body());
+        assertArrayEquals(bytesOf(2, 0, 2000), get(urls.get(1)).body());
+    }
+
+    @Test
+    void theResponseWaitsForAPieceVerifiedLater() throws Exception {
+        for (int p = 0; p < META.pieceCount(); p++) {
+            if (p != 2) {
+                verified.markVerified(p);
+            }
+        }
+        server = StreamServer.start(library, "127.0.0.1", 0, false);
+        CountDownLatch blockedOnPiece2 = new CountDownLatch(1);
+        readers.onMove(() -> {
+            if (readers.positions().stream().anyMatch(pos -> pos.piece() == 2)) {
+                blockedOnPiece2.countDown();
+            }
+        });
+
+        CompletableFuture<HttpResponse<byte[]>> response = http.sendAsync(
+                HttpRequest.newBuilder(URI.create(server.fileUrl(0))).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertTrue(blockedOnPiece2.await(5, TimeUnit.SECONDS), "the reader never reached piece 2");
+        assertFalse(response.isDone(), "the response cannot be complete without piece 2");
+
+        verified.markVerified(2);
+        HttpResponse<byte[]> r = response.get(5, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(bytesOf(0, 0, 5000), r.body());
+    }
+
+    @Test
+    void aTakenPortFailsWithoutFallback() {
+        startAllVerified();
+        FluxException e = assertThrows(FluxException.class,
+                () -> StreamServer.start(library, "127.0.0.1", server.port(), false).close());
+        assertEquals(ExitCode.NETWORK, e.exitCode());
+        assertTrue(e.getMessage().contains(Integer.toString(server.port())), e.getMessage());
+    }
+
+    @Test
+    void aTakenPortFallsBackToAnotherWorkingPort() throws Exception {
+        startAllVerified();
+        try (StreamServer other = StreamServer.start(library, "127.0.0.1", server.port(), true)) {
+            assertNotEquals(server.port(), other.port());
+            assertTrue(other.port() > 0);
+            HttpResponse<byte[]> r = get(other.fileUrl(0), "Range", "bytes=0-9");
+            assertEquals(206, r.statusCode());
+            assertArrayEquals(bytesOf(0, 0, 10), r.body());
+        }
+    }
+}
