@@ -14,10 +14,21 @@ public final class Cleanup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cleanup.class);
     private final Deque<Step> steps = new ArrayDeque<>();
     private static volatile boolean signalled;
+    private volatile java.util.function.IntSupplier exitCodeOnSignal;
     private final Thread hook = new Thread(() -> {
         signalled = true;
         runAll();
+        java.util.function.IntSupplier code = exitCodeOnSignal;
+        if (code != null) {
+            // for a command whose normal end is a signal (seeding), the JVM's 130/143 would be wrong
+            Runtime.getRuntime().halt(code.getAsInt());
+        }
     }, "flux-shutdown");
+
+    /** Exit with this code (after cleaning up) when stopped by SIGINT/SIGTERM, instead of 130/143. */
+    public void exitCodeOnSignal(java.util.function.IntSupplier code) {
+        this.exitCodeOnSignal = code;
+    }
     private boolean done;
 
     private record Step(String name, ThrowingRunnable action) {

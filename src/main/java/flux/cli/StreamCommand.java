@@ -32,9 +32,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** `flux stream`: play a torrent while it downloads, over HTTP, through a player, or to stdout. */
@@ -157,7 +154,7 @@ public class StreamCommand implements Callable<Integer> {
                 cleanup.add("cache", () -> DeleteTree.delete(dir));
             }
 
-            TorrentMeta meta = awaitMetadata(session);
+            TorrentMeta meta = MetadataWait.await(session, timeoutSeconds);
             if (planError.get() != null) {
                 throw planError.get();
             }
@@ -235,29 +232,6 @@ public class StreamCommand implements Callable<Integer> {
         }
         // .torrent inputs: a per-process directory; the info-hash is known only after parsing
         return "torrent-" + ProcessHandle.current().pid();
-    }
-
-    private TorrentMeta awaitMetadata(TorrentSession session) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        long nextNote = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            try {
-                return session.metadata().get(250, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                long now = System.nanoTime();
-                if (now > deadline) {
-                    throw new FluxException(ExitCode.NETWORK, "no metadata after " + timeoutSeconds + " s ("
-                            + session.knownPeers() + " peers found, " + session.connectedPeers() + " connected)",
-                            "check the magnet's trackers and your network, or wait longer with --timeout");
-                }
-                if (now > nextNote) {
-                    log.info("fetching metadata: {} peers found, {} connected", session.knownPeers(), session.connectedPeers());
-                    nextNote = now + TimeUnit.SECONDS.toNanos(10);
-                }
-            } catch (ExecutionException e) {
-                throw new FluxException(ExitCode.NETWORK, "the torrent stopped: " + e.getCause().getMessage(), null, e.getCause());
-            }
-        }
     }
 
     private static void printList(TorrentMeta meta, PrintStream stdout) {

@@ -8,7 +8,6 @@ import bt.dht.DHTConfig;
 import bt.dht.DHTModule;
 import bt.magnet.MagnetUri;
 import bt.magnet.MagnetUriParser;
-import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
 import bt.net.IPeerConnectionPool;
@@ -51,11 +50,13 @@ public final class Engine implements AutoCloseable {
     private final int peerPort;
     private final PeerWatchdog watchdog;
     private final ScheduledExecutorService scheduler;
+    private final ResumingChunkVerifier verifier;
 
     private Engine(BtRuntime runtime, EngineSettings settings, int peerPort) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
+        this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
                 runtime.service(IPeerConnectionPool.class), settings.stallAfter());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -155,7 +156,7 @@ public final class Engine implements AutoCloseable {
             id = uri.getTorrentId();
             client.magnet(uri);
         } else {
-            Torrent torrent = loadTorrent(input);
+            Torrent torrent = Metainfo.parse(input);
             id = torrent.getTorrentId();
             client.torrent(() -> torrent);
         }
@@ -163,6 +164,7 @@ public final class Engine implements AutoCloseable {
         client.selector(session.selector());
         client.afterTorrentFetched(t -> {
             session.metadataArrived(t);
+            expectVerification(t, session);
             // bt reads the request depth when it sets up the torrent, right after this callback:
             // size it in bytes, so that small and large pieces keep the same amount in flight.
             long pieces = Math.max(4, Math.min(64, settings.inFlightBytes() / t.getChunkSize()));
@@ -189,6 +191,16 @@ public final class Engine implements AutoCloseable {
         return session;
     }
 
+    /** Pieces the owner trusts (fast resume) skip hashing; the result lands in the session. */
+    private void expectVerification(Torrent t, TorrentSession session) {
+        java.util.Iterator<byte[]> hashes = t.getChunkHashes().iterator();
+        if (!hashes.hasNext()) {
+            return;
+        }
+        int count = session.meta().pieceCount();
+        verifier.expect(hashes.next(), count, session.trustedPieces(), session::initialVerification);
+    }
+
     /**
      * bt asks trackers and the DHT on a fixed timer (every couple of seconds); a new torrent would
      * wait for the next tick. Ask the moment bt has registered it instead: it is the first step
@@ -202,27 +214,6 @@ public final class Engine implements AutoCloseable {
         } else if (System.nanoTime() < deadlineNanos && !scheduler.isShutdown()) {
             scheduler.schedule(() -> announceAsSoonAsActive(id, deadlineNanos), 10, TimeUnit.MILLISECONDS);
         }
-    }
-
-    /** Parses a .torrent from a file or URL into bt's model, with one clear error for bad input. */
-    private Torrent loadTorrent(TorrentInput input) {
-        byte[] bytes = TorrentFiles.read(input);
-        try {
-            return runtime.service(IMetadataService.class).fromByteArray(bytes);
-        } catch (RuntimeException e) {
-            throw new FluxException(ExitCode.BAD_INPUT, describe(input) + " is not a valid .torrent file",
-                    "check that it is a complete .torrent (bencoded metainfo), not an HTML page or a partial download", e);
-        }
-    }
-
-    private static String describe(TorrentInput input) {
-        if (input instanceof TorrentInput.TorrentFile f) {
-            return f.path().toString();
-        }
-        if (input instanceof TorrentInput.TorrentUrl u) {
-            return u.url().toString();
-        }
-        return input.toString();
     }
 
     public void close(TorrentSession session) {

@@ -1,6 +1,10 @@
 package flux.engine;
 
+import bt.data.ChunkVerifier;
+import bt.data.DefaultChunkVerifier;
+import bt.data.digest.Digester;
 import bt.module.PeerConnectionSelector;
+import bt.runtime.Config;
 import bt.module.ServiceModule;
 import bt.net.SharedSelector;
 import bt.service.IRuntimeLifecycleBinder;
@@ -15,12 +19,24 @@ import java.nio.channels.Selector;
 
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
- * unchanged): the choke-state agent and the fair peer selector.
+ * unchanged): the choke-state agent, the fair peer selector and the fast-resume verifier.
  */
 final class EngineModule extends AbstractModule {
     @Override
     protected void configure() {
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent());
+    }
+
+    @Provides
+    @Singleton
+    ResumingChunkVerifier resumingVerifier(Config config, Digester digester) {
+        return new ResumingChunkVerifier(new DefaultChunkVerifier(digester, config.getNumOfHashingThreads()));
+    }
+
+    @Provides
+    @Singleton
+    ChunkVerifier verifier(ResumingChunkVerifier verifier) {
+        return verifier;
     }
 
     @Provides

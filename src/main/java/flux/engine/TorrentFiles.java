@@ -18,6 +18,9 @@ final class TorrentFiles {
     }
 
     static byte[] read(TorrentInput input) {
+        if (input instanceof TorrentInput.TorrentBytes b) {
+            return b.bytes();
+        }
         if (input instanceof TorrentInput.TorrentFile f) {
             try {
                 if (Files.size(f.path()) > MAX_TORRENT_BYTES) {

@@ -34,6 +34,10 @@ public sealed interface TorrentInput {
     record TorrentFile(Path path) implements TorrentInput {
     }
 
+    /** The bytes of a .torrent already in memory (made or stored by flux). */
+    record TorrentBytes(byte[] bytes, String origin) implements TorrentInput {
+    }
+
     /** An http(s) URL of a .torrent file. */
     record TorrentUrl(URI url) implements TorrentInput {
     }

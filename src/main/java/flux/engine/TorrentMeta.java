@@ -9,7 +9,7 @@ import java.util.List;
 
 /** What a torrent holds, as the rest of flux sees it (no bt types leak past the engine). */
 public record TorrentMeta(String name, String infoHash, long pieceLength, long totalSize, int pieceCount,
-                          List<FileEntry> files, boolean singleFile) {
+                          List<FileEntry> files, boolean singleFile, List<String> trackers, boolean privateFlag) {
 
     /** One file: its index in the torrent, its path inside the torrent, size and offset in the piece space. */
     public record FileEntry(int index, String path, long size, long offset) {
@@ -28,8 +28,16 @@ public record TorrentMeta(String name, String infoHash, long pieceLength, long t
             offset += f.getSize();
         }
         long pieces = (torrent.getSize() + torrent.getChunkSize() - 1) / torrent.getChunkSize();
+        List<String> trackers = new ArrayList<>();
+        torrent.getAnnounceKey().ifPresent(k -> {
+            if (k.isMultiKey()) {
+                k.getTrackerUrls().forEach(trackers::addAll);
+            } else {
+                trackers.add(k.getTrackerUrl());
+            }
+        });
         return new TorrentMeta(torrent.getName(), HexFormat.of().formatHex(torrent.getTorrentId().getBytes()),
                 torrent.getChunkSize(), torrent.getSize(), (int) pieces, List.copyOf(files),
-                torrent.getFiles().size() == 1);
+                torrent.getFiles().size() == 1, List.copyOf(trackers), torrent.isPrivate());
     }
 }

@@ -17,6 +17,7 @@ import flux.stream.VerifiedPieces;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,6 +33,8 @@ public final class TorrentSession implements AutoCloseable {
     private final CompletableFuture<TorrentMeta> metadata = new CompletableFuture<>();
     private final AtomicInteger connectedPeers = new AtomicInteger();
     private final AtomicInteger knownPeers = new AtomicInteger();
+    private final CompletableFuture<BitSet> initiallyVerified = new CompletableFuture<>();
+    private volatile BitSet trusted = new BitSet();
     private volatile Torrent torrent;
     private volatile TorrentMeta meta;
     private volatile VerifiedPieces verified;
@@ -120,6 +123,29 @@ public final class TorrentSession implements AutoCloseable {
                 v.markVerified(i);
             }
         }
+    }
+
+    /** Set before start: pieces known good from the resume state, marked verified without hashing. */
+    public void trust(BitSet pieces) {
+        this.trusted = (BitSet) pieces.clone();
+    }
+
+    BitSet trustedPieces() {
+        return trusted;
+    }
+
+    /** bt finished checking the data present at start: these pieces are verified. */
+    void initialVerification(BitSet pieces) {
+        VerifiedPieces v = verified;
+        if (v != null) {
+            pieces.stream().forEach(v::markVerified);
+        }
+        initiallyVerified.complete(pieces);
+    }
+
+    /** Completes with the verified pieces once the data present at start has been checked. */
+    public CompletableFuture<BitSet> initiallyVerified() {
+        return initiallyVerified;
     }
 
     void peerConnected() {

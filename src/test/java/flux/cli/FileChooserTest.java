@@ -29,7 +29,7 @@ class FileChooserTest {
         }
         long pieceLength = 4 * MB;
         return new TorrentMeta("Movie", "00".repeat(20), pieceLength, offset,
-                (int) ((offset + pieceLength - 1) / pieceLength), List.copyOf(files), files.size() == 1);
+                (int) ((offset + pieceLength - 1) / pieceLength), List.copyOf(files), files.size() == 1, List.of(), false);
     }
 
     static final TorrentMeta MOVIE = meta(

@@ -43,7 +43,7 @@ class StreamServerTest {
             new FileEntry(2, "Show/theme.mp3", 2000, 5300));
     static final long TOTAL = 7300;
     static final TorrentMeta META = new TorrentMeta("Show & Tell", HASH, PIECE, TOTAL,
-            (int) ((TOTAL + PIECE - 1) / PIECE), FILES, false);
+            (int) ((TOTAL + PIECE - 1) / PIECE), FILES, false, List.of(), false);
 
     /** The whole torrent's bytes; each file reads its slice. */
     static final byte[] TORRENT = new byte[(int) TOTAL];

@@ -61,6 +61,34 @@ public final class FluxRun implements AutoCloseable {
         }
     }
 
+    /** Waits until all these events were seen (a name twice means two of them); returns every line read. */
+    public List<String> awaitEvents(long timeoutSeconds, String... events) throws InterruptedException, IOException {
+        java.util.List<String> wanted = new java.util.ArrayList<>(List.of(events));
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!wanted.isEmpty()) {
+            String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new AssertionError("still waiting for " + wanted + " after " + timeoutSeconds + " s; got "
+                        + seen + "; stderr:\n" + stderr());
+            }
+            seen.add(line);
+            wanted.removeIf(new java.util.function.Predicate<String>() {
+                boolean done;
+
+                @Override
+                public boolean test(String e) {
+                    if (!done && line.contains("\"event\":\"" + e + "\"")) {
+                        done = true;
+                        return true;
+                    }
+                    return false;
+                }
+            });
+        }
+        return seen;
+    }
+
     public static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9.]+|true|false|null)").matcher(json);
         if (!m.find()) {

@@ -1,0 +1,82 @@
+package flux.cli;
+
+import flux.engine.Engine;
+import flux.engine.Metainfo;
+import flux.engine.TorrentInput;
+import flux.engine.TorrentMeta;
+import flux.engine.TorrentSession;
+import flux.seed.Magnets;
+import flux.ui.Json;
+import flux.ui.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+
+/** `flux info`: what a torrent holds. */
+@Command(name = "info", sortOptions = false,
+        description = "Show what a torrent holds: name, info-hash, files and sizes, pieces, trackers. "
+                + "A magnet or info-hash is resolved from the swarm (metadata only, no data is downloaded).",
+        footerHeading = "%nExamples:%n",
+        footer = {"  flux info movie.torrent", "  flux info 'magnet:?xt=urn:btih:...' --json | jq .files"})
+public class InfoCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TORRENT", description = "Magnet link, info-hash, .torrent file or URL.")
+    String torrent;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "${env:FLUX_TIMEOUT:-90}",
+            description = "For magnets: give up when the metadata has not arrived after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Mixin
+    NetworkOptions network;
+
+    @Override
+    public Integer call() throws Exception {
+        TorrentInput input = TorrentInput.parse(torrent);
+        TorrentMeta meta = input instanceof TorrentInput.Magnet ? fromSwarm(input) : Metainfo.read(input);
+        print(meta, System.out);
+        return 0;
+    }
+
+    private TorrentMeta fromSwarm(TorrentInput input) throws Exception {
+        try (Cleanup cleanup = new Cleanup()) {
+            Engine engine = Engine.start(network.settings(), network.peerPortChosen());
+            cleanup.add("engine", engine::close);
+            var dir = Files.createTempDirectory("flux-info");
+            cleanup.add("dir", () -> DeleteTree.delete(dir));
+            TorrentSession session = engine.open(input, dir, TorrentSession::planNothing, () -> true);
+            cleanup.add("torrent", () -> engine.close(session));
+            return MetadataWait.await(session, timeoutSeconds);
+        }
+    }
+
+    private void print(TorrentMeta meta, PrintStream out) {
+        String magnet = Magnets.of(meta.infoHash(), meta.name(), meta.trackers());
+        if (json) {
+            out.println(Json.object().put("name", meta.name()).put("infoHash", meta.infoHash()).put("magnet", magnet)
+                    .put("size", meta.totalSize()).put("pieceLength", meta.pieceLength()).put("pieces", meta.pieceCount())
+                    .put("private", meta.privateFlag()).put("trackers", meta.trackers())
+                    .put("files", meta.files().stream().map(f -> Json.object().put("index", f.index())
+                            .put("path", f.path()).put("size", f.size())).toList()));
+            return;
+        }
+        out.println("Name:       " + meta.name());
+        out.println("Info-hash:  " + meta.infoHash());
+        out.println("Size:       " + Sizes.bytes(meta.totalSize()) + " (" + meta.totalSize() + " bytes)");
+        out.println("Pieces:     " + meta.pieceCount() + " x " + Sizes.bytes(meta.pieceLength()));
+        out.println("Private:    " + (meta.privateFlag() ? "yes" : "no"));
+        out.println("Trackers:   " + (meta.trackers().isEmpty() ? "(none)" : String.join(" ", meta.trackers())));
+        out.println("Magnet:     " + magnet);
+        out.println("Files:");
+        for (TorrentMeta.FileEntry f : meta.files()) {
+            out.printf("%4d  %10s  %s%n", f.index(), Sizes.bytes(f.size()), f.path());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package flux.engine;
+
+import bt.data.ChunkDescriptor;
+import bt.data.ChunkVerifier;
+import bt.data.LocalBitfield;
+
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Fast resume for bt, which re-hashes all data of every torrent at every start. Before a torrent
+ * starts, flux tells this verifier which pieces it trusts (the resume state says they were verified
+ * and the files under them are unchanged); those are marked verified without reading them, the
+ * others are hashed as usual. bt does not say which torrent a verification is for, so torrents
+ * are recognised by the hash of their first piece and their piece count.
+ */
+final class ResumingChunkVerifier implements ChunkVerifier {
+    private final ChunkVerifier delegate;
+    private final Map<String, Expected> expected = new ConcurrentHashMap<>();
+
+    private record Expected(BitSet trusted, Consumer<BitSet> onVerified) {
+    }
+
+    ResumingChunkVerifier(ChunkVerifier delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Registers a torrent about to start; {@code onVerified} gets its verified pieces after the check. */
+    void expect(byte[] firstPieceHash, int pieceCount, BitSet trusted, Consumer<BitSet> onVerified) {
+        expected.put(key(firstPieceHash, pieceCount), new Expected((BitSet) trusted.clone(), onVerified));
+    }
+
+    @Override
+    public boolean verify(List<ChunkDescriptor> chunks, LocalBitfield bitfield) {
+        Expected e = chunks.isEmpty() ? null : expected.remove(key(chunks.get(0).getChecksum(), chunks.size()));
+        if (e == null) {
+            return delegate.verify(chunks, bitfield);
+        }
+        BitSet verified = new BitSet(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            if (e.trusted().get(i) || delegate.verifyIfPresent(chunks.get(i))) {
+                bitfield.markLocalPieceVerified(i);
+                verified.set(i);
+            }
+        }
+        e.onVerified().accept(verified);
+        return bitfield.getPiecesRemaining() == 0;
+    }
+
+    @Override
+    public boolean verify(ChunkDescriptor chunk) {
+        return delegate.verify(chunk);
+    }
+
+    @Override
+    public boolean verifyIfPresent(ChunkDescriptor chunk) {
+        return delegate.verifyIfPresent(chunk);
+    }
+
+    private static String key(byte[] firstPieceHash, int pieceCount) {
+        return HexFormat.of().formatHex(firstPieceHash) + ":" + pieceCount;
+    }
+}

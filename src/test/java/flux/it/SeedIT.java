@@ -1,0 +1,162 @@
+package flux.it;
+
+import flux.FluxProcess;
+import flux.lab.Aria2;
+import flux.lab.FluxRun;
+import flux.lab.Net;
+import flux.lab.OpenTracker;
+import flux.lab.Tools;
+import flux.lab.TorrentMaker;
+import flux.lab.TransmissionPeer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** flux seed / create / info against aria2c, Transmission, mktorrent and transmission-show. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SeedIT {
+    private static final Path ROOT = Path.of("target", "lab-runs").toAbsolutePath();
+
+    private static Path workDir(String name) throws Exception {
+        return Files.createDirectories(ROOT.resolve(name + "-" + System.nanoTime()));
+    }
+
+    /** Deterministic pseudo-random data, so hashes are stable across runs. */
+    private static Path randomFile(Path file, int size, long seed) throws Exception {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        Files.createDirectories(file.getParent());
+        Files.write(file, data);
+        return file;
+    }
+
+    private static List<String> seedArgs(Path state, String... extra) {
+        List<String> args = new ArrayList<>(List.of("seed", "--no-dht", "--bind", "127.0.0.1", "--peer-port", "0",
+                "--state", state.toString(), "--json", "--status-interval", "0"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    @Test
+    void createMatchesMktorrentAndInfoMatchesTransmissionShow() throws Exception {
+        Path work = workDir("create");
+        Path dir = work.resolve("album");
+        randomFile(dir.resolve("b.bin"), 300_000, 1);
+        randomFile(dir.resolve("a/c.bin"), 700_001, 2);
+        randomFile(dir.resolve("a.bin"), 5, 3);
+        String tracker = "http://127.0.0.1:1/announce";
+        TorrentMaker.Made reference = TorrentMaker.make(dir, work.resolve("ref.torrent"), tracker, 16);
+
+        FluxProcess.Result created = FluxProcess.run(60, "create", dir.toString(), "-o", work.resolve("flux.torrent").toString(),
+                "--piece-size", "64K", "-t", tracker, "--json");
+        assertEquals(0, created.exitCode(), created.stderr());
+        assertEquals(reference.infoHash(), FluxRun.field(created.stdout(), "infoHash"));
+        assertEquals(reference.infoHash(), TorrentMaker.infoHash(work.resolve("flux.torrent")));
+
+        FluxProcess.Result info = FluxProcess.run(60, "info", work.resolve("ref.torrent").toString());
+        assertEquals(0, info.exitCode(), info.stderr());
+        String show = Tools.run(30, Tools.require("transmission-show"), work.resolve("ref.torrent").toString());
+        assertTrue(info.stdout().contains("Info-hash:  " + reference.infoHash()), info.stdout());
+        assertTrue(show.contains("Piece Count: " + FluxRun.field(
+                FluxProcess.run(60, "info", work.resolve("ref.torrent").toString(), "--json").stdout(), "pieces")), show);
+        for (String file : List.of("a.bin", "a/c.bin", "b.bin")) {
+            assertTrue(info.stdout().contains("album/" + file) || info.stdout().contains(file), info.stdout());
+        }
+    }
+
+    @Test
+    void aria2AndTransmissionDownloadWhatFluxSeeds() throws Exception {
+        Path work = workDir("seed");
+        Path file = randomFile(work.resolve("data/movie.bin"), 6_000_000, 42);
+        int trackerPort = Net.freePort("127.0.0.1");
+        String announce = "http://127.0.0.1:" + trackerPort + "/announce";
+        // mktorrent with the same piece size and tracker gives the same info-hash flux will make
+        TorrentMaker.Made made = TorrentMaker.make(file, work.resolve("movie.torrent"), announce, 18);
+        String trIp = Net.freshLoopback();
+        try (OpenTracker tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort, List.of(made.infoHash()));
+             TransmissionPeer leecher = TransmissionPeer.start(work.resolve("transmission"), trIp, Net.freePort(trIp), Net.freePort(trIp), 0)) {
+            // Transmission never dials loopback peers (it treats 127/8 as martian), so it must be in
+            // the swarm first: flux finds it in its first announce and connects to it
+            leecher.remote("-a", made.torrent().toString());
+            try (FluxRun flux = FluxRun.start(work, seedArgs(work.resolve("state"), file.toString(), "-t", announce, "--piece-size", "256K"))) {
+                String ready = flux.awaitEvent("ready", 60);
+                assertEquals(made.infoHash(), FluxRun.field(ready, "infoHash"));
+
+                Aria2.download(made.torrent(), work.resolve("aria2"), Net.freshLoopback(), 60);
+                assertEquals(Tools.sha256(file), Tools.sha256(work.resolve("aria2/movie.bin")));
+
+                long deadline = System.currentTimeMillis() + 60_000;
+                String list = leecher.remote("-l");
+                while (!list.contains("100%") && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                    list = leecher.remote("-l");
+                }
+                assertTrue(list.contains("100%"), "transmission did not finish: " + list);
+                assertEquals(Tools.sha256(file), Tools.sha256(leecher.dataDir().resolve("movie.bin")));
+            }
+        }
+    }
+
+    @Test
+    void restartTrustsUnchangedFilesAndRechecksOnlyATouchedOne() throws Exception {
+        Path work = workDir("resume");
+        Path dir = work.resolve("show");
+        randomFile(dir.resolve("e1.bin"), 2_000_000, 7);
+        randomFile(dir.resolve("e2.bin"), 2_000_000, 8);
+        Path state = work.resolve("state");
+
+        int first = rechecked(work, state, dir);
+        assertEquals(0, first, "a torrent flux just made needs no check");
+        int unchanged = rechecked(work, state, dir);
+        assertEquals(0, unchanged, "a restart with unchanged files must not re-hash");
+
+        Files.setLastModifiedTime(dir.resolve("e2.bin"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        int touched = rechecked(work, state, dir);
+        String json = Files.readString(work.resolve("last-ready.json"));
+        int pieces = Integer.parseInt(FluxRun.field(json, "pieces"));
+        assertTrue(touched > 0 && touched <= pieces / 2 + 1, "only e2's pieces should be re-checked: " + touched + " of " + pieces);
+        assertEquals(pieces, Integer.parseInt(FluxRun.field(json, "verifiedPieces")));
+    }
+
+    /** Seeds dir until ready, stops with SIGTERM, returns how many pieces were re-checked at start. */
+    private static int rechecked(Path work, Path state, Path dir) throws Exception {
+        try (FluxRun flux = FluxRun.start(work, seedArgs(state, dir.toString(), "--piece-size", "256K"))) {
+            String ready = flux.awaitEvent("ready", 60);
+            Files.writeString(work.resolve("last-ready.json"), ready);
+            flux.process().destroy();
+            assertTrue(flux.process().waitFor(20, TimeUnit.SECONDS), "flux seed did not stop on SIGTERM");
+            assertEquals(0, flux.process().exitValue(), "SIGTERM is the normal end of seeding: " + flux.stderr());
+            return Integer.parseInt(FluxRun.field(ready, "recheckedPieces"));
+        }
+    }
+
+    @Test
+    void dataNotMatchingATorrentIsReportedAndOtherTorrentsKeepSeeding() throws Exception {
+        Path work = workDir("mismatch");
+        Path good = randomFile(work.resolve("good/a.bin"), 500_000, 11);
+        Path original = randomFile(work.resolve("orig/b.bin"), 500_000, 12);
+        TorrentMaker.Made made = TorrentMaker.make(original, work.resolve("b.torrent"), null, 16);
+        randomFile(work.resolve("other/b.bin"), 500_000, 13); // same name and size, other bytes
+        List<String> args = seedArgs(work.resolve("state"), good.toString(), made.torrent().toString(),
+                "--data", work.resolve("other").toString(), work.resolve("missing.mkv").toString());
+        try (FluxRun flux = FluxRun.start(work, args)) {
+            String all = String.join("\n", flux.awaitEvents(60, "ready", "error", "error"));
+            assertTrue(all.contains("no such file or directory") && all.contains("missing.mkv"), all);
+            assertTrue(all.contains("does not match the torrent: 0 of"), all);
+            assertTrue(flux.process().isAlive(), "the good torrent must keep seeding");
+            flux.process().destroy();
+            assertTrue(flux.process().waitFor(20, TimeUnit.SECONDS));
+            assertEquals(3, flux.process().exitValue(), flux.stderr());
+        }
+    }
+}
