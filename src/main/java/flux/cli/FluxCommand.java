@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Stream torrents to any player while they download, and seed from headless boxes.", ""},
-        subcommands = {StreamCommand.class, SeedCommand.class, CreateCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {StreamCommand.class, SeedCommand.class, CreateCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  internal error", "  2  usage error", "  3  bad input",
                 "  4  network (no peers, timeout, port in use)", "  5  local I/O error", "130  interrupted"})

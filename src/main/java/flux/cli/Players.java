@@ -19,6 +19,24 @@ final class Players {
     private Players() {
     }
 
+    /** The first known player on the PATH, when there is a display to show it on; else null. */
+    static String installed() {
+        boolean display = System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null
+                || System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("mac");
+        if (!display) {
+            return null;
+        }
+        String path = System.getenv("PATH");
+        for (String name : List.of("mpv", "vlc", "ffplay")) {
+            for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+                if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, name))) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
     static List<String> command(String player, String url) {
         List<String> cmd = new ArrayList<>();
         List<String> known = KNOWN.get(player);

@@ -5,11 +5,7 @@ import flux.FluxException;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
-import flux.engine.TorrentSession;
-import flux.http.MediaLibrary;
 import flux.http.StreamServer;
-import flux.stream.PieceLayout;
-import flux.stream.PiecePriorities;
 import flux.stream.StreamingFile;
 import flux.ui.Events;
 import flux.ui.Json;
@@ -29,10 +25,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** `flux stream`: play a torrent while it downloads, over HTTP, through a player, or to stdout. */
 @Command(name = "stream", sortOptions = false,
@@ -122,59 +115,18 @@ public class StreamCommand implements Callable<Integer> {
             cleanup.add("engine", engine::close);
             log.debug("peer port {}", engine.peerPort());
 
-            AtomicReference<RuntimeException> planError = new AtomicReference<>();
-            AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
             Path base = out != null && !"-".equals(out) ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
-            boolean keepData = keep || (out != null && !"-".equals(out));
-            Path directory = base;
-            if (!keepData || out == null) {
-                // a directory per torrent in the cache, so that cleaning up never touches anything else
-                directory = base.resolve(infoHashOf(input));
-            }
-            TorrentSession[] holder = new TorrentSession[1];
-            TorrentSession session = engine.open(input, directory, s -> {
-                try {
-                    TorrentMeta meta = s.meta();
-                    if (list) {
-                        s.planNothing();
-                        return;
-                    }
-                    TorrentMeta.FileEntry file = FileChooser.choose(meta, select);
-                    chosen.set(file);
-                    s.plan(priorities(meta, file));
-                } catch (RuntimeException e) {
-                    planError.set(e);
-                    s.planNothing();
-                }
-            }, () -> holder[0] == null || chosen.get() == null || !fileComplete(holder[0], chosen.get()));
-            holder[0] = session;
-            cleanup.add("torrent", () -> engine.close(session));
-            if (!keepData) {
-                Path dir = directory;
-                cleanup.add("cache", () -> DeleteTree.delete(dir));
-            }
-
-            TorrentMeta meta = MetadataWait.await(session, timeoutSeconds);
-            if (planError.get() != null) {
-                throw planError.get();
-            }
-            events.emit("metadata", Json.object().put("infoHash", meta.infoHash()).put("name", meta.name())
-                    .put("pieceLength", meta.pieceLength()).put("files", meta.files().stream()
-                            .map(f -> Json.object().put("index", f.index()).put("path", f.path()).put("size", f.size())).toList()));
+            boolean intoOut = out != null && !"-".equals(out);
+            boolean keepData = keep || intoOut;
+            Streamer streamer = Streamer.open(engine, input, base, intoOut,
+                    new Streamer.Plan(select, list, (long) windowMiB << 20), events, timeoutSeconds, cleanup, keepData);
             if (list) {
-                printList(meta, stdout);
+                printList(streamer.meta(), stdout);
                 return ExitCode.OK.code;
             }
-            TorrentMeta.FileEntry file = chosen.get();
-            TorrentLibrary library = new TorrentLibrary(session, meta, file.index());
-            log.info("{}: streaming '{}' ({}), {} pieces of {}", meta.name(), file.path(), Sizes.bytes(file.size()),
-                    meta.pieceCount(), Sizes.bytes(meta.pieceLength()));
-
-            StatusReporter status = new StatusReporter(session, library.file(file.index()), events);
-            library.status = status;
-            status.start();
-            cleanup.add("status", status::stop);
-
+            TorrentMeta.FileEntry file = streamer.file();
+            var library = streamer.library();
+            StatusReporter status = streamer.status();
             if (toStdout) {
                 int code = pipe(library.file(file.index()));
                 status.finalLine();
@@ -210,29 +162,8 @@ public class StreamCommand implements Callable<Integer> {
         return player == null || player.isBlank() ? null : player;
     }
 
-    private PiecePriorities priorities(TorrentMeta meta, TorrentMeta.FileEntry file) {
-        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
-        long tail = Math.max(2L << 20, file.size() / 200);
-        return new PiecePriorities(layout, (long) windowMiB << 20, 2L << 20, tail);
-    }
 
-    private static boolean fileComplete(TorrentSession session, TorrentMeta.FileEntry file) {
-        var v = session.verified();
-        if (v == null) {
-            return false;
-        }
-        TorrentMeta meta = session.meta();
-        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
-        return v.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
-    }
 
-    private static String infoHashOf(TorrentInput input) {
-        if (input instanceof TorrentInput.Magnet m) {
-            return m.infoHash();
-        }
-        // .torrent inputs: a per-process directory; the info-hash is known only after parsing
-        return "torrent-" + ProcessHandle.current().pid();
-    }
 
     private static void printList(TorrentMeta meta, PrintStream stdout) {
         stdout.println(meta.name() + "  (" + meta.infoHash() + ")");
@@ -269,42 +200,4 @@ public class StreamCommand implements Callable<Integer> {
         }
     }
 
-    /** The torrent's files as the HTTP server sees them; streaming views made on first use. */
-    private static final class TorrentLibrary implements MediaLibrary {
-        private final TorrentSession session;
-        private final TorrentMeta meta;
-        private final int selected;
-        private final Map<Integer, StreamingFile> files = new ConcurrentHashMap<>();
-        private volatile StatusReporter status;
-
-        TorrentLibrary(TorrentSession session, TorrentMeta meta, int selected) {
-            this.session = session;
-            this.meta = meta;
-            this.selected = selected;
-        }
-
-        @Override
-        public TorrentMeta meta() {
-            return meta;
-        }
-
-        @Override
-        public int selectedIndex() {
-            return selected;
-        }
-
-        @Override
-        public flux.ui.Progress progress() {
-            return status.current();
-        }
-
-        @Override
-        public StreamingFile file(int index) {
-            return files.computeIfAbsent(index, i -> {
-                TorrentMeta.FileEntry f = meta.files().get(i);
-                PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), f.offset(), f.size());
-                return new StreamingFile(f.fileName(), layout, session.verified(), session.readers(), session.fileData(i));
-            });
-        }
-    }
 }

@@ -1,0 +1,189 @@
+package flux.cli;
+
+import flux.engine.Engine;
+import flux.engine.TorrentInput;
+import flux.engine.TorrentMeta;
+import flux.engine.TorrentSession;
+import flux.http.MediaLibrary;
+import flux.stream.PieceLayout;
+import flux.stream.PiecePriorities;
+import flux.stream.StreamingFile;
+import flux.ui.Events;
+import flux.ui.Json;
+import flux.ui.Sizes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One torrent opened for playback: metadata fetched, the file chosen, the download order set
+ * and progress reported. `flux stream` and `flux demo` both start from here.
+ */
+final class Streamer {
+    private static final Logger log = LoggerFactory.getLogger(Streamer.class);
+
+    /** What to play: --select, --list (nothing), and the read-ahead window in bytes. */
+    record Plan(String select, boolean listOnly, long windowBytes) {
+    }
+
+    private final TorrentSession session;
+    private final TorrentMeta meta;
+    private final TorrentMeta.FileEntry file;
+    private final TorrentLibrary library;
+    private final StatusReporter status;
+
+    private Streamer(TorrentSession session, TorrentMeta meta, TorrentMeta.FileEntry file, TorrentLibrary library,
+                     StatusReporter status) {
+        this.session = session;
+        this.meta = meta;
+        this.file = file;
+        this.library = library;
+        this.status = status;
+    }
+
+    /**
+     * @param base        the cache (or --out) directory
+     * @param directlyIn  download right into {@code base} (--out), else into a per-torrent directory below it
+     * @param keepData    false: the download directory is deleted at exit
+     */
+    static Streamer open(Engine engine, TorrentInput input, Path base, boolean directlyIn, Plan plan, Events events,
+                         int timeoutSeconds, Cleanup cleanup, boolean keepData) throws InterruptedException {
+        AtomicReference<RuntimeException> planError = new AtomicReference<>();
+        AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
+        // a directory per torrent in the cache, so that cleaning up never touches anything else
+        Path directory = directlyIn ? base : base.resolve(directoryName(input));
+        TorrentSession[] holder = new TorrentSession[1];
+        TorrentSession session = engine.open(input, directory, s -> {
+            try {
+                if (plan.listOnly()) {
+                    s.planNothing();
+                    return;
+                }
+                TorrentMeta.FileEntry f = FileChooser.choose(s.meta(), plan.select());
+                chosen.set(f);
+                s.plan(priorities(s.meta(), f, plan.windowBytes()));
+            } catch (RuntimeException e) {
+                planError.set(e);
+                s.planNothing();
+            }
+        }, () -> holder[0] == null || chosen.get() == null || !complete(holder[0], chosen.get()));
+        holder[0] = session;
+        cleanup.add("torrent", () -> engine.close(session));
+        if (!keepData) {
+            cleanup.add("cache", () -> DeleteTree.delete(directory));
+        }
+
+        TorrentMeta meta = MetadataWait.await(session, timeoutSeconds);
+        if (planError.get() != null) {
+            throw planError.get();
+        }
+        events.emit("metadata", Json.object().put("infoHash", meta.infoHash()).put("name", meta.name())
+                .put("pieceLength", meta.pieceLength()).put("files", meta.files().stream()
+                        .map(f -> Json.object().put("index", f.index()).put("path", f.path()).put("size", f.size())).toList()));
+        if (plan.listOnly()) {
+            return new Streamer(session, meta, null, null, null);
+        }
+        TorrentMeta.FileEntry file = chosen.get();
+        TorrentLibrary library = new TorrentLibrary(session, meta, file.index());
+        log.info("{}: streaming '{}' ({}), {} pieces of {}", meta.name(), file.path(), Sizes.bytes(file.size()),
+                meta.pieceCount(), Sizes.bytes(meta.pieceLength()));
+        StatusReporter status = new StatusReporter(session, library.file(file.index()), events);
+        library.status = status;
+        status.start();
+        cleanup.add("status", status::stop);
+        return new Streamer(session, meta, file, library, status);
+    }
+
+    TorrentMeta meta() {
+        return meta;
+    }
+
+    TorrentMeta.FileEntry file() {
+        return file;
+    }
+
+    MediaLibrary library() {
+        return library;
+    }
+
+    StreamingFile selectedFile() {
+        return library.file(file.index());
+    }
+
+    StatusReporter status() {
+        return status;
+    }
+
+    TorrentSession session() {
+        return session;
+    }
+
+    /** Head 2 MiB; tail 2 MiB or 0.5% (an MP4 index at the end grows with the duration). */
+    static PiecePriorities priorities(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes) {
+        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
+        long tail = Math.max(2L << 20, file.size() / 200);
+        return new PiecePriorities(layout, windowBytes, 2L << 20, tail);
+    }
+
+    private static boolean complete(TorrentSession session, TorrentMeta.FileEntry file) {
+        var v = session.verified();
+        TorrentMeta meta = session.meta();
+        if (v == null || meta == null) {
+            return false;
+        }
+        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
+        return file.size() == 0
+                || v.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
+    }
+
+    private static String directoryName(TorrentInput input) {
+        if (input instanceof TorrentInput.Magnet m) {
+            return m.infoHash();
+        }
+        // .torrent inputs: the info-hash is known only after parsing; one directory per process
+        return "torrent-" + ProcessHandle.current().pid();
+    }
+
+    /** The torrent's files as the HTTP server sees them; streaming views made on first use. */
+    static final class TorrentLibrary implements MediaLibrary {
+        private final TorrentSession session;
+        private final TorrentMeta meta;
+        private final int selected;
+        private final Map<Integer, StreamingFile> files = new ConcurrentHashMap<>();
+        private volatile StatusReporter status;
+
+        TorrentLibrary(TorrentSession session, TorrentMeta meta, int selected) {
+            this.session = session;
+            this.meta = meta;
+            this.selected = selected;
+        }
+
+        @Override
+        public TorrentMeta meta() {
+            return meta;
+        }
+
+        @Override
+        public int selectedIndex() {
+            return selected;
+        }
+
+        @Override
+        public flux.ui.Progress progress() {
+            return status.current();
+        }
+
+        @Override
+        public StreamingFile file(int index) {
+            return files.computeIfAbsent(index, i -> {
+                TorrentMeta.FileEntry f = meta.files().get(i);
+                PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), f.offset(), f.size());
+                return new StreamingFile(f.fileName(), layout, session.verified(), session.readers(), session.fileData(i));
+            });
+        }
+    }
+}

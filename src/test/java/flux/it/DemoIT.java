@@ -1,0 +1,36 @@
+package flux.it;
+
+import flux.FluxProcess;
+import flux.lab.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `flux demo` end to end in a network namespace that has nothing but loopback. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DemoIT {
+    @Test
+    void demoStreamsTheEmbeddedVideoWithNoNetwork() throws Exception {
+        List<String> java = FluxProcess.builder(List.of("demo", "--no-player")).command();
+        StringBuilder script = new StringBuilder("ip link set lo up && exec");
+        for (String part : java) {
+            script.append(" '").append(part.replace("'", "'\\''")).append('\'');
+        }
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("unshare"), "-n", "sh", "-c", script.toString()));
+        Path err = Files.createTempFile("demo", ".stderr");
+        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "demo did not finish");
+        assertEquals(0, p.exitValue(), out + Files.readString(err));
+        assertTrue(out.contains("flux demo: OK") && out.contains("SHA-256 matches"), out + Files.readString(err));
+        assertTrue(Files.readString(err).contains("magnet:?xt=urn:btih:"), Files.readString(err));
+    }
+}
