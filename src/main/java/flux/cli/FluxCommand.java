@@ -6,16 +6,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The top-level `flux` command: subcommands, version, and the one place errors become exit codes. */
 @Command(name = "flux",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,   // subcommands get -h/--help and -V/--version too
         versionProvider = VersionProvider.class,
         description = {"Stream torrents to any player while they download, and seed from headless boxes.", ""},
-        subcommands = {StreamCommand.class, SeedCommand.class, CreateCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-        footerHeading = "%nExit codes:%n",
-        footer = {"  0  success", "  1  internal error", "  2  usage error", "  3  bad input",
-                "  4  network (no peers, timeout, port in use)", "  5  local I/O error", "130  interrupted"})
+        subcommands = {StreamCommand.class, SeedCommand.class, CreateCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public class FluxCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -39,7 +39,26 @@ public class FluxCommand implements Runnable {
         CommandLine cli = new CommandLine(new FluxCommand());
         cli.setExecutionExceptionHandler(FluxCommand::handleExecutionException);
         cli.setParameterExceptionHandler(FluxCommand::handleParameterException);
+        addExitCodes(cli);
         return cli;
+    }
+
+    /** The "Exit codes:" section of every command's help (and man page's EXIT STATUS), from {@link ExitCode}. */
+    private static void addExitCodes(CommandLine cli) {
+        Object command = cli.getCommand();
+        if (!(command instanceof CommandLine.HelpCommand)) {
+            cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodeList());
+        }
+        cli.getSubcommands().values().forEach(FluxCommand::addExitCodes);
+    }
+
+    /** Code (right-aligned) to meaning, in the enum's order. */
+    public static Map<String, String> exitCodeList() {
+        Map<String, String> list = new LinkedHashMap<>();
+        for (ExitCode code : ExitCode.values()) {
+            list.put(String.format("%3d", code.code), code.meaning);
+        }
+        return list;
     }
 
     public static int run(String... args) {
