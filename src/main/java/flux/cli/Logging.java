@@ -36,6 +36,11 @@ public final class Logging {
         }
     }
 
+    /** True with --quiet: only results and errors. */
+    public static boolean quiet() {
+        return "error".equals(System.getProperty("org.slf4j.simpleLogger.log.flux"));
+    }
+
     /** True when stack traces should be shown: only with --verbose. */
     public static boolean verbose() {
         return "debug".equals(System.getProperty("org.slf4j.simpleLogger.log.flux"));

@@ -4,6 +4,7 @@ import flux.engine.TorrentSession;
 import flux.stream.ReaderPosition;
 import flux.stream.StreamingFile;
 import flux.ui.Events;
+import flux.ui.LiveStatus;
 import flux.ui.Progress;
 import flux.ui.RateMeter;
 import org.slf4j.Logger;
@@ -36,8 +37,12 @@ final class StatusReporter {
         this.events = events;
     }
 
+    /** The live status at the bottom of a terminal; null when stderr is not one. */
+    private volatile LiveStatus live;
+
     void start() {
-        timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        live = LiveStatus.open(Terminals.stderrIsTerminal(), Logging.quiet());
+        timer.scheduleAtFixedRate(this::tick, 500, 500, TimeUnit.MILLISECONDS);
     }
 
     private int ticks;
@@ -45,8 +50,16 @@ final class StatusReporter {
     private void tick() {
         try {
             Progress p = snapshot();
-            if (++ticks % 5 == 0 || (p.haveBytes() == p.fileBytes() && !completeReported)) {
-                log.info(p.line());
+            ticks++;
+            LiveStatus l = live;
+            if (l != null) {
+                l.show(p, fileMap(), readerFraction());
+            }
+            // every 5 s a plain line for logs and pipes; a terminal has the live lines instead
+            if (ticks % 10 == 0 || (p.haveBytes() == p.fileBytes() && !completeReported)) {
+                if (l == null) {
+                    log.info(p.line());
+                }
                 events.emit("progress", p.json());
             }
             if (p.haveBytes() == p.fileBytes() && !completeReported) {
@@ -100,11 +113,42 @@ final class StatusReporter {
                 session.downloadedBytes(), session.uploadedBytes());
     }
 
+    /** Per piece of the file: 1 when verified, else 0 (the live bar). */
+    private double[] fileMap() {
+        var layout = file.layout();
+        var verified = session.verified();
+        double[] map = new double[layout.lastPiece() - layout.firstPiece() + 1];
+        for (int i = 0; i < map.length; i++) {
+            map[i] = verified.isVerified(layout.firstPiece() + i) ? 1 : 0;
+        }
+        return map;
+    }
+
+    private double readerFraction() {
+        List<ReaderPosition> readers = session.readers().positions();
+        if (readers.isEmpty()) {
+            return -1;
+        }
+        var layout = file.layout();
+        return (double) (readers.get(0).piece() - layout.firstPiece()) / Math.max(1, layout.lastPiece() - layout.firstPiece() + 1);
+    }
+
     void finalLine() {
         log.info(snapshot().line());
     }
 
     void stop() {
         timer.shutdownNow();
+        LiveStatus l = live;
+        live = null;
+        if (l != null) {
+            try {
+                timer.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            l.close();
+            log.info(snapshot().line());
+        }
     }
 }

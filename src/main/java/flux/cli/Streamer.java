@@ -56,6 +56,10 @@ final class Streamer {
         AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
         // a directory per torrent in the cache, so that cleaning up never touches anything else
         Path directory = directlyIn ? base : base.resolve(directoryName(input));
+        if (!keepData) {
+            // registered before the directory exists, so it runs last: after bt closed its files
+            cleanup.add("cache", () -> DeleteTree.delete(directory));
+        }
         TorrentSession[] holder = new TorrentSession[1];
         TorrentSession session = engine.open(input, directory, s -> {
             try {
@@ -73,9 +77,6 @@ final class Streamer {
         }, () -> holder[0] == null || chosen.get() == null || !complete(holder[0], chosen.get()));
         holder[0] = session;
         cleanup.add("torrent", () -> engine.close(session));
-        if (!keepData) {
-            cleanup.add("cache", () -> DeleteTree.delete(directory));
-        }
 
         TorrentMeta meta = MetadataWait.await(session, timeoutSeconds);
         if (planError.get() != null) {

@@ -32,5 +32,6 @@ class DemoIT {
         assertEquals(0, p.exitValue(), out + Files.readString(err));
         assertTrue(out.contains("flux demo: OK") && out.contains("SHA-256 matches"), out + Files.readString(err));
         assertTrue(Files.readString(err).contains("magnet:?xt=urn:btih:"), Files.readString(err));
+        assertTrue(Files.readString(err).chars().noneMatch(c -> c == 27), "no escape codes when stderr is not a terminal");
     }
 }

@@ -1,0 +1,87 @@
+package flux.cli;
+
+import flux.FluxProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input gets one clear line, a hint, the documented exit code and no stack trace. */
+@Timeout(60)
+class BadInputTest {
+    private static void assertOneCleanError(FluxProcess.Result r, int code, String message) {
+        assertEquals(code, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().startsWith("flux: " + message), r.stderr());
+        assertFalse(r.stderr().contains("Exception") || r.stderr().contains("\tat "), r.stderr());
+        assertEquals("", r.stdout());
+    }
+
+    @Test
+    void malformedMagnet() throws Exception {
+        assertOneCleanError(FluxProcess.run(30, "stream", "magnet:?dn=nothing", "--no-dht"), 3,
+                "malformed magnet link: no 'xt=urn:btih:' info-hash");
+    }
+
+    @Test
+    void infoHashOfTheWrongLength() throws Exception {
+        assertOneCleanError(FluxProcess.run(30, "info", "abcdef0123456789abcdef0123456789abcdef0"), 3,
+                "'abcdef0123456789abcdef0123456789abcdef0' is not a valid info-hash");
+    }
+
+    @Test
+    void missingTorrentFile() throws Exception {
+        assertOneCleanError(FluxProcess.run(30, "info", "no-such.torrent"), 3,
+                "'no-such.torrent' is not a magnet link, info-hash, .torrent file or URL");
+    }
+
+    @Test
+    void aFileThatIsNotATorrent(@TempDir Path dir) throws Exception {
+        Path junk = Files.writeString(dir.resolve("junk.torrent"), "<html>not found</html>");
+        assertOneCleanError(FluxProcess.run(30, "info", junk.toString()), 3, junk + " is not a valid .torrent file");
+    }
+
+    @Test
+    void seedingAMissingPathFailsThatPathOnly(@TempDir Path dir) throws Exception {
+        FluxProcess.Result r = FluxProcess.run(30, "seed", dir.resolve("gone.mkv").toString(), "--no-dht",
+                "--bind", "127.0.0.1", "--peer-port", "0", "--state", dir.resolve("state").toString());
+        assertEquals(3, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("gone.mkv: no such file or directory"), r.stderr());
+    }
+
+    @Test
+    void unwritableStateDirectory(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.bin"), "data");
+        Path notADir = Files.writeString(dir.resolve("state"), "a file, not a directory");
+        FluxProcess.Result r = FluxProcess.run(30, "seed", file.toString(), "--state", notADir.toString(), "--no-dht");
+        assertOneCleanError(r, 5, "state directory " + notADir + " is not writable");
+    }
+
+    @Test
+    void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.bin"), "some data");
+        Path out = Files.writeString(dir.resolve("a.torrent"), "already here");
+        assertOneCleanError(FluxProcess.run(30, "create", file.toString(), "-o", out.toString()), 3,
+                out + " already exists");
+        assertEquals("already here", Files.readString(out), "the existing file must not be touched");
+    }
+
+    @Test
+    void emptyDirectoryCannotBeShared(@TempDir Path dir) throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertOneCleanError(FluxProcess.run(30, "create", empty.toString()), 3,
+                "directory " + empty + " has no files to share");
+    }
+
+    @Test
+    void badPieceSizeIsAUsageError(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.bin"), "some data");
+        assertOneCleanError(FluxProcess.run(30, "create", file.toString(), "--piece-size", "300K"), 2,
+                "piece size must be a power of two");
+    }
+}
