@@ -14,7 +14,8 @@ import java.util.Map;
         mixinStandardHelpOptions = true,
         scope = CommandLine.ScopeType.INHERIT,   // subcommands get -h/--help and -V/--version too
         versionProvider = VersionProvider.class,
-        description = {"Stream torrents to any player while they download, and seed from headless boxes.", ""},
+        description = {"Stream torrents to any player while they download, and seed from headless boxes.", "",
+                ConfigDefaults.HELP, ""},
         subcommands = {StreamCommand.class, SeedCommand.class, CreateCommand.class, InfoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public class FluxCommand implements Runnable {
     @CommandLine.Spec
@@ -40,6 +41,7 @@ public class FluxCommand implements Runnable {
         cli.setExecutionExceptionHandler(FluxCommand::handleExecutionException);
         cli.setParameterExceptionHandler(FluxCommand::handleParameterException);
         addExitCodes(cli);
+        cli.setDefaultValueProvider(ConfigDefaults.fromSystem());
         return cli;
     }
 
@@ -62,7 +64,17 @@ public class FluxCommand implements Runnable {
     }
 
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cli;
+        try {
+            cli = commandLine();
+        } catch (FluxException e) { // a malformed config file
+            System.err.println("flux: " + e.getMessage());
+            if (e.hint() != null) {
+                System.err.println("  " + e.hint());
+            }
+            return e.exitCode().code;
+        }
+        return cli.execute(args);
     }
 
     /** One line, a hint, no stack trace unless --verbose. */

@@ -30,7 +30,7 @@ public class InfoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "${env:FLUX_TIMEOUT:-90}",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "90",
             description = "For magnets: give up when the metadata has not arrived after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 

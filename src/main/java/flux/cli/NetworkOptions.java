@@ -10,29 +10,29 @@ import java.net.UnknownHostException;
 
 /** Peer-side network options shared by every command that joins a swarm. */
 public class NetworkOptions {
-    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "${env:FLUX_BIND:-0.0.0.0}",
-            description = "Address for the peer port and outgoing peer connections (default: ${DEFAULT-VALUE}, all interfaces). Env: FLUX_BIND.")
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "Address for the peer port and outgoing peer connections (default: ${DEFAULT-VALUE}, all interfaces).")
     String bind;
 
-    @Option(names = "--peer-port", paramLabel = "PORT", defaultValue = "${env:FLUX_PEER_PORT}",
+    @Option(names = "--peer-port", paramLabel = "PORT",
             description = "TCP port for incoming peers (default: " + EngineSettings.DEFAULT_PEER_PORT
-                    + ", or a free one when it is taken; 0 = any). Env: FLUX_PEER_PORT.")
+                    + ", or a free one when it is taken; 0 = any).")
     Integer peerPort;
 
-    @Option(names = "--dht", negatable = true, defaultValue = "${env:FLUX_DHT:-true}", fallbackValue = "true",
-            description = "Join the Mainline DHT to find peers (default: on; --no-dht turns it off). Env: FLUX_DHT.")
+    @Option(names = "--dht", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Join the Mainline DHT to find peers (default: on; --no-dht turns it off).")
     boolean dht;
 
-    @Option(names = "--dht-port", paramLabel = "PORT", defaultValue = "${env:FLUX_DHT_PORT:-6881}",
+    @Option(names = "--dht-port", paramLabel = "PORT", defaultValue = "6881",
             description = "UDP port for the DHT (default: ${DEFAULT-VALUE}).")
     int dhtPort;
 
-    @Option(names = "--lsd", defaultValue = "${env:FLUX_LSD:-false}",
-            description = "Local Service Discovery: find peers on the LAN by multicast (default: off). Env: FLUX_LSD.")
+    @Option(names = "--lsd", defaultValue = "false",
+            description = "Local Service Discovery: find peers on the LAN by multicast (default: off).")
     boolean lsd;
 
-    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "${env:FLUX_MAX_PEERS:-60}",
-            description = "Most peer connections per torrent (default: ${DEFAULT-VALUE}). Env: FLUX_MAX_PEERS.")
+    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "60",
+            description = "Most peer connections per torrent (default: ${DEFAULT-VALUE}).")
     int maxPeers;
 
     public EngineSettings settings() {

@@ -60,8 +60,8 @@ public class SeedCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Where the data of .torrent arguments is (DIR/<torrent name>).")
     Path data;
 
-    @Option(names = "--state", paramLabel = "DIR", defaultValue = "${env:FLUX_STATE_DIR}",
-            description = "Resume state directory (default: $XDG_DATA_HOME/flux/state). Env: FLUX_STATE_DIR.")
+    @Option(names = "--state", paramLabel = "DIR",
+            description = "Resume state directory (default: $XDG_DATA_HOME/flux/state).")
     Path state;
 
     @Option(names = "--ratio", paramLabel = "R", description = "Stop a torrent once it uploaded R times its size.")

@@ -52,12 +52,12 @@ public class StreamCommand implements Callable<Integer> {
     @Option(names = {"-l", "--list"}, description = "Print the torrent's files (index, size, path) and exit.")
     boolean list;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "${env:FLUX_PORT}",
-            description = "HTTP port (default: " + DEFAULT_HTTP_PORT + ", or a free one when it is taken). Env: FLUX_PORT.")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+            description = "HTTP port (default: " + DEFAULT_HTTP_PORT + ", or a free one when it is taken).")
     Integer port;
 
-    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "${env:FLUX_HOST:-127.0.0.1}",
-            description = "HTTP address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 exposes it). Env: FLUX_HOST.")
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "HTTP address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 exposes it).")
     String host;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR|-",
@@ -67,13 +67,13 @@ public class StreamCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the downloaded data in the cache directory after exit.")
     boolean keep;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "${env:FLUX_CACHE_DIR}",
-            description = "Where downloads live while streaming (default: $XDG_CACHE_HOME/flux). Env: FLUX_CACHE_DIR.")
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where downloads live while streaming (default: $XDG_CACHE_HOME/flux).")
     Path cacheDir;
 
-    @Option(names = "--player", paramLabel = "PLAYER", defaultValue = "${env:FLUX_PLAYER}",
+    @Option(names = "--player", paramLabel = "PLAYER",
             description = "Open the stream in a player and exit when it exits: mpv, vlc, iina, ffplay, or a command "
-                    + "({url} is replaced by the URL, else it is appended). Env: FLUX_PLAYER.")
+                    + "({url} is replaced by the URL, else it is appended).")
     String player;
 
     @Option(names = "--mpv", description = "Same as --player mpv.")
@@ -82,11 +82,11 @@ public class StreamCommand implements Callable<Integer> {
     @Option(names = "--vlc", description = "Same as --player vlc.")
     boolean vlc;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "${env:FLUX_TIMEOUT:-90}",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "90",
             description = "Give up when the metadata has not arrived after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    @Option(names = "--window", paramLabel = "MIB", defaultValue = "${env:FLUX_WINDOW:-32}",
+    @Option(names = "--window", paramLabel = "MIB", defaultValue = "32",
             description = "Read-ahead window per reader, in MiB, fetched before the rest of the file (default: ${DEFAULT-VALUE}).")
     int windowMiB;
 

@@ -1,0 +1,88 @@
+package flux.it;
+
+import flux.lab.Aria2;
+import flux.lab.FluxRun;
+import flux.lab.Net;
+import flux.lab.OpenTracker;
+import flux.lab.Tools;
+import flux.seed.TorrentCreator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** 500 torrents from one process, paths from stdin; aria2c fetches a few; a restart re-hashes nothing. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class SeedBatchIT {
+    private static final int COUNT = 500;
+
+    @Test
+    void fiveHundredTorrentsFromStdinAndAFastRestart() throws Exception {
+        Path work = Files.createDirectories(Path.of("target", "lab-runs", "batch-" + System.nanoTime()).toAbsolutePath());
+        Random random = new Random(500);
+        int trackerPort = Net.freePort("127.0.0.1");
+        String announce = "http://127.0.0.1:" + trackerPort + "/announce";
+        TorrentCreator.Options options = new TorrentCreator.Options(List.of(announce), List.of(), 32 * 1024, false, null, null, "flux");
+        List<Path> files = new ArrayList<>();
+        List<TorrentCreator.Created> torrents = new ArrayList<>();
+        for (int i = 0; i < COUNT; i++) {
+            byte[] data = new byte[20_000 + random.nextInt(40_000)];
+            random.nextBytes(data);
+            Path f = Files.write(Files.createDirectories(work.resolve("data")).resolve(String.format("clip-%03d.bin", i)), data);
+            files.add(f);
+            torrents.add(TorrentCreator.create(f, options));
+        }
+        List<String> args = List.of("seed", "-", "--no-dht", "--bind", "127.0.0.1", "--peer-port", "0", "--json",
+                "--state", work.resolve("state").toString(), "-t", announce, "--piece-size", "32K", "--status-interval", "0");
+        try (OpenTracker tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort,
+                torrents.stream().map(TorrentCreator.Created::infoHash).toList())) {
+            long first = seedAll(work, args, files, torrents, true);
+            long restart = seedAll(work, args, files, torrents, false);
+            System.out.printf("batch: %d torrents ready in %d ms first time, %d ms on restart%n", COUNT, first, restart);
+        }
+    }
+
+    /** Seeds all files; returns ms until all are ready. With {@code fetch}, aria2c downloads three of them. */
+    private static long seedAll(Path work, List<String> args, List<Path> files, List<TorrentCreator.Created> torrents,
+                                boolean fetch) throws Exception {
+        long start = System.nanoTime();
+        try (FluxRun flux = FluxRun.start(work, args)) {
+            try (OutputStream stdin = flux.process().getOutputStream()) {
+                for (Path f : files) {
+                    stdin.write((f + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            String[] readyEvents = new String[COUNT];
+            java.util.Arrays.fill(readyEvents, "ready");
+            List<String> lines = flux.awaitEvents(240, readyEvents);
+            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(COUNT, lines.stream().filter(l -> l.contains("\"event\":\"ready\"")).count());
+            if (!fetch) {
+                assertTrue(lines.stream().allMatch(l -> !l.contains("\"event\":\"ready\"") || l.contains("\"recheckedPieces\":0")),
+                        "a restart with unchanged files must not re-hash anything");
+            }
+            if (fetch) {
+                for (int i : new int[]{7, 250, 493}) {
+                    Path torrent = Files.write(work.resolve("t" + i + ".torrent"), torrents.get(i).torrent());
+                    Path into = work.resolve("aria2-" + i);
+                    Aria2.download(torrent, into, Net.freshLoopback(), 60);
+                    assertEquals(Tools.sha256(files.get(i)), Tools.sha256(into.resolve(files.get(i).getFileName())));
+                }
+            }
+            flux.process().destroy();
+            assertTrue(flux.process().waitFor(30, TimeUnit.SECONDS), "flux seed did not stop on SIGTERM");
+            assertEquals(0, flux.process().exitValue(), flux.stderr());
+            return elapsed;
+        }
+    }
+}
