@@ -75,13 +75,17 @@ public final class GenerateDocs {
      * environment ({@code ${env:FLUX_WINDOW:-32}} reads as 32), and man-style section headings.
      */
     static CommandLine model() {
-        return forEach(FluxCommand.commandLine(), c -> {
+        return forEach(withBuiltInDefaults(FluxCommand.commandLine()), c -> {
             CommandSpec spec = c.getCommandSpec();
-            spec.defaultValueProvider(GenerateDocs::builtInDefault);
             UsageMessageSpec usage = spec.usageMessage();
             usage.footerHeading(usage.footerHeading().replace("%n", "").replaceAll(":\\s*$", "").strip());
             usage.exitCodeListHeading("Exit status");
         });
+    }
+
+    /** The command line with the built-in defaults, not this machine's environment or config file. */
+    static CommandLine withBuiltInDefaults(CommandLine cli) {
+        return forEach(cli, c -> c.getCommandSpec().defaultValueProvider(GenerateDocs::builtInDefault));
     }
 
     private static CommandLine forEach(CommandLine cli, Consumer<CommandLine> action) {
