@@ -74,6 +74,7 @@ final class FileHandler implements HttpHandler {
             }
         }
         headers.put(Headers.CONTENT_LENGTH, Long.toString(end - start + 1));
+        log.debug("{} {} bytes {}-{} of {}", exchange.getRequestMethod(), file.name(), start, end, length);
         if (head || length == 0) {
             exchange.endExchange();
             return;
