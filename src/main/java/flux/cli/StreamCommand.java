@@ -26,6 +26,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /** `flux stream`: play a torrent while it downloads, over HTTP, through a player, or to stdout. */
 @Command(name = "stream", sortOptions = false,
@@ -111,7 +112,16 @@ public class StreamCommand implements Callable<Integer> {
         Events events = new Events(stdout, json);
 
         try (Cleanup cleanup = new Cleanup()) {
+            // the HTTP server starts while the engine fetches the metadata (it answers 503 till then)
+            CompletableFuture<StreamServer> early = toStdout || list ? null : CompletableFuture.supplyAsync(
+                    () -> StreamServer.start(host, port == null ? DEFAULT_HTTP_PORT : port, port == null));
+            if (early != null) {
+                cleanup.add("http", () -> early.thenAccept(StreamServer::close));
+            }
             Engine engine = Engine.start(network.settings(), network.peerPortChosen());
+            if (early != null && early.isCompletedExceptionally()) {
+                joinServer(early); // a port in use: say so now, not after the metadata
+            }
             cleanup.add("engine", engine::close);
             log.debug("peer port {}", engine.peerPort());
 
@@ -132,8 +142,8 @@ public class StreamCommand implements Callable<Integer> {
                 status.finalLine();
                 return code;
             }
-            StreamServer server = StreamServer.start(library, host, port == null ? DEFAULT_HTTP_PORT : port, port == null);
-            cleanup.add("http", server::close);
+            StreamServer server = joinServer(early);
+            server.serve(library);
             String url = server.fileUrl(file.index());
             System.err.println("flux: ready: " + url);
             System.err.flush();
@@ -149,6 +159,17 @@ public class StreamCommand implements Callable<Integer> {
             while (true) {
                 Thread.sleep(60_000);
             }
+        }
+    }
+
+    private static StreamServer joinServer(CompletableFuture<StreamServer> early) throws InterruptedException {
+        try {
+            return early.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

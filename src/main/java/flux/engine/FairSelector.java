@@ -15,8 +15,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * for every {@code select}; on two cores that took seconds per new connection in the lab, which
  * is most of the time to the first byte. Here the registering thread queues on a fair lock (a
  * timed tryLock honours fairness) and wakes the selector, so it gets in on the next release.
+ *
+ * <p>Selects also wait at most {@value #MAX_SELECT_MILLIS} ms: bt queues changes of a channel's
+ * interest (enabling reads on a new connection) without waking the selector, so they took effect
+ * only when its one-second select timed out; every handshake waited about half a second for it.
  */
 final class FairSelector extends SharedSelector {
+    static final long MAX_SELECT_MILLIS = 10;
+
     private final Selector delegate;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     private volatile boolean selecting;
@@ -41,7 +47,7 @@ final class FairSelector extends SharedSelector {
         lock.writeLock().lock();
         try {
             selecting = true;
-            return delegate.select(timeout);
+            return delegate.select(timeout == 0 ? MAX_SELECT_MILLIS : Math.min(timeout, MAX_SELECT_MILLIS));
         } finally {
             selecting = false;
             lock.writeLock().unlock();

@@ -13,6 +13,7 @@ import java.net.BindException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local HTTP server players read from. Paths:
@@ -23,9 +24,9 @@ public final class StreamServer implements AutoCloseable {
     private final Undertow server;
     private final String host;
     private final int port;
-    private final MediaLibrary library;
+    private final AtomicReference<MediaLibrary> library;
 
-    private StreamServer(Undertow server, String host, int port, MediaLibrary library) {
+    private StreamServer(Undertow server, String host, int port, AtomicReference<MediaLibrary> library) {
         this.server = server;
         this.host = host;
         this.port = port;
@@ -37,6 +38,17 @@ public final class StreamServer implements AutoCloseable {
      * choose it), a free port is used instead.
      */
     public static StreamServer start(MediaLibrary library, String host, int port, boolean fallback) {
+        StreamServer server = start(host, port, fallback);
+        server.serve(library);
+        return server;
+    }
+
+    /**
+     * Starts listening before there is anything to serve (requests get 503 until {@link #serve}),
+     * so that the server's start-up overlaps the metadata fetch.
+     */
+    public static StreamServer start(String host, int port, boolean fallback) {
+        AtomicReference<MediaLibrary> library = new AtomicReference<>();
         try {
             return startOn(library, host, port);
         } catch (RuntimeException e) {
@@ -51,7 +63,7 @@ public final class StreamServer implements AutoCloseable {
         }
     }
 
-    private static StreamServer startOn(MediaLibrary library, String host, int port) {
+    private static StreamServer startOn(AtomicReference<MediaLibrary> library, String host, int port) {
         Router router = new Router(library);
         Undertow server = Undertow.builder()
                 .addHttpListener(port, host)
@@ -86,8 +98,13 @@ public final class StreamServer implements AutoCloseable {
         return "http://" + h + ":" + port;
     }
 
+    /** From now on the server answers for this torrent. */
+    public void serve(MediaLibrary media) {
+        library.set(media);
+    }
+
     public String fileUrl(int index) {
-        return baseUrl() + filePath(library.meta(), index);
+        return baseUrl() + filePath(library.get().meta(), index);
     }
 
     public String playlistUrl() {
@@ -106,20 +123,21 @@ public final class StreamServer implements AutoCloseable {
 
     /** Dispatches by path; small enough not to need a routing library. */
     private static final class Router implements HttpHandler {
-        private final MediaLibrary library;
-        private final FileHandler[] files;
+        private final AtomicReference<MediaLibrary> current;
 
-        Router(MediaLibrary library) {
-            this.library = library;
-            int n = library.meta().files().size();
-            this.files = new FileHandler[n];
-            for (int i = 0; i < n; i++) {
-                files[i] = new FileHandler(library, i);
-            }
+        Router(AtomicReference<MediaLibrary> current) {
+            this.current = current;
         }
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws Exception {
+            MediaLibrary library = current.get();
+            if (library == null) {
+                exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+                page(exchange, "text/plain; charset=utf-8", "flux is still fetching the torrent's metadata\n");
+                return;
+            }
             String path = exchange.getRelativePath();
             if (path.equals("/") || path.isEmpty()) {
                 page(exchange, "text/html; charset=utf-8", IndexPage.html(library.meta(), library.selectedIndex()));
@@ -138,8 +156,8 @@ public final class StreamServer implements AutoCloseable {
             if (parts.length >= 3 && parts[1].equalsIgnoreCase(library.meta().infoHash())) {
                 try {
                     int index = Integer.parseInt(parts[2]);
-                    if (index >= 0 && index < files.length) {
-                        files[index].handleRequest(exchange);
+                    if (index >= 0 && index < library.meta().files().size()) {
+                        new FileHandler(library, index).handleRequest(exchange);
                         return;
                     }
                 } catch (NumberFormatException ignored) {
