@@ -38,10 +38,18 @@ final class Players {
     }
 
     static List<String> command(String player, String url) {
+        return command(player, url, List.of());
+    }
+
+    /** The player's command line; mpv also gets the torrent's subtitle files (`--sub-file`). */
+    static List<String> command(String player, String url, List<String> subtitles) {
         List<String> cmd = new ArrayList<>();
         List<String> known = KNOWN.get(player);
         if (known != null) {
             cmd.addAll(known);
+            if (player.equals("mpv")) {
+                subtitles.forEach(s -> cmd.add("--sub-file=" + s));
+            }
             cmd.add(url);
             return cmd;
         }
@@ -61,7 +69,11 @@ final class Players {
     }
 
     static int play(String player, String url) throws InterruptedException {
-        List<String> cmd = command(player, url);
+        return play(player, url, List.of());
+    }
+
+    static int play(String player, String url, List<String> subtitles) throws InterruptedException {
+        List<String> cmd = command(player, url, subtitles);
         try {
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -25,6 +25,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -147,11 +148,14 @@ public class StreamCommand implements Callable<Integer> {
             String url = server.fileUrl(file.index());
             System.err.println("flux: ready: " + url);
             System.err.flush();
+            List<String> subtitles = Subtitles.forVideo(streamer.meta(), file).stream()
+                    .map(f -> server.fileUrl(f.index())).toList();
             events.emit("ready", Json.object().put("url", url).put("playlist", server.playlistUrl())
-                    .put("index", file.index()).put("path", file.path()).put("size", file.size()));
+                    .put("index", file.index()).put("path", file.path()).put("size", file.size())
+                    .put("subtitles", subtitles));
             String command = playerCommand();
             if (command != null) {
-                int code = Players.play(command, url);
+                int code = Players.play(command, url, subtitles);
                 log.info("player exited with code {}", code);
                 return ExitCode.OK.code;
             }

@@ -34,7 +34,13 @@ public final class MediaTypes {
             "wmv", "flv", "ogv", "3gp");
     private static final Set<String> AUDIO = Set.of("mp3", "m4a", "flac", "ogg", "opus", "wav", "aac", "mka");
 
+    private static final Set<String> SUBTITLES = Set.of("srt", "ass", "ssa", "vtt", "sub");
+
     private MediaTypes() {
+    }
+
+    public static boolean isSubtitle(String fileName) {
+        return SUBTITLES.contains(extension(fileName));
     }
 
     public static String of(String fileName) {

@@ -24,7 +24,8 @@ class DemoIT {
         for (String part : java) {
             script.append(" '").append(part.replace("'", "'\\''")).append('\'');
         }
-        List<String> cmd = new ArrayList<>(List.of(Tools.require("unshare"), "-n", "sh", "-c", script.toString()));
+        // -r: a user namespace too, so that it also works for a non-root CI user
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("unshare"), "-rn", "sh", "-c", script.toString()));
         Path err = Files.createTempFile("demo", ".stderr");
         Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -49,6 +49,8 @@ class StreamIT {
     private TransmissionPeer seeder;
     private TransmissionPeer slowSeeder;
     private TorrentMaker.Made slowTorrent;
+    private Path show;
+    private TorrentMaker.Made showTorrent;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -75,10 +77,20 @@ class StreamIT {
         slowSeeder = TransmissionPeer.start(work.resolve("slow-seeder"), slowIp, Net.freePort(slowIp), Net.freePort(slowIp), 600);
         Files.copy(slowCopy, slowSeeder.dataDir().resolve(slowCopy.getFileName()));
 
+        // a season-pack-like torrent: two episodes, a subtitle for each, and a text file
+        show = Files.createDirectories(seeder.dataDir().resolve("Show"));
+        Files.copy(mkv, show.resolve("Show.S01E01.mkv"));
+        Files.writeString(show.resolve("Show.S01E01.en.srt"), "1\n00:00:01,000 --> 00:00:04,000\nHello from episode one\n");
+        Files.copy(mp4, show.resolve("Show.S01E02.mp4"));
+        Files.writeString(show.resolve("Show.S01E02.en.srt"), "1\n00:00:01,000 --> 00:00:04,000\nHello from episode two\n");
+        Files.writeString(show.resolve("notes.txt"), "not a video");
+        showTorrent = TorrentMaker.make(show, work.resolve("show.torrent"), announce, 18);
+
         tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort,
-                List.of(mp4Torrent.infoHash(), mkvTorrent.infoHash(), slowTorrent.infoHash()));
+                List.of(mp4Torrent.infoHash(), mkvTorrent.infoHash(), slowTorrent.infoHash(), showTorrent.infoHash()));
         seeder.seed(mp4Torrent.torrent());
         seeder.seed(mkvTorrent.torrent());
+        seeder.seed(showTorrent.torrent());
         slowSeeder.seed(slowTorrent.torrent());
     }
 
@@ -187,6 +199,30 @@ class StreamIT {
                 + " | " + Tools.require("mpv") + " --no-config --vo=null --ao=null --frames=50 -";
         String out = Tools.run(90, "sh", "-c", command);
         assertTrue(out.contains("Video --vid=1"), "mpv found no video stream in the pipe: " + out);
+    }
+
+    @Test
+    void aMultiFileTorrentServesTheChosenEpisodeItsSubtitleAndAPlaylist() throws Exception {
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(showTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0",
+                "--select", "*E02*"))) {
+            String ready = flux.awaitEvent("ready", 60);
+            String url = FluxRun.field(ready, "url");
+            assertTrue(url.endsWith("/Show.S01E02.mp4"), url);
+            assertTrue(ready.contains("Show.S01E02.en.srt") && !ready.contains("Show.S01E01.en.srt"), ready);
+            String base = url.substring(0, url.indexOf('/', 8));
+            // another file of the torrent than the selected one: read on demand
+            String srtUrl = ready.replaceAll(".*\"subtitles\":\\[\"([^\"]+)\".*", "$1");
+            HttpResponse<String> srt = http.send(HttpRequest.newBuilder(URI.create(srtUrl)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(Files.readString(show.resolve("Show.S01E02.en.srt")), srt.body());
+            String playlist = http.send(HttpRequest.newBuilder(URI.create(base + "/playlist.m3u")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(playlist.startsWith("#EXTM3U") && playlist.contains("Show.S01E01.mkv") && playlist.contains("Show.S01E02.mp4")
+                    && !playlist.contains("notes.txt"), playlist);
+            try (InputStream episode = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream()).body()) {
+                assertEquals(Tools.sha256(mp4), Tools.sha256(episode));
+            }
+        }
     }
 
     @Test
