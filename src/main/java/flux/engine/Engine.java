@@ -97,7 +97,9 @@ public final class Engine implements AutoCloseable {
         config.setMaxConcurrentlyActivePeerConnectionsPerTorrent(Math.min(settings.maxPeers(), 20));
         config.setPeerDiscoveryInterval(Duration.ofSeconds(2));
         config.setTrackerTimeout(Duration.ofSeconds(10));
-        config.setMaxPieceReceivingTime(Duration.ofSeconds(20));
+        // no block of a claimed piece for this long: bt gives the piece to another peer (a peer that
+        // choked us or went quiet held the last pieces for the full timeout otherwise)
+        config.setMaxPieceReceivingTime(Duration.ofSeconds(4));
         config.setTimeoutedAssignmentPeerBanDuration(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(5));
         config.setMaxOutstandingRequests(512);

@@ -24,7 +24,7 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
 
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
-                8L << 20, 60, Duration.ofSeconds(20));
+                8L << 20, 60, Duration.ofSeconds(10));
     }
 
     public EngineSettings withBind(InetAddress address) {
