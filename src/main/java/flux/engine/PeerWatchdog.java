@@ -102,7 +102,8 @@ final class PeerWatchdog {
         final Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
         long lastDownloaded = -1;
         long lastProgress = System.currentTimeMillis();
-        long nextAttempt;
+        // the first connections are still handshaking: give them a moment before re-dialing
+        long nextAttempt = System.currentTimeMillis() + 3_000;
         long backoffMs = 2_000;
 
         Watched(TorrentSession session, BooleanSupplier wantsData) {
