@@ -208,7 +208,7 @@ function _picocli_flux_stream() {
 
   local commands=""
   local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--lsd' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '--bind' '--peer-port' '--dht-port' '--max-peers'"
+  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -252,6 +252,9 @@ function _picocli_flux_stream() {
     '--max-peers')
       return
       ;;
+    '--upload-limit')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -278,7 +281,7 @@ function _picocli_flux_seed() {
 
   local commands=""
   local flag_opts="'--json' '--private' '--dht' '--lsd' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--from' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers'"
+  local arg_opts="'--from' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -332,6 +335,9 @@ function _picocli_flux_seed() {
       return
       ;;
     '--max-peers')
+      return
+      ;;
+    '--upload-limit')
       return
       ;;
   esac
@@ -412,7 +418,7 @@ function _picocli_flux_info() {
 
   local commands=""
   local flag_opts="'--json' '--dht' '--lsd' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--timeout' '--bind' '--peer-port' '--dht-port' '--max-peers'"
+  local arg_opts="'--timeout' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -430,6 +436,9 @@ function _picocli_flux_info() {
       return
       ;;
     '--max-peers')
+      return
+      ;;
+    '--upload-limit')
       return
       ;;
   esac

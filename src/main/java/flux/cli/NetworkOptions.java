@@ -35,6 +35,10 @@ public class NetworkOptions {
             description = "Most peer connections per torrent (default: ${DEFAULT-VALUE}).")
     int maxPeers;
 
+    @Option(names = "--upload-limit", paramLabel = "RATE", defaultValue = "0",
+            description = "Most bytes per second uploaded, all torrents together (e.g. 500K, 2M; default: ${DEFAULT-VALUE}, no limit).")
+    String uploadLimit;
+
     public EngineSettings settings() {
         InetAddress address;
         try {
@@ -50,7 +54,8 @@ public class NetworkOptions {
                 .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort)
                 .withDht(dht)
                 .withLsd(lsd)
-                .withMaxPeers(maxPeers);
+                .withMaxPeers(maxPeers)
+                .withUploadLimit(flux.seed.PieceSizes.parse(uploadLimit));
     }
 
     public boolean peerPortChosen() {

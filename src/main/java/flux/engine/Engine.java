@@ -106,7 +106,7 @@ public final class Engine implements AutoCloseable {
 
         BtRuntimeBuilder builder = BtRuntime.builder(config)
                 .module(new HttpTrackerModule())
-                .module(new EngineModule())
+                .module(new EngineModule(settings.uploadLimit()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();

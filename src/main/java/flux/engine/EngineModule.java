@@ -4,6 +4,10 @@ import bt.data.ChunkVerifier;
 import bt.data.DefaultChunkVerifier;
 import bt.data.digest.Digester;
 import bt.module.PeerConnectionSelector;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.data.BlockCache;
+import bt.torrent.data.DataWorker;
+import bt.torrent.data.DefaultDataWorker;
 import bt.runtime.Config;
 import bt.module.ServiceModule;
 import bt.net.SharedSelector;
@@ -19,9 +23,17 @@ import java.nio.channels.Selector;
 
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
- * unchanged): the choke-state agent, the fair peer selector and the fast-resume verifier.
+ * unchanged): the choke-state agent, the fair peer selector, the fast-resume verifier and the
+ * upload limit.
  */
 final class EngineModule extends AbstractModule {
+    private final long uploadLimit;
+
+    /** @param uploadLimit bytes per second for all uploads together; 0 for none */
+    EngineModule(long uploadLimit) {
+        this.uploadLimit = uploadLimit;
+    }
+
     @Override
     protected void configure() {
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent());
@@ -37,6 +49,14 @@ final class EngineModule extends AbstractModule {
     @Singleton
     ChunkVerifier verifier(ResumingChunkVerifier verifier) {
         return verifier;
+    }
+
+    @Provides
+    @Singleton
+    DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
+                          BlockCache blockCache, Config config) {
+        DataWorker worker = new DefaultDataWorker(lifecycle, torrents, verifier, blockCache, config);
+        return uploadLimit > 0 ? new UploadLimiter(worker, uploadLimit) : worker;
     }
 
     @Provides

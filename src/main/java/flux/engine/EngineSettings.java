@@ -16,39 +16,44 @@ import java.time.Duration;
  *                      throughput, shallow enough that a seek is not stuck behind old requests
  * @param maxPeers      connection cap per torrent
  * @param stallAfter    no progress for this long with data still wanted: the watchdog reconnects
+ * @param uploadLimit   bytes per second for all uploads together, 0 for no limit
  */
 public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
-                             long inFlightBytes, int maxPeers, Duration stallAfter) {
+                             long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit) {
 
     public static final int DEFAULT_PEER_PORT = 6881;
 
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
-                8L << 20, 60, Duration.ofSeconds(10));
+                8L << 20, 60, Duration.ofSeconds(10), 0);
     }
 
     public EngineSettings withBind(InetAddress address) {
-        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter);
+        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit);
     }
 
     public EngineSettings withPeerPort(int port) {
-        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter);
+        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit);
     }
 
     public EngineSettings withDht(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter);
+        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit);
     }
 
     public EngineSettings withLsd(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit);
     }
 
     public EngineSettings withInFlightBytes(long bytes) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, bytes, maxPeers, stallAfter);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, bytes, maxPeers, stallAfter, uploadLimit);
     }
 
     public EngineSettings withMaxPeers(int peers) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit);
+    }
+
+    public EngineSettings withUploadLimit(long bytesPerSecond) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond);
     }
 
     static InetAddress anyAddress() {

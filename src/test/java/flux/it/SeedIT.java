@@ -159,4 +159,24 @@ class SeedIT {
             assertEquals(3, flux.process().exitValue(), flux.stderr());
         }
     }
+
+    @Test
+    void uploadLimitHoldsTheRate() throws Exception {
+        Path work = workDir("limit");
+        Path file = randomFile(work.resolve("data/limited.bin"), 6 << 20, 77);
+        int trackerPort = Net.freePort("127.0.0.1");
+        String announce = "http://127.0.0.1:" + trackerPort + "/announce";
+        TorrentMaker.Made made = TorrentMaker.make(file, work.resolve("limited.torrent"), announce, 18);
+        try (OpenTracker tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort, List.of(made.infoHash()));
+             FluxRun flux = FluxRun.start(work, seedArgs(work.resolve("state"), file.toString(), "-t", announce,
+                     "--piece-size", "256K", "--upload-limit", "1M"))) {
+            flux.awaitEvent("ready", 60);
+            long start = System.nanoTime();
+            Aria2.download(made.torrent(), work.resolve("aria2"), Net.freshLoopback(), 90);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(Tools.sha256(file), Tools.sha256(work.resolve("aria2/limited.bin")));
+            // 6 MiB at 1 MiB/s, less at most one second of burst: never under 4 s (unlimited: well under 1 s)
+            assertTrue(seconds >= 4, "6 MiB came in " + seconds + " s despite --upload-limit 1M");
+        }
+    }
 }
