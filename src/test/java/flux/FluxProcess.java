@@ -15,7 +15,7 @@ public final class FluxProcess {
     public static ProcessBuilder builder(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
+        cmd.add("-Xmx128m"); // as the launcher
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("flux.Main");
