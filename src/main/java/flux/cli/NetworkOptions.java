@@ -31,6 +31,10 @@ public class NetworkOptions {
             description = "Local Service Discovery: find peers on the LAN by multicast (default: off).")
     boolean lsd;
 
+    @Option(names = "--pex", defaultValue = "false",
+            description = "Peer Exchange (default: off: bt 1.10 drops peers that send an empty PEX message, as aria2c does).")
+    boolean pex;
+
     @Option(names = "--max-peers", paramLabel = "N", defaultValue = "60",
             description = "Most peer connections per torrent (default: ${DEFAULT-VALUE}).")
     int maxPeers;
@@ -55,6 +59,7 @@ public class NetworkOptions {
                 .withDht(dht)
                 .withLsd(lsd)
                 .withMaxPeers(maxPeers)
+                .withPex(pex)
                 .withUploadLimit(flux.seed.PieceSizes.parse(uploadLimit));
     }
 

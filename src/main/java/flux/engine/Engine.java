@@ -86,6 +86,11 @@ public final class Engine implements AutoCloseable {
         Config config = new Config();
         config.setAcceptorAddress(settings.bindAddress());
         config.setAcceptorPort(port);
+        if (!settings.bindAddress().isAnyLocalAddress()) {
+            // announce the bound address: the tracker would otherwise record the address the HTTP
+            // request left from, where nothing listens when flux is bound to another one
+            config.setPeerAddress(settings.bindAddress());
+        }
         // MSE in bt 1.10 double-decrypts the bytes that arrive with the last handshake step, so
         // encrypted connections to Transmission always fail; plaintext works with every client.
         config.setMseDisabled(true);
@@ -103,6 +108,9 @@ public final class Engine implements AutoCloseable {
         config.setTimeoutedAssignmentPeerBanDuration(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(5));
         config.setMaxOutstandingRequests(512);
+        // trackers hand out stale peers; ask for many, and let the watchdog retry a refused one soon
+        config.setNumberOfPeersToRequestFromTracker(200);
+        config.setUnreachablePeerBanDuration(Duration.ofSeconds(30));
         // two buffers per connection, direct memory: 1 MiB each (the default) is 120 MiB at 60 peers
         config.setNetworkBufferSize(256 * 1024);
 
@@ -112,6 +120,10 @@ public final class Engine implements AutoCloseable {
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();
+        }
+        if (!settings.pex()) {
+            // bt 1.10 cannot parse an empty PEX message (aria2c sends them) and drops the peer
+            builder.disablePeerExchange();
         }
         if (settings.dht()) {
             DHTConfig dht = new DHTConfig();

@@ -17,43 +17,48 @@ import java.time.Duration;
  * @param maxPeers      connection cap per torrent
  * @param stallAfter    no progress for this long with data still wanted: the watchdog reconnects
  * @param uploadLimit   bytes per second for all uploads together, 0 for no limit
+ * @param pex           Peer Exchange (off by default: see Engine)
  */
 public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
-                             long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit) {
+                             long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, boolean pex) {
 
     public static final int DEFAULT_PEER_PORT = 6881;
 
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
-                8L << 20, 60, Duration.ofSeconds(10), 0);
+                8L << 20, 60, Duration.ofSeconds(10), 0, false);
     }
 
     public EngineSettings withBind(InetAddress address) {
-        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit);
+        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
     }
 
     public EngineSettings withPeerPort(int port) {
-        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit);
+        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
     }
 
     public EngineSettings withDht(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit);
+        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
     }
 
     public EngineSettings withLsd(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
     }
 
     public EngineSettings withInFlightBytes(long bytes) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, bytes, maxPeers, stallAfter, uploadLimit);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, bytes, maxPeers, stallAfter, uploadLimit, pex);
     }
 
     public EngineSettings withMaxPeers(int peers) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, pex);
     }
 
     public EngineSettings withUploadLimit(long bytesPerSecond) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, pex);
+    }
+
+    public EngineSettings withPex(boolean on) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, on);
     }
 
     static InetAddress anyAddress() {

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Small helpers for the flux benchmark scripts (src/bench/*.sh).
+
+Kept in one stdlib-only file so the shell scripts stay readable; every subcommand prints a
+plain value on stdout. Subcommands:
+
+  infohash TORRENT                 hex info-hash of a .torrent (SHA-1 of the bencoded info dict)
+  scrape ANNOUNCE HEX              number of seeders the tracker lists for HEX (0 on error)
+  freeport [HOST]                  a TCP port that is free on HOST right now
+  stats PID                        "peak_rss_kib cpu_seconds" summed over PID and its descendants
+  offsets SIZE N SEED LEN          N random offsets in [SIZE/2, SIZE-LEN), reproducible from SEED
+  moov-at-end FILE                 exit 0 when the MP4's last top-level box is moov
+  jsonfield FILE EVENT FIELD       FIELD of the first JSON line in FILE whose "event" is EVENT
+  report RESULTS.tsv META.tsv OUT  Markdown table of medians and spreads (also on stdout)
+"""
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import sys
+import urllib.parse
+import urllib.request
+
+
+# --- bencode (just enough to find the raw info dict) -------------------------------------
+
+def _bdecode(data, i=0):
+    c = data[i:i + 1]
+    if c == b"i":
+        j = data.index(b"e", i)
+        return int(data[i + 1:j]), j + 1
+    if c == b"l":
+        i += 1
+        out = []
+        while data[i:i + 1] != b"e":
+            v, i = _bdecode(data, i)
+            out.append(v)
+        return out, i + 1
+    if c == b"d":
+        i += 1
+        out = {}
+        while data[i:i + 1] != b"e":
+            k, i = _bdecode(data, i)
+            start = i
+            v, i = _bdecode(data, i)
+            out[k] = v
+            if k == b"info":
+                out[b"__info_raw__"] = data[start:i]
+        return out, i + 1
+    j = data.index(b":", i)
+    n = int(data[i:j])
+    return data[j + 1:j + 1 + n], j + 1 + n
+
+
+def infohash(path):
+    import hashlib
+    with open(path, "rb") as f:
+        meta, _ = _bdecode(f.read())
+    return hashlib.sha1(meta[b"__info_raw__"]).hexdigest()
+
+
+def scrape(announce, hexhash):
+    url = announce.replace("/announce", "/scrape") + "?info_hash=" + urllib.parse.quote(bytes.fromhex(hexhash))
+    try:
+        body = urllib.request.urlopen(url, timeout=3).read()
+    except OSError:
+        return 0
+    m = re.search(rb"8:completei(\d+)e", body)
+    return int(m.group(1)) if m else 0
+
+
+def freeport(host="127.0.0.1"):
+    s = socket.socket()
+    s.bind((host, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+# --- process tree statistics -----------------------------------------------------------------
+
+def _children_map():
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                s = f.read()
+        except OSError:
+            continue
+        ppid = int(s[s.rindex(")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(d))
+    return kids
+
+
+def stats(pid):
+    """Peak RSS (VmHWM, KiB) and CPU seconds (utime+stime, plus reaped children) of a tree."""
+    kids = _children_map()
+    todo, tree = [int(pid)], []
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(kids.get(p, []))
+    hz = os.sysconf("SC_CLK_TCK")
+    hwm, ticks = 0, 0
+    for p in tree:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                m = re.search(r"VmHWM:\s+(\d+)", f.read())
+                hwm += int(m.group(1)) if m else 0
+            with open(f"/proc/{p}/stat") as f:
+                s = f.read()
+            fields = s[s.rindex(")") + 2:].split()
+            ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        except OSError:
+            continue
+    return f"{hwm} {ticks / hz:.2f}"
+
+
+def offsets(size, n, seed, length):
+    rnd = random.Random(int(seed))
+    lo, hi = int(size) // 2, int(size) - int(length)
+    return "\n".join(str(rnd.randrange(lo, hi)) for _ in range(int(n)))
+
+
+def moov_at_end(path):
+    last, pos, size = None, 0, os.path.getsize(path)
+    with open(path, "rb") as f:
+        while pos < size:
+            f.seek(pos)
+            head = f.read(16)
+            n, kind = int.from_bytes(head[:4], "big"), head[4:8].decode("latin-1")
+            if n == 1:
+                n = int.from_bytes(head[8:16], "big")
+            elif n == 0:
+                n = size - pos
+            last, pos = kind, pos + n
+    return last == "moov"
+
+
+def jsonfield(path, event, field):
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                line = line.strip()
+                if not line.startswith("{"):
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    continue
+                if obj.get("event") == event and field in obj:
+                    return str(obj[field])
+    except OSError:
+        pass
+    return ""
+
+
+# --- report ----------------------------------------------------------------------------------
+
+METRICS = [  # key, column title, unit, format
+    ("ready", "URL ready", "s", "{:.2f}"),
+    ("t1", "T1 first byte", "s", "{:.2f}"),
+    ("t2", "T2 64 KiB @90 %", "s", "{:.3f}"),
+    ("seek", "seek, one client (median of 10)", "s", "{:.3f}"),
+    ("seekf", "seek, fresh client each (median of 10)", "s", "{:.3f}"),
+    ("t3mp4", "T3 mpv MP4 (moov at end)", "s", "{:.2f}"),
+    ("t3mkv", "T3 mpv MKV", "s", "{:.2f}"),
+    ("t4", "T4 whole file", "s", "{:.2f}"),
+    ("mibs", "throughput", "MiB/s", "{:.1f}"),
+    ("upt", "4 leechers done", "s", "{:.2f}"),
+    ("first", "first leecher done", "s", "{:.2f}"),
+    ("up", "seeder upload", "MiB/s", "{:.1f}"),
+    ("rss", "peak RSS", "MiB", "{:.0f}"),
+    ("cpu", "CPU", "s", "{:.1f}"),
+    ("fails", "failed starts", "of all", "{:.0f}"),
+]
+
+
+def _load(path):
+    rows = {}
+    order = []
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 4:
+                continue
+            client, metric, rnd, value = parts
+            if client not in order:
+                order.append(client)
+            rows.setdefault((client, metric), []).append(value)
+    return order, rows
+
+
+def _cell(values, fmt):
+    ok = [float(v) for v in values if re.fullmatch(r"-?[0-9.]+", v)]
+    failed = len(values) - len(ok)
+    if not ok:
+        return f"fail {failed}/{len(values)}" if values else "–", None
+    med = statistics.median(ok)
+    s = fmt.format(med)
+    if len(ok) > 1:
+        s += f" ({fmt.format(min(ok))}–{fmt.format(max(ok))})"
+    if failed:
+        s += f", fail {failed}/{len(values)}"
+    return s, med
+
+
+def report(results, meta, out):
+    order, rows = _load(results)
+    meta_lines = []
+    if os.path.exists(meta):
+        with open(meta) as f:
+            meta_lines = [l.rstrip("\n").split("\t", 1) for l in f if "\t" in l]
+    used = [m for m in METRICS if any((c, m[0]) in rows for c in order)]
+    md = ["# flux benchmark: loopback swarm", ""]
+    for k, v in meta_lines:
+        md.append(f"- **{k}**: {v}")
+    md += ["", "Median over rounds, (min–max) when more than one round; `fail k/n` = k of n runs "
+           "gave no value within the time limit. Times are from process start.", ""]
+    md.append("| client | " + " | ".join(f"{t} ({u})" for _, t, u, _ in used) + " |")
+    md.append("|---|" + "---|" * len(used))
+    medians = {}
+    for c in order:
+        cells = []
+        for key, _, _, fmt in used:
+            if key == "fails":  # a count: summed over rounds, out of all starts
+                f = [int(v) for v in rows.get((c, "fails"), []) if v.isdigit()]
+                n = [int(v) for v in rows.get((c, "starts"), []) if v.isdigit()]
+                cells.append(f"{sum(f)}/{sum(n)}" if n else "–")
+                continue
+            text, med = _cell(rows.get((c, key), []), fmt)
+            medians[(c, key)] = med
+            cells.append(text)
+        md.append(f"| {c} | " + " | ".join(cells) + " |")
+    md += ["", "## Ratios (flux / best other client; < 1 means flux is faster)", ""]
+    md.append("| flux variant | metric | flux | best other | ratio |")
+    md.append("|---|---|---|---|---|")
+    fluxes = [c for c in order if c.startswith("flux")]
+    for fc in fluxes:
+        suffix = fc[len("flux"):]  # same piece-size variant only
+        others = [c for c in order if not c.startswith("flux") and c.endswith(suffix)
+                  and not c.startswith("mpv") and not c.startswith("aria2c")]
+        for key in ("t1", "t2", "seek", "seekf", "t3mp4", "t3mkv", "t4"):
+            f = medians.get((fc, key))
+            cand = [(medians.get((o, key)), o) for o in others if medians.get((o, key)) is not None]
+            if f is None or not cand:
+                continue
+            best, who = min(cand)
+            md.append(f"| {fc} | {key} | {f:.3f} s | {best:.3f} s ({who}) | {f / best:.2f} |")
+        a = [c for c in order if c.startswith("aria2c") and c.endswith(suffix)]
+        f = medians.get((fc, "mibs"))
+        if a and f is not None and medians.get((a[0], "mibs")):
+            ar = medians[(a[0], "mibs")]
+            md.append(f"| {fc} | throughput | {f:.1f} MiB/s | {ar:.1f} MiB/s ({a[0]}) | {f / ar:.2f} |")
+        f = medians.get((fc, "up"))
+        t = [(medians.get((o, "up")), o) for o in order if o != fc and medians.get((o, "up"))]
+        if f is not None and t:
+            best, who = max(t)
+            md.append(f"| {fc} | upload (> 1: flux faster) | {f:.1f} MiB/s | {best:.1f} MiB/s ({who}) | {f / best:.2f} |")
+    text = "\n".join(md) + "\n"
+    with open(out, "w") as f:
+        f.write(text)
+    return text
+
+
+def main(argv):
+    cmd, args = argv[1], argv[2:]
+    if cmd == "infohash":
+        print(infohash(args[0]))
+    elif cmd == "scrape":
+        print(scrape(args[0], args[1]))
+    elif cmd == "freeport":
+        print(freeport(*args[:1]))
+    elif cmd == "stats":
+        print(stats(args[0]))
+    elif cmd == "offsets":
+        print(offsets(*args[:4]))
+    elif cmd == "moov-at-end":
+        return 0 if moov_at_end(args[0]) else 1
+    elif cmd == "jsonfield":
+        print(jsonfield(*args[:3]))
+    elif cmd == "report":
+        sys.stdout.write(report(*args[:3]))
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

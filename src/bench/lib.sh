@@ -1,0 +1,260 @@
+# shellcheck shell=bash
+# Shared pieces of the benchmark scripts (run.sh, seed-upload.sh): the loopback lab (network
+# namespace, opentracker, Transmission and aria2c seeders), test media, torrents, process
+# bookkeeping. Sourced, not run. Facts behind the choices: /work/shared/research/peer-lab.md.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/../.." && pwd)
+OUT=${BENCH_OUT:-$REPO/target/bench}
+WORK=$OUT/work
+LOGS=$OUT/logs
+BENCH_CACHE=${BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/flux-bench}
+# Debian's python has libtorrent; the helpers need only the stdlib but must not go through a
+# slow pyenv shim inside timed loops.
+PY=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
+FLUX=${FLUX:-$REPO/target/flux}
+export BENCH_CACHE
+
+log() { printf '[bench %(%T)T] %s\n' -1 "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+bpy() { "$PY" "$BENCH_DIR/bench.py" "$@"; }
+
+# Seconds since the epoch with microseconds (bash 5), and differences as decimals.
+now() { printf '%s' "$EPOCHREALTIME"; }
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; m = int((NR + 1) / 2);
+    printf "%.3f", (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+
+# ---- process bookkeeping ----------------------------------------------------------------------
+# Every long-running process is started with setsid, so it leads its own process group and
+# stop_pid can end it together with any children it spawned, by id only.
+PIDS=()
+
+spawn() {  # spawn OUTFILE ERRFILE cmd... ; sets SPAWNED
+    local out=$1 err=$2
+    shift 2
+    setsid "$@" >"$out" 2>"$err" </dev/null &
+    SPAWNED=$!
+    PIDS+=("$SPAWNED")
+}
+
+stop_pid() {  # TERM the group, KILL it after 5 s
+    local pid=$1 i p keep=()
+    for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || keep+=("$p"); done
+    PIDS=("${keep[@]}")
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    done
+    sleep 1
+    for pid in "${PIDS[@]}"; do
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+
+# ---- network ----------------------------------------------------------------------------------
+# Re-executes the calling script in a new network namespace that has only loopback, so no
+# DHT/LSD/uTP packet can leave the box whatever a client does. When unshare is not allowed
+# (no root, a container without CAP_SYS_ADMIN) the run stays on the host's loopback with every
+# process bound to its own 127.0.0.x, and the clients that cannot be kept off the network
+# (webtorrent, peerflix: no switch for DHT/LSD/UPnP) are skipped.
+enter_netns() {
+    if [[ ${BENCH_IN_NETNS:-} == 1 ]]; then
+        ip link set lo up
+        NETWORK="network namespace with loopback only ($(ip -o link | awk -F': ' '{print $2}' | paste -sd, -))"
+        return 0
+    fi
+    if [[ ${BENCH_NETNS:-1} == 1 ]] && unshare -n true 2>/dev/null && command -v ip >/dev/null; then
+        export BENCH_IN_NETNS=1
+        exec unshare -n -- bash "$0" "$@"
+    fi
+    log "no network namespace (unshare -n failed or BENCH_NETNS=0): using the host's loopback"
+    NETWORK="host loopback, every process bound to its own 127.0.0.x"
+    BENCH_IN_NETNS=0
+}
+
+# A fresh loopback address for each client process: Transmission refuses an IP it has seen
+# finish as a seed, and drops a second handshake from an IP that is mid-handshake.
+ADDR_SEQ=0
+next_addr() {  # next_addr VAR
+    local n=$ADDR_SEQ
+    ADDR_SEQ=$((ADDR_SEQ + 1))
+    printf -v "$1" '127.0.%d.%d' $((n / 200)) $((10 + n % 200))
+}
+
+wait_port() {  # wait_port HOST PORT SECONDS
+    local host=$1 port=$2 deadline=$((SECONDS + $3))
+    until (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.1
+    done
+}
+
+urlencode() { "$PY" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+
+# ---- media and torrents -----------------------------------------------------------------------
+# ~150 MiB H.264/AAC MP4 with the moov atom at the END (no +faststart): a player must fetch the
+# tail before it can play, which is what separates good streamers from sequential ones. The MKV
+# is the same streams remuxed (ffmpeg writes its Cues at the end too). Cached across runs:
+# encoding two minutes of 720p takes about a minute on two cores.
+MEDIA_SECONDS=${MEDIA_SECONDS:-120}
+make_media() {  # sets MEDIA_DIR MP4 MKV
+    MEDIA_DIR=$BENCH_CACHE/media-${MEDIA_SECONDS}s
+    MP4=$MEDIA_DIR/flux-bench.mp4
+    MKV=$MEDIA_DIR/flux-bench.mkv
+    mkdir -p "$MEDIA_DIR"
+    if [[ ! -s $MP4 ]]; then
+        log "encoding $MP4 (${MEDIA_SECONDS}s of 1280x720 testsrc2 at 10 Mbit/s)"
+        timeout 1800 ffmpeg -hide_banner -loglevel error -y \
+            -f lavfi -i "testsrc2=size=1280x720:rate=25:duration=$MEDIA_SECONDS" \
+            -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$MEDIA_SECONDS" \
+            -c:v libx264 -preset veryfast -b:v 10M -maxrate 10M -bufsize 20M -g 50 -pix_fmt yuv420p \
+            -c:a aac -b:a 128k "$MP4.part.mp4"
+        mv "$MP4.part.mp4" "$MP4"
+    fi
+    if [[ ! -s $MKV ]]; then
+        timeout 600 ffmpeg -hide_banner -loglevel error -y -i "$MP4" -c copy "$MKV.part.mkv"
+        mv "$MKV.part.mkv" "$MKV"
+    fi
+    bpy moov-at-end "$MP4" || die "$MP4 does not end with its moov atom"
+    chmod -R a+rX "$MEDIA_DIR"
+}
+
+# make_torrent FILE PIECE_KIB ANNOUNCE -> prints the .torrent path (single-file torrent)
+make_torrent() {
+    local file=$1 kib=$2 announce=$3 log2
+    log2=$(awk -v k="$kib" 'BEGIN { printf "%d", log(k * 1024) / log(2) }')
+    local t=$WORK/torrents/$(basename "$file")-${kib}k.torrent
+    mkdir -p "$WORK/torrents"
+    rm -f "$t"
+    mktorrent -l "$log2" -a "$announce" -o "$t" "$file" >/dev/null
+    printf '%s' "$t"
+}
+
+magnet_of() {  # magnet_of HEX NAME ANNOUNCE
+    printf 'magnet:?xt=urn:btih:%s&dn=%s&tr=%s' "$1" "$(urlencode "$2")" "$(urlencode "$3")"
+}
+
+# ---- the swarm --------------------------------------------------------------------------------
+# opentracker: Debian's build serves only whitelisted info-hashes (-w, a path inside the -d
+# chroot) and refuses to run as root (-u nobody).
+tracker_port() {  # sets TRACKER_PORT and ANNOUNCE (the torrents need it before the tracker runs)
+    TRACKER_PORT=$(bpy freeport 127.0.0.1)
+    ANNOUNCE=http://127.0.0.1:$TRACKER_PORT/announce
+}
+
+start_tracker() {  # start_tracker HEX... ; needs tracker_port; sets TRACKER_PID TRACKER_DIR
+    TRACKER_DIR=$WORK/tracker
+    mkdir -p "$TRACKER_DIR"
+    chmod 755 "$TRACKER_DIR"
+    printf '%s\n' "$@" >"$TRACKER_DIR/whitelist"
+    chmod 644 "$TRACKER_DIR/whitelist"
+    spawn "$LOGS/opentracker.log" "$LOGS/opentracker.log" opentracker -i 127.0.0.1 \
+        -p "$TRACKER_PORT" -P "$TRACKER_PORT" -d "$TRACKER_DIR" -w whitelist -u nobody
+    TRACKER_PID=$SPAWNED
+    wait_port 127.0.0.1 "$TRACKER_PORT" 10 || die "opentracker did not start: $(cat "$LOGS/opentracker.log")"
+}
+
+# A clean tracker between clients. Killed clients never send "stopped", so opentracker keeps
+# listing them for ~20 min; after a few dozen runs a client that asks for 50 peers (bt, aria2c,
+# webtorrent) can get only dead ones and wait for its next announce. Restarting the tracker
+# (same port, same whitelist) and making both seeders announce again gives every client the
+# same swarm: the seeders plus at most its own earlier runs.
+restart_tracker() {
+    stop_pid "$TRACKER_PID"
+    local hexes
+    mapfile -t hexes <"$TRACKER_DIR/whitelist"
+    start_tracker "${hexes[@]}"
+}
+
+# Transmission announces again when its torrents are stopped and started (a plain
+# --reannounce is refused within the tracker's min interval). aria2c has no such switch
+# without RPC: restart_aria2_seeder starts a new process instead. (A short
+# --bt-tracker-interval would do it too, but then aria2c learns of each new client within
+# seconds and dials it: that hid webtorrent's 40 s of uTP attempts in a trial run.)
+reannounce_transmission() {
+    timeout 30 transmission-remote "$TR_RPC" -t all --stop >/dev/null
+    sleep 2  # a stop and a start within a second are merged: no new announce
+    timeout 30 transmission-remote "$TR_RPC" -t all --start >/dev/null
+}
+
+# Re-reads the whitelist (opentracker reloads it on SIGHUP) after appending HEX.
+tracker_allow() {
+    printf '%s\n' "$1" >>"$TRACKER_DIR/whitelist"
+    kill -HUP "$TRACKER_PID" 2>/dev/null || true
+}
+
+# transmission-daemon with DHT, LPD, PEX, uTP and port mapping off; it seeds straight from the
+# media directory (nothing is written there once the data verifies).
+start_transmission() {  # start_transmission ADDR DATA_DIR ; sets TR_PID TR_RPC
+    local addr=$1 data=$2 dir=$WORK/transmission-$1 peer rpc
+    rm -rf "$dir"
+    mkdir -p "$dir/config"
+    peer=$(bpy freeport "$addr")
+    rpc=$(bpy freeport "$addr")
+    cat >"$dir/config/settings.json" <<EOF
+{"bind-address-ipv4": "$addr", "bind-address-ipv6": "::1", "peer-port": $peer,
+ "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
+ "port-forwarding-enabled": false, "rpc-enabled": true, "rpc-bind-address": "$addr", "rpc-port": $rpc,
+ "rpc-authentication-required": false, "rpc-whitelist-enabled": false,
+ "rpc-host-whitelist-enabled": false, "download-dir": "$data", "encryption": 1,
+ "ratio-limit-enabled": false, "idle-seeding-limit-enabled": false,
+ "speed-limit-up-enabled": false, "start-added-torrents": true,
+ "peer-limit-global": 400, "peer-limit-per-torrent": 100, "message-level": 1, "cache-size-mb": 16}
+EOF
+    spawn "$LOGS/transmission-$addr.log" "$LOGS/transmission-$addr.log" \
+        transmission-daemon -f -g "$dir/config"
+    TR_PID=$SPAWNED
+    TR_RPC=$addr:$rpc
+    wait_port "$addr" "$rpc" 20 || die "transmission-daemon did not start: $(tail -5 "$LOGS/transmission-$addr.log")"
+}
+
+transmission_add() {  # transmission_add TORRENT...
+    local t
+    for t in "$@"; do
+        timeout 30 transmission-remote "$TR_RPC" -a "$t" >/dev/null
+    done
+}
+
+# aria2c seeding the given torrents (one process, -Z: each torrent its own download). The first
+# start verifies the data (-V); restarts trust it (--bt-seed-unverified) to start in a moment.
+start_aria2_seeder() {  # start_aria2_seeder ADDR DATA_DIR TORRENT... ; sets ARIA_SEED_PID
+    local addr=$1 data=$2 port check=-V
+    shift 2
+    [[ -z ${ARIA_SEED_ARGS:-} ]] || check=--bt-seed-unverified=true
+    ARIA_SEED_ARGS=("$addr" "$data" "$@")
+    port=$(bpy freeport "$addr")
+    spawn "$LOGS/aria2-seeder-$addr.log" "$LOGS/aria2-seeder-$addr.log" \
+        aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --disable-ipv6 \
+        --interface="$addr" --listen-port="$port" --seed-ratio=0 "$check" --file-allocation=none \
+        --auto-file-renaming=false --allow-overwrite=false --bt-save-metadata=false \
+        --summary-interval=0 --console-log-level=warn -Z -d "$data" "$@"
+    ARIA_SEED_PID=$SPAWNED
+}
+
+restart_aria2_seeder() {
+    stop_pid "$ARIA_SEED_PID"
+    start_aria2_seeder "${ARIA_SEED_ARGS[@]}"
+}
+
+# Waits until the tracker lists at least N seeders for every HEX (seeders verify 300 MiB first).
+wait_seeders() {  # wait_seeders N SECONDS HEX...
+    local n=$1 deadline=$((SECONDS + $2)) h
+    shift 2
+    for h in "$@"; do
+        until (($(bpy scrape "$ANNOUNCE" "$h") >= n)); do
+            ((SECONDS < deadline)) || die "fewer than $n seeders announced $h (see $LOGS)"
+            sleep 0.5
+        done
+    done
+}
