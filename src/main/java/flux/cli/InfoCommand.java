@@ -5,7 +5,6 @@ import flux.engine.Metainfo;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
-import flux.seed.Magnets;
 import flux.ui.Json;
 import flux.ui.Sizes;
 import picocli.CommandLine.Command;
@@ -15,6 +14,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** `flux info`: what a torrent holds. */
@@ -58,7 +59,7 @@ public class InfoCommand implements Callable<Integer> {
     }
 
     private void print(TorrentMeta meta, PrintStream out) {
-        String magnet = Magnets.of(meta.infoHash(), meta.name(), meta.trackers());
+        String magnet = new TorrentInput.Magnet(meta.infoHash(), Optional.of(meta.name()), meta.trackers(), List.of()).uri();
         if (json) {
             out.println(Json.object().put("name", meta.name()).put("infoHash", meta.infoHash()).put("magnet", magnet)
                     .put("size", meta.totalSize()).put("pieceLength", meta.pieceLength()).put("pieces", meta.pieceCount())

@@ -8,7 +8,6 @@ import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
 import flux.seed.DataPaths;
 import flux.seed.FastResume;
-import flux.seed.Magnets;
 import flux.seed.ResumeStore;
 import flux.seed.SeedItem;
 import flux.seed.SeedPreparer;
@@ -31,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -154,7 +154,7 @@ public class SeedCommand implements Callable<Integer> {
                 return;
             }
             TorrentMeta meta = session.meta();
-            store.save(new ResumeStore.Record(item.infoHash(), item.hashedNow() || !item.optionsKey().isEmpty() ? item.source() : null,
+            store.save(new ResumeStore.Record(item.infoHash(), item.reusableFor(),
                     item.dataRoot(), item.optionsKey(), FastResume.stamps(meta, item.dataRoot()), verified,
                     meta.pieceCount()), item.torrent());
             if (verified.cardinality() < meta.pieceCount()) {
@@ -164,7 +164,7 @@ public class SeedCommand implements Callable<Integer> {
                         "check --data, or that the files were not changed", ExitCode.BAD_INPUT);
             }
             seedings.add(new Seeding(item, session, meta, System.nanoTime()));
-            String magnet = Magnets.of(meta.infoHash(), meta.name(), meta.trackers());
+            String magnet = new TorrentInput.Magnet(meta.infoHash(), Optional.of(meta.name()), meta.trackers(), List.of()).uri();
             if (json) {
                 emit(Json.object().put("event", "ready").put("path", item.source().toString()).put("name", meta.name())
                         .put("infoHash", meta.infoHash()).put("magnet", magnet).put("size", meta.totalSize())

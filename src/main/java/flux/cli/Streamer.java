@@ -60,7 +60,7 @@ final class Streamer {
             // registered before the directory exists, so it runs last: after bt closed its files
             cleanup.add("cache", () -> DeleteTree.delete(directory));
         }
-        TorrentSession[] holder = new TorrentSession[1];
+        AtomicReference<StreamingFile> selected = new AtomicReference<>();
         TorrentSession session = engine.open(input, directory, s -> {
             try {
                 if (plan.listOnly()) {
@@ -74,8 +74,7 @@ final class Streamer {
                 planError.set(e);
                 s.planNothing();
             }
-        }, () -> holder[0] == null || chosen.get() == null || !complete(holder[0], chosen.get()));
-        holder[0] = session;
+        }, () -> selected.get() == null || !selected.get().complete());
         cleanup.add("torrent", () -> engine.close(session));
 
         TorrentMeta meta = MetadataWait.await(session, timeoutSeconds);
@@ -90,6 +89,7 @@ final class Streamer {
         }
         TorrentMeta.FileEntry file = chosen.get();
         TorrentLibrary library = new TorrentLibrary(session, meta, file.index());
+        selected.set(library.file(file.index()));
         log.info("{}: streaming '{}' ({}), {} pieces of {}", meta.name(), file.path(), Sizes.bytes(file.size()),
                 meta.pieceCount(), Sizes.bytes(meta.pieceLength()));
         StatusReporter status = new StatusReporter(session, library.file(file.index()), events);
@@ -128,17 +128,6 @@ final class Streamer {
         PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
         long tail = Math.max(2L << 20, file.size() / 200);
         return new PiecePriorities(layout, windowBytes, 2L << 20, tail);
-    }
-
-    private static boolean complete(TorrentSession session, TorrentMeta.FileEntry file) {
-        var v = session.verified();
-        TorrentMeta meta = session.meta();
-        if (v == null || meta == null) {
-            return false;
-        }
-        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
-        return file.size() == 0
-                || v.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
     }
 
     private static String directoryName(TorrentInput input) {

@@ -13,4 +13,8 @@ import java.nio.file.Path;
  * @param hashedNow  true when flux hashed the data just now (so every piece is known good)
  */
 public record SeedItem(Path source, Path dataRoot, byte[] torrent, String infoHash, String optionsKey, boolean hashedNow) {
+    /** The path a later run may reuse this torrent for: a file or directory flux made it of; null for a .torrent. */
+    public Path reusableFor() {
+        return optionsKey.isEmpty() ? null : source;
+    }
 }

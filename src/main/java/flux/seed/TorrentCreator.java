@@ -7,6 +7,7 @@ import bt.bencoding.model.BEObject;
 import bt.bencoding.types.BEString;
 import flux.ExitCode;
 import flux.FluxException;
+import flux.engine.TorrentInput;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -53,7 +55,7 @@ public final class TorrentCreator {
     public record Created(byte[] torrent, String infoHash, String name, long totalSize, long pieceSize,
                           int pieceCount, List<Entry> files, List<String> trackers) {
         public String magnet() {
-            return Magnets.of(infoHash, name, trackers);
+            return new TorrentInput.Magnet(infoHash, Optional.ofNullable(name), trackers, List.of()).uri();
         }
     }
 

@@ -37,7 +37,7 @@ public final class StreamingFile {
 
     /** True when every piece of this file is verified. */
     public boolean complete() {
-        return verified.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
+        return layout.fileLength() == 0 || verified.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
     }
 
     /** Bytes verified contiguously from {@code fileOffset} on (what a reader there can read without waiting). */
