@@ -107,6 +107,13 @@ record() {  # record CLIENT METRIC ROUND VALUE
     log "$1 round $3: $2 = $4"
 }
 
+# A random pause (0-1 s) before each client start. aria2c answers a new connection only on its
+# event loop's ~1 s tick and Transmission on its 0.5 s bandwidth tick, so a client's start-up
+# time is rounded up to the seeders' next tick; back-to-back runs of fixed length kept the same
+# phase, which made one client look consistently lucky (libtorrent's 0.93-0.95 s) and another
+# consistently unlucky. A random phase turns that into fair noise that the rounds average out.
+desync() { sleep "0.$(printf '%03d' $((RANDOM % 1000)))"; }
+
 # Which clients can run here; says why the others are skipped.
 available() {
     case $1 in
@@ -183,6 +190,7 @@ run_main() {  # run_main CLIENT LABEL ROUND MAGNET HEX SRC
     next_addr addr
     dir=$WORK/runs/$label-r$round-main
     log "$label round $round: T1/T2/seek/T4 on $addr"
+    desync
     t0=$(now)
     start_client "$client" "$magnet" "$hex" "$(basename "$src")" "$addr" "$dir"
     echo "$t0" >"$dir/t0"  # to line up with the "time" (epoch ms) of flux's JSON events
@@ -320,6 +328,7 @@ run_seek_fresh() {  # run_seek_fresh CLIENT LABEL ROUND MAGNET HEX SRC
         next_addr addr
         dir=$WORK/runs/$label-r$round-seekf$i
         log "$label round $round: fresh-client seek $i on $addr"
+        desync
         t0=$(now)
         start_client "$client" "$magnet" "$hex" "$(basename "$src")" "$addr" "$dir"
         echo "$t0" >"$dir/t0"
@@ -352,6 +361,7 @@ run_t3() {  # run_t3 CLIENT LABEL ROUND MAGNET HEX SRC METRIC
     next_addr addr
     dir=$WORK/runs/$label-r$round-$metric
     log "$label round $round: $metric on $addr"
+    desync
     t0=$(now)
     start_client "$client" "$magnet" "$hex" "$(basename "$src")" "$addr" "$dir"
     echo "$t0" >"$dir/t0"
@@ -376,6 +386,7 @@ run_aria2() {  # run_aria2 LABEL ROUND MAGNET SRC
     dir=$WORK/runs/$label-r$round-main
     mkdir -p "$dir/data"
     log "$label round $round: T4 on $addr"
+    desync
     t0=$(now)
     timeout "$T4_TIMEOUT" /usr/bin/time -f '%M %U %S' -o "$dir/time.txt" \
         aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --disable-ipv6 \
@@ -401,6 +412,7 @@ run_mpv_local() {  # run_mpv_local ROUND
     local t0 kind file
     for kind in mp4 mkv; do
         [[ $kind == mp4 ]] && file=$MP4 || file=$MKV
+        desync
         t0=$(now)
         if timeout "$T3_TIMEOUT" "${MPV[@]}" "$file" >"$LOGS/mpv-local-$kind.log" 2>&1; then
             record "mpv (local file)" "t3$kind" "$1" "$(since "$t0")"

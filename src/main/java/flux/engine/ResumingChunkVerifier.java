@@ -42,13 +42,30 @@ final class ResumingChunkVerifier implements ChunkVerifier {
         }
         BitSet verified = new BitSet(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
-            if (e.trusted().get(i) || delegate.verifyIfPresent(chunks.get(i))) {
+            if (e.trusted().get(i) || (allDataPresent(chunks.get(i)) && delegate.verifyIfPresent(chunks.get(i)))) {
                 bitfield.markLocalPieceVerified(i);
                 verified.set(i);
             }
         }
         e.onVerified().accept(verified);
         return bitfield.getPiecesRemaining() == 0;
+    }
+
+    /**
+     * False when a file under the piece is shorter than the piece needs: nothing to hash. A new
+     * download has only such pieces; checking them one by one cost ~90 ms before the first request
+     * of a 583-piece torrent.
+     */
+    private static boolean allDataPresent(ChunkDescriptor chunk) {
+        boolean[] present = {true};
+        chunk.getData().visitUnits((unit, offset, limit) -> {
+            if (unit.size() < limit) {
+                present[0] = false;
+                return false;
+            }
+            return true;
+        });
+        return present[0];
     }
 
     @Override
