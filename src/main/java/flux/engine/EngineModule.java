@@ -10,7 +10,14 @@ import bt.torrent.data.DataWorker;
 import bt.torrent.data.DefaultDataWorker;
 import bt.runtime.Config;
 import bt.module.ServiceModule;
+import bt.net.BitfieldConnectionHandler;
+import bt.net.ConnectionHandlerFactory;
+import bt.net.HandshakeHandler;
+import bt.net.IConnectionHandlerFactory;
 import bt.net.SharedSelector;
+import bt.net.extended.ExtendedProtocolHandshakeHandler;
+import bt.protocol.IHandshakeFactory;
+import bt.protocol.extended.ExtendedHandshakeFactory;
 import bt.service.IRuntimeLifecycleBinder;
 import bt.service.LifecycleBinding;
 import com.google.inject.AbstractModule;
@@ -20,11 +27,14 @@ import com.google.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
- * unchanged): the choke-state agent, the fair peer selector, the fast-resume verifier and the
- * upload limit.
+ * unchanged): the choke-state agent, the fair peer selector, prompt handshakes, the fast-resume
+ * verifier and the upload limit.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -57,6 +67,19 @@ final class EngineModule extends AbstractModule {
                           BlockCache blockCache, Config config) {
         DataWorker worker = new DefaultDataWorker(lifecycle, torrents, verifier, blockCache, config);
         return uploadLimit > 0 ? new UploadLimiter(worker, uploadLimit) : worker;
+    }
+
+    /** bt's own handshake handling (as its ProtocolModule wires it), with prompt reads. */
+    @Provides
+    @Singleton
+    IConnectionHandlerFactory connectionHandlers(IHandshakeFactory handshakes, TorrentRegistry torrents,
+                                                 Set<HandshakeHandler> boundHandlers,
+                                                 ExtendedHandshakeFactory extendedHandshakes, Config config) {
+        List<HandshakeHandler> handlers = new ArrayList<>(boundHandlers);
+        handlers.add(new BitfieldConnectionHandler(torrents));
+        handlers.add(new ExtendedProtocolHandshakeHandler(extendedHandshakes));
+        return new PromptHandshakes(new ConnectionHandlerFactory(handshakes, torrents, handlers,
+                config.getPeerHandshakeTimeout()));
     }
 
     @Provides
