@@ -24,9 +24,15 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
 
     public static final int DEFAULT_PEER_PORT = 6881;
 
+    /**
+     * 4 MiB in flight per peer. Peers answer requests in order, so a seek waits behind what is
+     * already asked for: measured on the loopback bench, 8 MiB gave 0.22 s for a 64 KiB read at
+     * 90 % right after start, 4 MiB 0.13 s and 2 MiB 0.08 s; throughput was 24.5, 27.8 and
+     * 18.6 MiB/s (aria2c: 17.8). 4 MiB is also ~1 s at 4 MiB/s, deep enough for distant peers.
+     */
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
-                8L << 20, 60, Duration.ofSeconds(10), 0, false);
+                4L << 20, 60, Duration.ofSeconds(10), 0, false);
     }
 
     public EngineSettings withBind(InetAddress address) {
@@ -43,10 +49,6 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
 
     public EngineSettings withLsd(boolean on) {
         return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
-    }
-
-    public EngineSettings withInFlightBytes(long bytes) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, bytes, maxPeers, stallAfter, uploadLimit, pex);
     }
 
     public EngineSettings withMaxPeers(int peers) {
