@@ -6,6 +6,7 @@ import flux.engine.Engine;
 import flux.engine.EngineSettings;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentSession;
+import flux.http.DemoTracker;
 import flux.http.StreamServer;
 import flux.seed.TorrentCreator;
 import flux.ui.Events;
@@ -16,10 +17,13 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -31,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * `flux demo`: the whole path with no network at all. A second engine in this process seeds an
- * embedded test video on 127.0.0.1; flux streams it from a magnet through the normal path
- * (metadata from the peer, playback-order pieces, the HTTP server) and plays or checks it.
+ * embedded test video on 127.0.0.1, a one-peer tracker points to it, and flux streams it from a
+ * magnet through the normal path (announce, metadata from the peer, playback-order pieces, the
+ * HTTP server) and plays or checks it.
  */
 @Command(name = "demo", sortOptions = false,
         description = "See flux work with no network: seed an embedded test video from a second engine on "
@@ -69,9 +74,11 @@ public class DemoCommand implements Callable<Integer> {
             TorrentSession seeding = seeder.open(new TorrentInput.TorrentBytes(made.torrent(), "demo"), video.getParent(),
                     s -> s.trust(allPieces(s.meta().pieceCount())), () -> false);
             seeding.initiallyVerified().get(30, TimeUnit.SECONDS);
-            String magnet = made.magnet() + "&x.pe=127.0.0.1:" + seeder.peerPort();
+            DemoTracker tracker = DemoTracker.start(new InetSocketAddress("127.0.0.1", seeder.peerPort()));
+            cleanup.add("tracker", tracker::close);
+            String magnet = made.magnet() + "&tr=" + URLEncoder.encode(tracker.announceUrl(), StandardCharsets.UTF_8);
             System.err.println("flux demo: seeding " + made.name() + " (" + Sizes.bytes(made.totalSize())
-                    + ") on 127.0.0.1:" + seeder.peerPort() + "\n  " + magnet);
+                    + ") on 127.0.0.1:" + seeder.peerPort() + ", tracker " + tracker.announceUrl() + "\n  " + magnet);
 
             Engine engine = Engine.start(loopback, true);
             cleanup.add("engine", engine::close);
