@@ -3,9 +3,11 @@ package flux.engine;
 import bt.net.SharedSelector;
 
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -19,6 +21,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Selects also wait at most {@value #MAX_SELECT_MILLIS} ms: bt queues changes of a channel's
  * interest (enabling reads on a new connection) without waking the selector, so they took effect
  * only when its one-second select timed out; every handshake waited about half a second for it.
+ *
+ * <p>Every peer connection registers here before its handshake, so this is also where it gets
+ * TCP_NODELAY, which bt never sets: with Nagle's algorithm a small message (the extension
+ * handshake after the handshake, a request after a request) waits for the peer to acknowledge
+ * the previous one, and a peer with nothing to send acknowledges only after its delayed-ACK
+ * timer (40 ms on Linux).
  */
 final class FairSelector extends SharedSelector {
     static final long MAX_SELECT_MILLIS = 10;
@@ -61,6 +69,7 @@ final class FairSelector extends SharedSelector {
 
     @Override
     public void wakeupAndRegister(SelectableChannel channel, int ops, Object attachment) {
+        noDelay(channel);
         try {
             while (true) {
                 if (selecting) {
@@ -80,6 +89,16 @@ final class FairSelector extends SharedSelector {
             throw new IllegalStateException("peer connection closed while registering", e);
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    private static void noDelay(SelectableChannel channel) {
+        if (channel instanceof SocketChannel socket) {
+            try {
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException | UnsupportedOperationException e) {
+                // a closed or unusual socket: it keeps the default, nothing else changes
+            }
         }
     }
 }
