@@ -41,8 +41,7 @@ public final class DemoTracker implements AutoCloseable {
                 })
                 .build();
         server.start();
-        int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        return new DemoTracker(server, "http://127.0.0.1:" + port + "/announce");
+        return new DemoTracker(server, "http://127.0.0.1:" + StreamServer.listeningPort(server) + "/announce");
     }
 
     public String announceUrl() {

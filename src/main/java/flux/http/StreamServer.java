@@ -72,8 +72,12 @@ public final class StreamServer implements AutoCloseable {
                 .setHandler(router)
                 .build();
         server.start();
-        int actual = ((java.net.InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        return new StreamServer(server, host, actual, library);
+        return new StreamServer(server, host, listeningPort(server), library);
+    }
+
+    /** The port a started server listens on (the one it chose when asked for port 0). */
+    static int listeningPort(Undertow server) {
+        return ((java.net.InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
     private static boolean isBindFailure(Throwable t) {
