@@ -80,9 +80,10 @@ public class DemoCommand implements Callable<Integer> {
             System.err.println("flux demo: seeding " + made.name() + " (" + Sizes.bytes(made.totalSize())
                     + ") on 127.0.0.1:" + seeder.peerPort() + ", tracker " + tracker.announceUrl() + "\n  " + magnet);
 
-            Engine engine = Engine.start(loopback, true);
+            TorrentInput input = TorrentInput.parse(magnet);
+            Engine engine = Engine.start(loopback, true, input);
             cleanup.add("engine", engine::close);
-            Streamer streamer = Streamer.open(engine, TorrentInput.parse(magnet), work.resolve("cache"), false,
+            Streamer streamer = Streamer.open(engine, input, work.resolve("cache"), false,
                     new Streamer.Plan(null, false, 32L << 20), new Events(System.out, false), 30, cleanup, false);
             StreamServer server = StreamServer.start(streamer.library(), "127.0.0.1", 0, true);
             cleanup.add("http", server::close);

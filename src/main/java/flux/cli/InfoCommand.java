@@ -48,7 +48,7 @@ public class InfoCommand implements Callable<Integer> {
 
     private TorrentMeta fromSwarm(TorrentInput input) throws Exception {
         try (Cleanup cleanup = new Cleanup()) {
-            Engine engine = Engine.start(network.settings(), network.peerPortChosen());
+            Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input);
             cleanup.add("engine", engine::close);
             var dir = Files.createTempDirectory("flux-info");
             cleanup.add("dir", () -> DeleteTree.delete(dir));

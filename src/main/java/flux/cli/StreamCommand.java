@@ -119,7 +119,7 @@ public class StreamCommand implements Callable<Integer> {
             if (early != null) {
                 cleanup.add("http", () -> early.thenAccept(StreamServer::close));
             }
-            Engine engine = Engine.start(network.settings(), network.peerPortChosen());
+            Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input);
             if (early != null && early.isCompletedExceptionally()) {
                 joinServer(early); // a port in use: say so now, not after the metadata
             }

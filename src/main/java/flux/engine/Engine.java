@@ -15,6 +15,8 @@ import bt.peer.IPeerRegistry;
 import bt.runtime.BtClient;
 import bt.runtime.BtRuntime;
 import bt.runtime.BtRuntimeBuilder;
+import bt.net.InetPeer;
+import bt.net.PeerId;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
 import bt.tracker.http.HttpTrackerModule;
@@ -31,6 +33,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,11 +64,13 @@ public final class Engine implements AutoCloseable {
     private final PeerWatchdog watchdog;
     private final ScheduledExecutorService scheduler;
     private final ResumingChunkVerifier verifier;
+    private final PeerScout scout;
 
-    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort) {
+    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
+        this.scout = scout;
         this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
                 runtime.service(IPeerConnectionPool.class), settings.stallAfter());
@@ -82,17 +87,19 @@ public final class Engine implements AutoCloseable {
      * the user chose must be free.
      */
     public static Engine start(EngineSettings settings, boolean portChosenByUser) {
-        int port = settings.peerPort();
-        if (!portFree(settings, port)) {
-            if (portChosenByUser) {
-                throw new FluxException(ExitCode.NETWORK, "peer port " + port + " is already in use",
-                        "choose another with --peer-port, or 0 for any free port");
-            }
-            port = 0;
-        }
-        if (port == 0) {
-            port = freePort(settings);
-        }
+        return start(settings, portChosenByUser, null);
+    }
+
+    /**
+     * Starts the runtime for a session that will open {@code firstTorrent} (null if unknown): its
+     * trackers are asked and its peers met while bt is being wired ({@link PeerScout}).
+     */
+    public static Engine start(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
+        int port = listenPort(settings, portChosenByUser);
+        PeerId peerId = newPeerId();
+        PeerScout scout = Optional.ofNullable(firstTorrent).flatMap(PeerScout.Target::of)
+                .map(target -> PeerScout.start(target, peerId, settings.dht(), port, settings.bindAddress()))
+                .orElse(PeerScout.NONE);
         prepareTrackerClientInBackground();
         Config config = new Config();
         config.setAcceptorAddress(settings.bindAddress());
@@ -127,7 +134,7 @@ public final class Engine implements AutoCloseable {
 
         BtRuntimeBuilder builder = BtRuntime.builder(config)
                 .module(new HttpTrackerModule())
-                .module(new EngineModule(settings.uploadLimit()))
+                .module(new EngineModule(settings.uploadLimit(), peerId, scout))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();
@@ -145,8 +152,9 @@ public final class Engine implements AutoCloseable {
         try {
             BtRuntime runtime = builder.build();
             runtime.startup();
-            return new Engine(runtime, settings, port);
+            return new Engine(runtime, settings, port, scout);
         } catch (RuntimeException e) {
+            scout.close();
             if (hasCause(e, BindException.class)) {
                 throw new FluxException(ExitCode.NETWORK, "cannot listen on " + settings.bindAddress().getHostAddress()
                         + ":" + port + " (address or port in use)", "choose another --peer-port or --bind", e);
@@ -251,13 +259,16 @@ public final class Engine implements AutoCloseable {
     /**
      * bt asks trackers and the DHT on a fixed timer (every couple of seconds); a new torrent would
      * wait for the next tick. Ask the moment bt has registered it instead: it is the first step
-     * on the way to the first byte.
+     * on the way to the first byte. The peers the scout already met are handed over at that
+     * moment too, a tracker round trip before bt's own announce names them.
      */
     private void announceAsSoonAsActive(TorrentId id, long deadlineNanos) {
         TorrentRegistry registry = runtime.service(TorrentRegistry.class);
         boolean active = registry.getDescriptor(id).map(d -> d.isActive()).orElse(false);
         if (active) {
-            runtime.service(IPeerRegistry.class).triggerPeerCollection(id);
+            IPeerRegistry peers = runtime.service(IPeerRegistry.class);
+            scout.peers(id).forEach(p -> peers.addPeer(id, InetPeer.build(p.getAddress(), p.getPort())));
+            peers.triggerPeerCollection(id);
         } else if (System.nanoTime() < deadlineNanos && !scheduler.isShutdown()) {
             scheduler.schedule(() -> announceAsSoonAsActive(id, deadlineNanos), 10, TimeUnit.MILLISECONDS);
         }
@@ -268,14 +279,44 @@ public final class Engine implements AutoCloseable {
         session.close();
     }
 
+    /** Connections the scout opened that bt took over (for tests and the verbose log). */
+    public int scoutedConnectionsAdopted() {
+        return scout.adopted();
+    }
+
     @Override
     public void close() {
+        scout.close();
         scheduler.shutdownNow();
         try {
             runtime.shutdown();
         } catch (RuntimeException e) {
             log.debug("runtime shutdown", e);
         }
+    }
+
+    /** An Azureus-style peer id naming flux ("-FX" + version digits), then 12 random bytes. */
+    static PeerId newPeerId() {
+        String version = Optional.ofNullable(Engine.class.getPackage().getImplementationVersion()).orElse("0");
+        String digits = (version.replaceAll("[^0-9]", "") + "0000").substring(0, 4);
+        byte[] id = new byte[PeerId.length()];
+        System.arraycopy(("-FX" + digits + "-").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, id, 0, 8);
+        byte[] tail = new byte[id.length - 8];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(tail);
+        System.arraycopy(tail, 0, id, 8, tail.length);
+        return PeerId.fromBytes(id);
+    }
+
+    private static int listenPort(EngineSettings settings, boolean portChosenByUser) {
+        int port = settings.peerPort();
+        if (!portFree(settings, port)) {
+            if (portChosenByUser) {
+                throw new FluxException(ExitCode.NETWORK, "peer port " + port + " is already in use",
+                        "choose another with --peer-port, or 0 for any free port");
+            }
+            port = 0;
+        }
+        return port == 0 ? freePort(settings) : port;
     }
 
     private static boolean portFree(EngineSettings s, int port) {

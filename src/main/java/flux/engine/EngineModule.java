@@ -20,6 +20,18 @@ import bt.protocol.IHandshakeFactory;
 import bt.protocol.extended.ExtendedHandshakeFactory;
 import bt.service.IRuntimeLifecycleBinder;
 import bt.service.LifecycleBinding;
+import bt.event.EventSource;
+import bt.module.BitTorrentProtocol;
+import bt.net.DataReceiver;
+import bt.net.IPeerConnectionFactory;
+import bt.net.PeerConnectionFactory;
+import bt.net.PeerId;
+import bt.net.buffer.IBufferManager;
+import bt.net.pipeline.IChannelPipelineFactory;
+import bt.protocol.Message;
+import bt.protocol.handler.MessageHandler;
+import bt.service.IdentityService;
+import bt.tracker.SecretKey;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
@@ -29,19 +41,28 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
- * unchanged): the choke-state agent, the fair peer selector, prompt handshakes, the fast-resume
- * verifier and the upload limit.
+ * unchanged): the choke-state agent, the fair peer selector, prompt handshakes, the scout's
+ * connections and flux's peer id, the fast-resume verifier and the upload limit.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
+    private final PeerId peerId;
+    private final PeerScout scout;
 
-    /** @param uploadLimit bytes per second for all uploads together; 0 for none */
-    EngineModule(long uploadLimit) {
+    /**
+     * @param uploadLimit bytes per second for all uploads together; 0 for none
+     * @param peerId      flux's peer id (the scout announced and shook hands with it already)
+     * @param scout       connections opened before bt was wired, for bt to adopt
+     */
+    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout) {
         this.uploadLimit = uploadLimit;
+        this.peerId = peerId;
+        this.scout = scout;
     }
 
     @Override
@@ -79,7 +100,36 @@ final class EngineModule extends AbstractModule {
         handlers.add(new BitfieldConnectionHandler(torrents));
         handlers.add(new ExtendedProtocolHandshakeHandler(extendedHandshakes));
         return new PromptHandshakes(new ConnectionHandlerFactory(handshakes, torrents, handlers,
-                config.getPeerHandshakeTimeout()));
+                config.getPeerHandshakeTimeout()), scout);
+    }
+
+    @Provides
+    @Singleton
+    IdentityService identity() {
+        return new IdentityService() {
+            @Override
+            public PeerId getLocalPeerId() {
+                return peerId;
+            }
+
+            @Override
+            public Optional<SecretKey> getSecretKey() {
+                return Optional.empty();
+            }
+        };
+    }
+
+    /** bt's connection factory (as its ServiceModule wires it), adopting the scout's connections. */
+    @Provides
+    @Singleton
+    IPeerConnectionFactory connections(@PeerConnectionSelector SharedSelector selector,
+                                       IConnectionHandlerFactory handlers,
+                                       @BitTorrentProtocol MessageHandler<Message> protocol,
+                                       TorrentRegistry torrents, IChannelPipelineFactory pipelines,
+                                       IBufferManager buffers, DataReceiver receiver, EventSource events,
+                                       Config config) {
+        return new ScoutedConnections(new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
+                buffers, receiver, events, config), scout);
     }
 
     @Provides

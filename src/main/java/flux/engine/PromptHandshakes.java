@@ -5,9 +5,11 @@ import bt.net.ConnectionHandler;
 import bt.net.IConnectionHandlerFactory;
 import bt.net.Peer;
 import bt.net.PeerConnection;
+import bt.protocol.Handshake;
 import bt.protocol.Message;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -21,27 +23,32 @@ final class PromptHandshakes implements IConnectionHandlerFactory {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final IConnectionHandlerFactory delegate;
+    private final PeerScout scout;
 
-    PromptHandshakes(IConnectionHandlerFactory delegate) {
+    PromptHandshakes(IConnectionHandlerFactory delegate, PeerScout scout) {
         this.delegate = delegate;
+        this.scout = scout;
     }
 
     @Override
     public ConnectionHandler getIncomingHandler() {
-        return prompt(delegate.getIncomingHandler());
+        return prompt(delegate.getIncomingHandler(), PeerScout.NONE);
     }
 
     @Override
     public ConnectionHandler getOutgoingHandler(TorrentId torrentId) {
-        return prompt(delegate.getOutgoingHandler(torrentId));
+        return prompt(delegate.getOutgoingHandler(torrentId), scout);
     }
 
-    private static ConnectionHandler prompt(ConnectionHandler handler) {
-        return connection -> handler.handleConnection(new PromptReads(connection));
+    private static ConnectionHandler prompt(ConnectionHandler handler, PeerScout scout) {
+        return connection -> handler.handleConnection(new PromptReads(connection, scout));
     }
 
-    /** The connection as the handshake sees it: reads wait in short steps; all else is the connection's. */
-    private record PromptReads(PeerConnection connection) implements PeerConnection {
+    /**
+     * The connection as the handshake sees it: reads wait in short steps, and a handshake the
+     * scout already sent on it is not sent twice; all else is the connection's.
+     */
+    private record PromptReads(PeerConnection connection, PeerScout scout) implements PeerConnection {
         @Override
         public Message readMessage(long timeoutMillis) throws IOException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -82,6 +89,10 @@ final class PromptHandshakes implements IConnectionHandlerFactory {
 
         @Override
         public void postMessage(Message message) throws IOException {
+            if (message instanceof Handshake handshake && scout.alreadySent(
+                    new InetSocketAddress(connection.getRemotePeer().getInetAddress(), connection.getRemotePort()), handshake)) {
+                return;
+            }
             connection.postMessage(message);
         }
 

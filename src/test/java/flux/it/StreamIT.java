@@ -117,7 +117,7 @@ class StreamIT {
     @Test
     void magnetToStdoutIsByteExactAndLeavesNoCache() throws Exception {
         Path cache = work.resolve("cache");
-        Process p = FluxProcess.builder(fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "-o", "-"))
+        Process p = FluxProcess.builder(fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "-o", "-", "-v"))
                 .redirectError(work.resolve("stdout-test.stderr").toFile()).start();
         String hash;
         try (InputStream out = p.getInputStream()) {
@@ -127,6 +127,9 @@ class StreamIT {
         assertEquals(0, p.exitValue(), Files.readString(work.resolve("stdout-test.stderr")));
         assertEquals(Tools.sha256(mp4), hash);
         assertFalse(Files.exists(cache.resolve(mp4Torrent.infoHash())), "the streaming cache was not removed");
+        // the peer scout met Transmission while bt was being wired, and bt took that connection over
+        assertTrue(Files.readString(work.resolve("stdout-test.stderr")).contains("adopted the scout's connection"),
+                "bt dialled Transmission again instead of adopting the scout's connection");
     }
 
     @Test

@@ -1,0 +1,142 @@
+package flux.engine;
+
+import bt.bencoding.serializers.BEParser;
+import bt.bencoding.types.BEInteger;
+import bt.bencoding.types.BEList;
+import bt.bencoding.types.BEMap;
+import bt.bencoding.model.BEObject;
+import bt.bencoding.types.BEString;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One BEP 3 announce to an http:// tracker over a plain socket, for the peer scout: it runs
+ * before bt's own tracker client exists, so it must not need one. bt announces again as usual
+ * once it runs (same peer id and port, so the tracker keeps one entry).
+ */
+final class FirstAnnounce {
+    private static final int MAX_RESPONSE = 1 << 20;
+
+    private FirstAnnounce() {
+    }
+
+    /** What flux tells the tracker about itself. */
+    record Request(byte[] infoHash, byte[] peerId, int port, long left, InetAddress announcedAddress, int numWant) {
+    }
+
+    /** The peers the tracker names; an empty list when the tracker is not http:// or says nothing useful. */
+    static List<InetSocketAddress> peers(String trackerUrl, Request request, int timeoutMillis) throws IOException {
+        URI tracker = URI.create(trackerUrl);
+        if (!"http".equalsIgnoreCase(tracker.getScheme()) || tracker.getHost() == null) {
+            return List.of();
+        }
+        String path = (tracker.getRawPath() == null || tracker.getRawPath().isEmpty() ? "/" : tracker.getRawPath())
+                + (tracker.getRawQuery() == null ? "?" : "?" + tracker.getRawQuery() + "&") + query(request);
+        int port = tracker.getPort() < 0 ? 80 : tracker.getPort();
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(tracker.getHost(), port), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: " + tracker.getHost() + ":" + port
+                    + "\r\nUser-Agent: flux\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return parse(body(socket.getInputStream()));
+        }
+    }
+
+    private static String query(Request r) {
+        StringBuilder q = new StringBuilder("info_hash=").append(escape(r.infoHash()))
+                .append("&peer_id=").append(escape(r.peerId()))
+                .append("&port=").append(r.port())
+                .append("&uploaded=0&downloaded=0&left=").append(r.left())
+                .append("&compact=1&no_peer_id=1&event=started&numwant=").append(r.numWant());
+        if (r.announcedAddress() != null) {
+            q.append("&ip=").append(r.announcedAddress().getHostAddress());
+        }
+        return q.toString();
+    }
+
+    /** Percent-encodes raw bytes, as trackers expect info_hash and peer_id. */
+    static String escape(byte[] bytes) {
+        StringBuilder s = new StringBuilder(bytes.length * 3);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || c == '.' || c == '~') {
+                s.append((char) c);
+            } else {
+                s.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return s.toString();
+    }
+
+    /** The body of an HTTP/1.0 200 response, or empty for any other status. */
+    private static byte[] body(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n; (n = in.read(buffer)) >= 0 && all.size() < MAX_RESPONSE; ) {
+            all.write(buffer, 0, n);
+        }
+        byte[] response = all.toByteArray();
+        String head = new String(response, 0, Math.min(response.length, 4096), StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        if (end < 0 || !head.matches("(?s)HTTP/1\\.[01] 200 .*") || head.substring(0, end).toLowerCase()
+                .contains("transfer-encoding: chunked")) {
+            return new byte[0];
+        }
+        return java.util.Arrays.copyOfRange(response, end + 4, response.length);
+    }
+
+    /** The peers of a tracker response: compact IPv4 / IPv6 strings or the original list of dictionaries. */
+    static List<InetSocketAddress> parse(byte[] body) throws IOException {
+        if (body.length == 0 || body[0] != 'd') {
+            return List.of();
+        }
+        Map<String, BEObject<?>> response;
+        try (BEParser parser = new BEParser(body)) {
+            response = parser.readMap().getValue();
+        } catch (RuntimeException e) {
+            throw new IOException("not a tracker response: " + e.getMessage(), e);
+        }
+        List<InetSocketAddress> peers = new ArrayList<>();
+        if (response.get("peers") instanceof BEString compact) {
+            addCompact(compact.getValue(), 4, peers);
+        } else if (response.get("peers") instanceof BEList list) {
+            for (BEObject<?> entry : list.getValue()) {
+                if (entry instanceof BEMap map && map.getValue().get("ip") instanceof BEString ip
+                        && map.getValue().get("port") instanceof BEInteger port) {
+                    peers.add(new InetSocketAddress(ip.getValueAsString(), port.getValue().intValue()));
+                }
+            }
+        }
+        if (response.get("peers6") instanceof BEString compact6) {
+            addCompact(compact6.getValue(), 16, peers);
+        }
+        return peers;
+    }
+
+    private static void addCompact(byte[] bytes, int addressLength, List<InetSocketAddress> peers) throws IOException {
+        int entry = addressLength + 2;
+        for (int i = 0; i + entry <= bytes.length; i += entry) {
+            byte[] address = java.util.Arrays.copyOfRange(bytes, i, i + addressLength);
+            int port = ((bytes[i + addressLength] & 0xff) << 8) | (bytes[i + addressLength + 1] & 0xff);
+            if (port > 0) {
+                peers.add(new InetSocketAddress(InetAddress.getByAddress(address), port));
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package flux.engine;
+
+import bt.metainfo.TorrentId;
+import bt.net.PeerId;
+import bt.protocol.Handshake;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class PeerScoutTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    @Test
+    void announcesThenConnectsAndSendsBtsHandshakeForBtToAdopt() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(bytes(20, 7));
+        PeerId peerId = Engine.newPeerId();
+        try (ServerSocket peer = new ServerSocket(0, 5, LOOPBACK);
+             ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            CompletableFuture<String> announce = CompletableFuture.supplyAsync(() -> answerOnce(tracker, peer.getLocalPort()));
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
+            String announceUrl = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
+
+            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of("udp://127.0.0.1:9/x", announceUrl), 1000),
+                    peerId, false, 51413, LOOPBACK);
+
+            String request = announce.get(10, TimeUnit.SECONDS);
+            assertTrue(request.startsWith("GET /announce?info_hash=" + FirstAnnounce.escape(torrent.getBytes())
+                    + "&peer_id=" + FirstAnnounce.escape(peerId.getBytes()) + "&port=51413&"), request);
+            assertTrue(request.contains("&left=1000&") && request.contains("&event=started"), request);
+            byte[] handshake = received.get(10, TimeUnit.SECONDS);
+            Handshake bts = PeerScout.handshake(torrent, peerId, false);
+            assertEquals(19, handshake[0]);
+            assertEquals("BitTorrent protocol", new String(handshake, 1, 19, StandardCharsets.US_ASCII));
+            assertArrayEquals(new byte[]{0, 0, 0, 0, 0, 0x10, 0, 0}, Arrays.copyOfRange(handshake, 20, 28),
+                    "only the extension-protocol bit (BEP 10)");
+            assertArrayEquals(torrent.getBytes(), Arrays.copyOfRange(handshake, 28, 48));
+            assertArrayEquals(peerId.getBytes(), Arrays.copyOfRange(handshake, 48, 68));
+            assertTrue(new String(peerId.getBytes(), 0, 3, StandardCharsets.US_ASCII).equals("-FX"));
+
+            InetSocketAddress peerAddress = new InetSocketAddress(LOOPBACK, peer.getLocalPort());
+            assertNull(scout.claim(TorrentId.fromBytes(bytes(20, 8)), peerAddress), "another torrent");
+            SocketChannel channel = scout.claim(torrent, peerAddress);
+            assertNotNull(channel);
+            try (channel) {
+                assertTrue(channel.isConnected());
+                assertEquals(peerAddress, channel.getRemoteAddress());
+                assertNull(scout.claim(torrent, peerAddress), "a connection is handed out once");
+                assertEquals(1, scout.adopted());
+                assertTrue(scout.alreadySent(peerAddress, bts), "bt must not send its handshake again");
+                assertFalse(scout.alreadySent(peerAddress, bts), "only the first one was sent by the scout");
+            }
+            scout.close();
+        }
+    }
+
+    @Test
+    void aConnectionWhoseHandshakeDiffersFromBtsIsRefused() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(bytes(20, 1));
+        PeerId peerId = Engine.newPeerId();
+        try (ServerSocket peer = new ServerSocket(0, 5, LOOPBACK);
+             ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            CompletableFuture.runAsync(() -> answerOnce(tracker, peer.getLocalPort()));
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
+            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent,
+                    List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), peerId, true, 6881, LOOPBACK);
+            assertEquals(1, received.get(10, TimeUnit.SECONDS)[27], "the DHT bit when DHT is on");
+            InetSocketAddress peerAddress = new InetSocketAddress(LOOPBACK, peer.getLocalPort());
+            try (SocketChannel channel = scout.claim(torrent, peerAddress)) {
+                assertNotNull(channel);
+                assertThrows(IOException.class, () -> scout.alreadySent(peerAddress, PeerScout.handshake(torrent, peerId, false)));
+            }
+            scout.close();
+        }
+    }
+
+    @Test
+    void readsEveryPeerListFormOfATrackerResponse() throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes("d8:intervali1800e5:peersld2:ip9:127.0.0.24:porti6881eee6:peers618:".getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x1a, (byte) 0xe2});
+        body.write('e');
+        assertEquals(List.of(new InetSocketAddress("127.0.0.2", 6881), new InetSocketAddress("::1", 6882)),
+                FirstAnnounce.parse(body.toByteArray()));
+        assertEquals(List.of(), FirstAnnounce.parse("d14:failure reason4:nopee".getBytes(StandardCharsets.US_ASCII)));
+        assertThrows(IOException.class, () -> FirstAnnounce.parse("d5:peers".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** A one-shot HTTP tracker: returns the request line, answers with one compact peer on 127.0.0.1. */
+    private static String answerOnce(ServerSocket tracker, int peerPort) {
+        try (Socket s = tracker.accept()) {
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int c = in.read();
+                if (c < 0) {
+                    break;
+                }
+                head.append((char) c);
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.writeBytes("d8:intervali60e5:peers6:".getBytes(StandardCharsets.US_ASCII));
+            body.writeBytes(new byte[]{127, 0, 0, 1, (byte) (peerPort >> 8), (byte) peerPort});
+            body.write('e');
+            s.getOutputStream().write(("HTTP/1.0 200 OK\r\nContent-Length: " + body.size() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(body.toByteArray());
+            return head.substring(0, head.indexOf("\r\n"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Accepts one connection and reads the 68 bytes of a handshake; the socket stays open. */
+    @SuppressWarnings("resource")
+    private static byte[] readHandshake(ServerSocket peer) {
+        try {
+            Socket s = peer.accept();
+            s.setSoTimeout(10_000);
+            byte[] handshake = new byte[68];
+            new DataInputStream(s.getInputStream()).readFully(handshake);
+            return handshake;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] bytes(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+}
