@@ -11,22 +11,28 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One BEP 3 announce to an http:// tracker over a plain socket, for the peer scout: it runs
- * before bt's own tracker client exists, so it must not need one. bt announces again as usual
+ * One announce to an http:// (BEP 3, over a plain socket) or udp:// (BEP 15) tracker, for the
+ * peer scout: it runs before bt's own tracker clients exist, so it must not need them. bt announces again as usual
  * once it runs (same peer id and port, so the tracker keeps one entry).
  */
 final class FirstAnnounce {
     private static final int MAX_RESPONSE = 1 << 20;
+    private static final int MAX_UDP_RESPONSE = 20 + 18 * 200;
+    private static final long UDP_PROTOCOL_ID = 0x41727101980L;
 
     private FirstAnnounce() {
     }
@@ -35,12 +41,20 @@ final class FirstAnnounce {
     record Request(byte[] infoHash, byte[] peerId, int port, long left, InetAddress announcedAddress, int numWant) {
     }
 
-    /** The peers the tracker names; an empty list when the tracker is not http:// or says nothing useful. */
+    /** The peers the tracker names; an empty list when it is neither http:// nor udp:// or says nothing useful. */
     static List<InetSocketAddress> peers(String trackerUrl, Request request, int timeoutMillis) throws IOException {
         URI tracker = URI.create(trackerUrl);
-        if (!"http".equalsIgnoreCase(tracker.getScheme()) || tracker.getHost() == null) {
+        if (tracker.getHost() == null || tracker.getScheme() == null) {
             return List.of();
         }
+        return switch (tracker.getScheme().toLowerCase(java.util.Locale.ROOT)) {
+            case "http" -> http(tracker, request, timeoutMillis);
+            case "udp" -> udp(tracker, request, timeoutMillis);
+            default -> List.of(); // https: bt's own client, with its TLS set-up, does those
+        };
+    }
+
+    private static List<InetSocketAddress> http(URI tracker, Request request, int timeoutMillis) throws IOException {
         String path = (tracker.getRawPath() == null || tracker.getRawPath().isEmpty() ? "/" : tracker.getRawPath())
                 + (tracker.getRawQuery() == null ? "?" : "?" + tracker.getRawQuery() + "&") + query(request);
         int port = tracker.getPort() < 0 ? 80 : tracker.getPort();
@@ -54,6 +68,58 @@ final class FirstAnnounce {
             out.flush();
             return parse(body(socket.getInputStream()));
         }
+    }
+
+    /** BEP 15: a connect exchange for a connection id, then the announce; one try each. */
+    private static List<InetSocketAddress> udp(URI tracker, Request request, int timeoutMillis) throws IOException {
+        if (tracker.getPort() < 0) {
+            return List.of();
+        }
+        InetSocketAddress address = new InetSocketAddress(tracker.getHost(), tracker.getPort());
+        try (DatagramSocket socket = new DatagramSocket(null)) {
+            socket.bind(new InetSocketAddress(request.announcedAddress() == null
+                    ? null : request.announcedAddress(), 0));
+            socket.setSoTimeout(timeoutMillis);
+            int transaction = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+            ByteBuffer connect = ByteBuffer.allocate(16).putLong(UDP_PROTOCOL_ID).putInt(0).putInt(transaction);
+            ByteBuffer connected = exchange(socket, address, connect.array(), 16, 0, transaction);
+            long connectionId = connected.getLong(8);
+
+            transaction++;
+            InetAddress announced = request.announcedAddress();
+            ByteBuffer announce = ByteBuffer.allocate(98).putLong(connectionId).putInt(1).putInt(transaction)
+                    .put(request.infoHash()).put(request.peerId())
+                    .putLong(0).putLong(request.left()).putLong(0)
+                    .putInt(2) // event: started
+                    .put(announced != null && announced.getAddress().length == 4 ? announced.getAddress() : new byte[4])
+                    .putInt(transaction) // key
+                    .putInt(request.numWant()).putShort((short) request.port());
+            ByteBuffer answer = exchange(socket, address, announce.array(), 20, 1, transaction);
+            List<InetSocketAddress> peers = new ArrayList<>();
+            byte[] compact = Arrays.copyOfRange(answer.array(), 20, answer.limit());
+            addCompact(compact, address.getAddress().getAddress().length, peers);
+            return peers;
+        }
+    }
+
+    /** Sends a request and returns the reply, checked for its action and transaction id. */
+    private static ByteBuffer exchange(DatagramSocket socket, InetSocketAddress tracker, byte[] request, int minLength,
+                                       int action, int transaction) throws IOException {
+        socket.send(new DatagramPacket(request, request.length, tracker));
+        byte[] buffer = new byte[MAX_UDP_RESPONSE];
+        DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+        socket.receive(reply);
+        ByteBuffer b = ByteBuffer.wrap(buffer, 0, reply.getLength());
+        if (reply.getLength() < 8 || b.getInt(4) != transaction) {
+            throw new IOException("not an answer to this request");
+        }
+        if (b.getInt(0) == 3) {
+            throw new IOException("tracker error: " + new String(buffer, 8, reply.getLength() - 8, StandardCharsets.UTF_8));
+        }
+        if (b.getInt(0) != action || reply.getLength() < minLength) {
+            throw new IOException("unexpected UDP tracker reply");
+        }
+        return b;
     }
 
     private static String query(Request r) {
@@ -98,7 +164,7 @@ final class FirstAnnounce {
                 .contains("transfer-encoding: chunked")) {
             return new byte[0];
         }
-        return java.util.Arrays.copyOfRange(response, end + 4, response.length);
+        return Arrays.copyOfRange(response, end + 4, response.length);
     }
 
     /** The peers of a tracker response: compact IPv4 / IPv6 strings or the original list of dictionaries. */
@@ -132,7 +198,7 @@ final class FirstAnnounce {
     private static void addCompact(byte[] bytes, int addressLength, List<InetSocketAddress> peers) throws IOException {
         int entry = addressLength + 2;
         for (int i = 0; i + entry <= bytes.length; i += entry) {
-            byte[] address = java.util.Arrays.copyOfRange(bytes, i, i + addressLength);
+            byte[] address = Arrays.copyOfRange(bytes, i, i + addressLength);
             int port = ((bytes[i + addressLength] & 0xff) << 8) | (bytes[i + addressLength + 1] & 0xff);
             if (port > 0) {
                 peers.add(new InetSocketAddress(InetAddress.getByAddress(address), port));

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Seeders answer a new connection on their own clock: aria2c accepts it on its ~1 s event loop,
  * so its handshake reply came 0-1 s after the connect, but at once for a connection older than
  * that tick (measured with a raw-socket probe). The scout therefore announces to the input's
- * http:// trackers, connects to the peers they name and sends bt's handshake, all on the second
+ * http:// and udp:// trackers, connects to the peers they name and sends bt's handshake, all on the second
  * core; bt then adopts these connections ({@link ScoutedConnections}) instead of dialling anew,
  * and the replies are waiting for it.
  */

@@ -10,10 +10,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -97,6 +100,45 @@ class PeerScoutTest {
     }
 
     @Test
+    void announcesToAUdpTrackerWithAConnectionIdFirst() throws Exception {
+        byte[] infoHash = bytes(20, 3);
+        byte[] peerId = Engine.newPeerId().getBytes();
+        try (DatagramSocket tracker = new DatagramSocket(0, LOOPBACK)) {
+            tracker.setSoTimeout(10_000);
+            CompletableFuture<ByteBuffer> announce = CompletableFuture.supplyAsync(() -> {
+                try {
+                    DatagramPacket connect = receive(tracker);
+                    ByteBuffer c = ByteBuffer.wrap(connect.getData(), 0, connect.getLength());
+                    assertEquals(16, connect.getLength());
+                    assertEquals(0x41727101980L, c.getLong(0));
+                    reply(tracker, connect, ByteBuffer.allocate(16).putInt(0).putInt(c.getInt(12)).putLong(77L).array());
+                    DatagramPacket request = receive(tracker);
+                    ByteBuffer a = ByteBuffer.wrap(Arrays.copyOf(request.getData(), request.getLength()));
+                    reply(tracker, request, ByteBuffer.allocate(32).putInt(1).putInt(a.getInt(12)).putInt(1800)
+                            .putInt(0).putInt(2).put(new byte[]{127, 0, 0, 2, 0x1a, (byte) 0xe1, 127, 0, 0, 3, 0, 80}).array());
+                    return a;
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            List<InetSocketAddress> peers = FirstAnnounce.peers("udp://127.0.0.1:" + tracker.getLocalPort() + "/announce",
+                    new FirstAnnounce.Request(infoHash, peerId, 51413, 5, null, 200), 5000);
+
+            assertEquals(List.of(new InetSocketAddress("127.0.0.2", 6881), new InetSocketAddress("127.0.0.3", 80)), peers);
+            ByteBuffer a = announce.get(10, TimeUnit.SECONDS);
+            assertEquals(98, a.capacity());
+            assertEquals(77L, a.getLong(0), "the connection id from the connect reply");
+            assertEquals(1, a.getInt(8), "action: announce");
+            assertArrayEquals(infoHash, Arrays.copyOfRange(a.array(), 16, 36));
+            assertArrayEquals(peerId, Arrays.copyOfRange(a.array(), 36, 56));
+            assertEquals(5, a.getLong(64), "left");
+            assertEquals(2, a.getInt(80), "event: started");
+            assertEquals(51413, a.getShort(96) & 0xffff);
+        }
+    }
+
+    @Test
     void readsEveryPeerListFormOfATrackerResponse() throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes("d8:intervali1800e5:peersld2:ip9:127.0.0.24:porti6881eee6:peers618:".getBytes(StandardCharsets.US_ASCII));
@@ -106,6 +148,16 @@ class PeerScoutTest {
                 FirstAnnounce.parse(body.toByteArray()));
         assertEquals(List.of(), FirstAnnounce.parse("d14:failure reason4:nopee".getBytes(StandardCharsets.US_ASCII)));
         assertThrows(IOException.class, () -> FirstAnnounce.parse("d5:peers".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static DatagramPacket receive(DatagramSocket socket) throws IOException {
+        DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+        socket.receive(packet);
+        return packet;
+    }
+
+    private static void reply(DatagramSocket socket, DatagramPacket to, byte[] data) throws IOException {
+        socket.send(new DatagramPacket(data, data.length, to.getSocketAddress()));
     }
 
     /** A one-shot HTTP tracker: returns the request line, answers with one compact peer on 127.0.0.1. */

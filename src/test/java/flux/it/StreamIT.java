@@ -229,9 +229,11 @@ class StreamIT {
     }
 
     @Test
-    void listPrintsFilesAndExits() throws Exception {
-        FluxProcess.Result r = FluxProcess.run(60, fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "--list").toArray(String[]::new));
+    void listPrintsFilesAndExitsWithAUdpTracker() throws Exception {
+        FluxProcess.Result r = FluxProcess.run(60, fluxArgs(mp4Torrent.magnet(tracker.udpAnnounceUrl()), "--list", "-v")
+                .toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("adopted the scout's connection"), "the scout's UDP announce found no peer: " + r.stderr());
         assertTrue(r.stdout().contains(mp4Torrent.infoHash()), r.stdout());
         assertTrue(r.stdout().matches("(?s).*\\n\\s+0\\s+[0-9.]+ MiB\\s+" + mp4.getFileName() + "\\n.*"), r.stdout());
     }

@@ -42,6 +42,11 @@ public final class OpenTracker implements AutoCloseable {
         return announce;
     }
 
+    /** The same tracker over UDP (BEP 15): opentracker listens on the same port for both. */
+    public String udpAnnounceUrl() {
+        return announce.replaceFirst("^http:", "udp:");
+    }
+
     @Override
     public void close() {
         Tools.kill(process);
