@@ -33,6 +33,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -100,7 +101,11 @@ public final class Engine implements AutoCloseable {
         PeerScout scout = Optional.ofNullable(firstTorrent).flatMap(PeerScout.Target::of)
                 .map(target -> PeerScout.start(target, peerId, settings.dht(), port, settings.bindAddress()))
                 .orElse(PeerScout.NONE);
-        prepareTrackerClientInBackground();
+        if (scout == PeerScout.NONE) {
+            // with a scout, the first peers do not wait for bt's announce, and the warm-up would
+            // only compete with Guice for the CPU (bt registers the torrent 0.06 s later with it)
+            prepareTrackerClientInBackground();
+        }
         Config config = new Config();
         config.setAcceptorAddress(settings.bindAddress());
         config.setAcceptorPort(port);
@@ -267,7 +272,9 @@ public final class Engine implements AutoCloseable {
         boolean active = registry.getDescriptor(id).map(d -> d.isActive()).orElse(false);
         if (active) {
             IPeerRegistry peers = runtime.service(IPeerRegistry.class);
-            scout.peers(id).forEach(p -> peers.addPeer(id, InetPeer.build(p.getAddress(), p.getPort())));
+            List<InetSocketAddress> scouted = scout.peers(id);
+            log.debug("torrent active; {} peers from the scout", scouted.size());
+            scouted.forEach(p -> peers.addPeer(id, InetPeer.build(p.getAddress(), p.getPort())));
             peers.triggerPeerCollection(id);
         } else if (System.nanoTime() < deadlineNanos && !scheduler.isShutdown()) {
             scheduler.schedule(() -> announceAsSoonAsActive(id, deadlineNanos), 10, TimeUnit.MILLISECONDS);

@@ -41,6 +41,12 @@ final class FirstAnnounce {
     record Request(byte[] infoHash, byte[] peerId, int port, long left, InetAddress announcedAddress, int numWant) {
     }
 
+    /** True for the trackers this class can ask: http:// and udp://. */
+    static boolean canAsk(String trackerUrl) {
+        String lower = trackerUrl.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("udp://");
+    }
+
     /** The peers the tracker names; an empty list when it is neither http:// nor udp:// or says nothing useful. */
     static List<InetSocketAddress> peers(String trackerUrl, Request request, int timeoutMillis) throws IOException {
         URI tracker = URI.create(trackerUrl);

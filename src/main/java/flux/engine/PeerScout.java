@@ -52,7 +52,12 @@ final class PeerScout implements AutoCloseable {
 
     /** The torrent to scout for: what its input names, before bt parses anything. */
     record Target(TorrentId torrent, List<String> trackers, long left) {
+        /** The torrent an input names, if it names a tracker the scout can ask (http:// or udp://). */
         static Optional<Target> of(TorrentInput input) {
+            return read(input).filter(t -> t.trackers().stream().anyMatch(FirstAnnounce::canAsk));
+        }
+
+        private static Optional<Target> read(TorrentInput input) {
             try {
                 if (input instanceof TorrentInput.Magnet m) {
                     return Optional.of(new Target(TorrentId.fromBytes(HexFormat.of().parseHex(m.infoHash())),
