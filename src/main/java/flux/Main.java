@@ -1,5 +1,6 @@
 package flux;
 
+import flux.cli.EarlyScout;
 import flux.cli.FluxCommand;
 import flux.cli.Logging;
 import flux.cli.VersionProvider;
@@ -17,6 +18,7 @@ public final class Main {
             return;
         }
         Logging.configure(args);
+        EarlyScout.start(args);
         System.exit(FluxCommand.run(args));
     }
 

@@ -92,15 +92,24 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Starts the peer scout for {@code firstTorrent} now, on another thread, for the next
+     * {@link #start} with the same bind address, peer port, DHT setting and input to take over.
+     * The command line calls it with what it reads from the raw arguments, before picocli has
+     * built its model (~0.2 s); a start with other settings closes that scout and makes its own.
+     */
+    public static void scoutAhead(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
+        Scouting.ahead(settings, portChosenByUser, firstTorrent);
+    }
+
+    /**
      * Starts the runtime for a session that will open {@code firstTorrent} (null if unknown): its
      * trackers are asked and its peers met while bt is being wired ({@link PeerScout}).
      */
     public static Engine start(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
-        int port = listenPort(settings, portChosenByUser);
-        PeerId peerId = newPeerId();
-        PeerScout scout = Optional.ofNullable(firstTorrent).flatMap(PeerScout.Target::of)
-                .map(target -> PeerScout.start(target, peerId, settings.dht(), port, settings.bindAddress()))
-                .orElse(PeerScout.NONE);
+        Scouting scouting = Scouting.take(settings, portChosenByUser, firstTorrent);
+        int port = scouting.port();
+        PeerId peerId = scouting.peerId();
+        PeerScout scout = scouting.scout();
         if (scout == PeerScout.NONE) {
             // with a scout, the first peers do not wait for bt's announce, and the warm-up would
             // only compete with Guice for the CPU (bt registers the torrent 0.06 s later with it)
@@ -314,7 +323,7 @@ public final class Engine implements AutoCloseable {
         return PeerId.fromBytes(id);
     }
 
-    private static int listenPort(EngineSettings settings, boolean portChosenByUser) {
+    static int listenPort(EngineSettings settings, boolean portChosenByUser) {
         int port = settings.peerPort();
         if (!portFree(settings, port)) {
             if (portChosenByUser) {

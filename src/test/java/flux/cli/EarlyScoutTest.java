@@ -1,0 +1,46 @@
+package flux.cli;
+
+import flux.engine.EngineSettings;
+import flux.engine.TorrentInput;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EarlyScoutTest {
+    private static final String MAGNET = "magnet:?xt=urn:btih:" + "ab".repeat(20) + "&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce";
+
+    @Test
+    void readsTheOptionsTheScoutDependsOnAsPicocliWould() throws Exception {
+        EarlyScout.Reading r = EarlyScout.read(new String[]{"stream", "-o", "out.mkv", MAGNET, "--bind", "127.0.0.9",
+                "--peer-port=0", "--no-dht", "--json"}).orElseThrow();
+        assertEquals(InetAddress.getByName("127.0.0.9"), r.settings().bindAddress());
+        assertEquals(0, r.settings().peerPort());
+        assertTrue(r.portChosenByUser());
+        assertFalse(r.settings().dht());
+        assertEquals(TorrentInput.parse(MAGNET), r.input());
+    }
+
+    @Test
+    void defaultsAreTheCommandsDefaults() {
+        EarlyScout.Reading r = EarlyScout.read(new String[]{"stream", MAGNET}).orElseThrow();
+        assertEquals(EngineSettings.DEFAULT_PEER_PORT, r.settings().peerPort());
+        assertFalse(r.portChosenByUser());
+        assertTrue(r.settings().dht());
+        assertTrue(r.settings().bindAddress().isAnyLocalAddress());
+    }
+
+    @Test
+    void leavesAnythingUnclearToPicocli() {
+        assertEquals(Optional.empty(), EarlyScout.read(new String[]{"seed", MAGNET}));
+        assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", "movie.torrent"}));
+        assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", MAGNET, "--bind", "example.org"}),
+                "a host name would need a DNS lookup");
+        assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", MAGNET, "--peer-port", "x"}));
+        assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", "magnet:?xt=urn:btih:zz"}));
+    }
+}
