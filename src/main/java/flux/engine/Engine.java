@@ -311,12 +311,15 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** An Azureus-style peer id naming flux ("-FX" + version digits), then 12 random bytes. */
+    /**
+     * A peer id as bt makes its own ("-Bt", bt's version bytes 1.10, "-", 12 random bytes), made here
+     * so the scout can announce and shake hands with it before bt exists. A "-FX…" id of flux's own
+     * made Transmission 3.00 leechers in SeedIT stay at 0 % (it names another client), so flux keeps
+     * the id Transmission already accepts from bt.
+     */
     static PeerId newPeerId() {
-        String version = Optional.ofNullable(Engine.class.getPackage().getImplementationVersion()).orElse("0");
-        String digits = (version.replaceAll("[^0-9]", "") + "0000").substring(0, 4);
         byte[] id = new byte[PeerId.length()];
-        System.arraycopy(("-FX" + digits + "-").getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, id, 0, 8);
+        System.arraycopy(new byte[]{'-', 'B', 't', 1, 10, 0, 0, '-'}, 0, id, 0, 8);
         byte[] tail = new byte[id.length - 8];
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(tail);
         System.arraycopy(tail, 0, id, 8, tail.length);

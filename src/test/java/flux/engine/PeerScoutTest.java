@@ -61,7 +61,7 @@ class PeerScoutTest {
                     "only the extension-protocol bit (BEP 10)");
             assertArrayEquals(torrent.getBytes(), Arrays.copyOfRange(handshake, 28, 48));
             assertArrayEquals(peerId.getBytes(), Arrays.copyOfRange(handshake, 48, 68));
-            assertTrue(new String(peerId.getBytes(), 0, 3, StandardCharsets.US_ASCII).equals("-FX"));
+            assertEquals("-Bt", new String(peerId.getBytes(), 0, 3, StandardCharsets.US_ASCII));
 
             InetSocketAddress peerAddress = new InetSocketAddress(LOOPBACK, peer.getLocalPort());
             assertNull(scout.claim(TorrentId.fromBytes(bytes(20, 8)), peerAddress), "another torrent");

@@ -42,6 +42,25 @@ public final class OpenTracker implements AutoCloseable {
         return announce;
     }
 
+    /** How many peers (seeders + leechers) the tracker knows for a torrent, from its scrape page. */
+    public int peers(String infoHashHex) throws IOException, InterruptedException {
+        StringBuilder hash = new StringBuilder();
+        for (int i = 0; i < infoHashHex.length(); i += 2) {
+            hash.append('%').append(infoHashHex, i, i + 2);
+        }
+        java.net.http.HttpResponse<byte[]> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(announce.replace("/announce", "/scrape")
+                        + "?info_hash=" + hash)).timeout(java.time.Duration.ofSeconds(5)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        String body = new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int peers = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:8:complete|10:incomplete)i(\\d+)e").matcher(body);
+        while (m.find()) {
+            peers += Integer.parseInt(m.group(1));
+        }
+        return peers;
+    }
+
     /** The same tracker over UDP (BEP 15): opentracker listens on the same port for both. */
     public String udpAnnounceUrl() {
         return announce.replaceFirst("^http:", "udp:");
