@@ -312,10 +312,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * A peer id as bt makes its own ("-Bt", bt's version bytes 1.10, "-", 12 random bytes), made here
-     * so the scout can announce and shake hands with it before bt exists. A "-FX…" id of flux's own
-     * made Transmission 3.00 leechers in SeedIT stay at 0 % (it names another client), so flux keeps
-     * the id Transmission already accepts from bt.
+     * A peer id in the form bt makes its own ("-Bt", bt's version bytes 1.10, "-", 12 random
+     * bytes), made here so the scout can announce and shake hands with it before bt exists.
      */
     static PeerId newPeerId() {
         byte[] id = new byte[PeerId.length()];
