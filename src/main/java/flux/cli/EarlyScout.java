@@ -76,7 +76,10 @@ public final class EarlyScout {
         }
     }
 
-    /** True when the environment or the config file may set an option the scout depends on. */
+    /**
+     * True when the environment sets an option the scout depends on. (A config file that does is
+     * not read here: the engine then finds the settings differ and starts its own scout.)
+     */
     private static boolean configuredElsewhere() {
         for (String name : System.getenv().keySet()) {
             String upper = name.toUpperCase(Locale.ROOT);

@@ -1,10 +1,8 @@
 package flux.engine;
 
-import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
 import bt.net.PeerId;
 import bt.protocol.Handshake;
-import bt.tracker.AnnounceKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,18 +58,20 @@ final class PeerScout implements AutoCloseable {
         private static Optional<Target> read(TorrentInput input) {
             try {
                 if (input instanceof TorrentInput.Magnet m) {
-                    return Optional.of(new Target(TorrentId.fromBytes(HexFormat.of().parseHex(m.infoHash())),
-                            m.trackers(), 1));
+                    return Optional.of(new Target(torrentId(m.infoHash()), m.trackers(), 1));
                 }
                 if (input instanceof TorrentInput.TorrentFile || input instanceof TorrentInput.TorrentBytes) {
-                    Torrent t = Metainfo.parse(input);
-                    List<String> trackers = t.getAnnounceKey().map(PeerScout::urls).orElse(List.of());
-                    return Optional.of(new Target(t.getTorrentId(), trackers, t.getSize()));
+                    TorrentMeta meta = Metainfo.read(input);
+                    return Optional.of(new Target(torrentId(meta.infoHash()), meta.trackers(), meta.totalSize()));
                 }
             } catch (RuntimeException e) {
                 log.debug("nothing to scout for {}", input, e); // bt reports a bad input itself
             }
             return Optional.empty();
+        }
+
+        private static TorrentId torrentId(String hex) {
+            return TorrentId.fromBytes(HexFormat.of().parseHex(hex));
         }
     }
 
@@ -236,16 +236,6 @@ final class PeerScout implements AutoCloseable {
     @Override
     public void close() {
         closeUnclaimed();
-    }
-
-    private static List<String> urls(AnnounceKey key) {
-        List<String> urls = new ArrayList<>();
-        if (key.isMultiKey()) {
-            key.getTrackerUrls().forEach(urls::addAll);
-        } else {
-            urls.add(key.getTrackerUrl());
-        }
-        return urls;
     }
 
     private static void closeQuietly(SocketChannel channel) {
