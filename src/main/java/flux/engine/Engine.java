@@ -19,7 +19,6 @@ import bt.net.InetPeer;
 import bt.net.PeerId;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
-import bt.tracker.http.HttpTrackerModule;
 import flux.ExitCode;
 import flux.FluxException;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
@@ -147,7 +146,6 @@ public final class Engine implements AutoCloseable {
         config.setNetworkBufferSize(256 * 1024);
 
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new HttpTrackerModule())
                 .module(new EngineModule(settings.uploadLimit(), peerId, scout))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {

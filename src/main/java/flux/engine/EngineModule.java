@@ -31,7 +31,11 @@ import bt.net.pipeline.IChannelPipelineFactory;
 import bt.protocol.Message;
 import bt.protocol.handler.MessageHandler;
 import bt.service.IdentityService;
+import bt.module.TrackerFactories;
 import bt.tracker.SecretKey;
+import bt.tracker.TrackerFactory;
+import bt.tracker.http.HttpTrackerFactory;
+import com.google.inject.multibindings.MapBinder;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
@@ -47,7 +51,7 @@ import java.util.Set;
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
  * unchanged): the choke-state agent, the fair peer selector, prompt handshakes, the scout's
- * connections and flux's peer id, the fast-resume verifier and the upload limit.
+ * connections and announces, flux's peer id, the fast-resume verifier and the upload limit.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -68,6 +72,17 @@ final class EngineModule extends AbstractModule {
     @Override
     protected void configure() {
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent());
+        MapBinder<String, TrackerFactory> trackers =
+                MapBinder.newMapBinder(binder(), String.class, TrackerFactory.class, TrackerFactories.class);
+        trackers.addBinding("http").to(ScoutedTrackers.class);
+        trackers.addBinding("https").to(ScoutedTrackers.class);
+    }
+
+    /** bt's HTTP tracker client (as its HttpTrackerModule wires it), taking the scout's announce as its first. */
+    @Provides
+    @Singleton
+    ScoutedTrackers trackers(HttpTrackerFactory http) {
+        return new ScoutedTrackers(http, scout);
     }
 
     @Provides

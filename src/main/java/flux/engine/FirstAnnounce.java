@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One announce to an http:// (BEP 3, over a plain socket) or udp:// (BEP 15) tracker, for the
- * peer scout: it runs before bt's own tracker clients exist, so it must not need them. bt announces again as usual
- * once it runs (same peer id and port, so the tracker keeps one entry).
+ * One announce ("started") to an http:// (BEP 3, over a plain socket) or udp:// (BEP 15) tracker,
+ * for the peer scout: it runs before bt's own tracker clients exist, so it must not need them. It
+ * uses bt's peer id and port, so it stands for bt's own first announce ({@link ScoutedTrackers}).
  */
 final class FirstAnnounce {
     private static final int MAX_RESPONSE = 1 << 20;
@@ -41,26 +41,27 @@ final class FirstAnnounce {
     record Request(byte[] infoHash, byte[] peerId, int port, long left, InetAddress announcedAddress, int numWant) {
     }
 
-    /** True for the trackers this class can ask: http:// and udp://. */
+    /** What the tracker answered: the peers it names and how long until the next announce. */
+    record Reply(List<InetSocketAddress> peers, int intervalSeconds) {
+    }
+
+    /** True for the trackers this class can ask: http:// and udp:// (https: bt's client, with its TLS set-up). */
     static boolean canAsk(String trackerUrl) {
         String lower = trackerUrl.toLowerCase(java.util.Locale.ROOT);
         return lower.startsWith("http://") || lower.startsWith("udp://");
     }
 
-    /** The peers the tracker names; an empty list when it is neither http:// nor udp:// or says nothing useful. */
-    static List<InetSocketAddress> peers(String trackerUrl, Request request, int timeoutMillis) throws IOException {
+    /** @throws IOException when the tracker cannot be asked, does not answer or answers with an error */
+    static Reply announce(String trackerUrl, Request request, int timeoutMillis) throws IOException {
         URI tracker = URI.create(trackerUrl);
-        if (tracker.getHost() == null || tracker.getScheme() == null) {
-            return List.of();
+        if (!canAsk(trackerUrl) || tracker.getHost() == null) {
+            throw new IOException("not an http:// or udp:// tracker: " + trackerUrl);
         }
-        return switch (tracker.getScheme().toLowerCase(java.util.Locale.ROOT)) {
-            case "http" -> http(tracker, request, timeoutMillis);
-            case "udp" -> udp(tracker, request, timeoutMillis);
-            default -> List.of(); // https: bt's own client, with its TLS set-up, does those
-        };
+        return trackerUrl.toLowerCase(java.util.Locale.ROOT).startsWith("http://")
+                ? http(tracker, request, timeoutMillis) : udp(tracker, request, timeoutMillis);
     }
 
-    private static List<InetSocketAddress> http(URI tracker, Request request, int timeoutMillis) throws IOException {
+    private static Reply http(URI tracker, Request request, int timeoutMillis) throws IOException {
         String path = (tracker.getRawPath() == null || tracker.getRawPath().isEmpty() ? "/" : tracker.getRawPath())
                 + (tracker.getRawQuery() == null ? "?" : "?" + tracker.getRawQuery() + "&") + query(request);
         int port = tracker.getPort() < 0 ? 80 : tracker.getPort();
@@ -77,9 +78,9 @@ final class FirstAnnounce {
     }
 
     /** BEP 15: a connect exchange for a connection id, then the announce; one try each. */
-    private static List<InetSocketAddress> udp(URI tracker, Request request, int timeoutMillis) throws IOException {
+    private static Reply udp(URI tracker, Request request, int timeoutMillis) throws IOException {
         if (tracker.getPort() < 0) {
-            return List.of();
+            throw new IOException("a udp:// tracker needs a port: " + tracker);
         }
         InetSocketAddress address = new InetSocketAddress(tracker.getHost(), tracker.getPort());
         try (DatagramSocket socket = new DatagramSocket(null)) {
@@ -104,7 +105,7 @@ final class FirstAnnounce {
             List<InetSocketAddress> peers = new ArrayList<>();
             byte[] compact = Arrays.copyOfRange(answer.array(), 20, answer.limit());
             addCompact(compact, address.getAddress().getAddress().length, peers);
-            return peers;
+            return new Reply(peers, answer.getInt(8));
         }
     }
 
@@ -156,7 +157,7 @@ final class FirstAnnounce {
         return s.toString();
     }
 
-    /** The body of an HTTP/1.0 200 response, or empty for any other status. */
+    /** The body of an HTTP/1.0 200 response; any other status is an error. */
     private static byte[] body(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
@@ -168,21 +169,24 @@ final class FirstAnnounce {
         int end = head.indexOf("\r\n\r\n");
         if (end < 0 || !head.matches("(?s)HTTP/1\\.[01] 200 .*") || head.substring(0, end).toLowerCase()
                 .contains("transfer-encoding: chunked")) {
-            return new byte[0];
+            throw new IOException("unexpected tracker answer: " + head.lines().findFirst().orElse("(nothing)"));
         }
         return Arrays.copyOfRange(response, end + 4, response.length);
     }
 
-    /** The peers of a tracker response: compact IPv4 / IPv6 strings or the original list of dictionaries. */
-    static List<InetSocketAddress> parse(byte[] body) throws IOException {
+    /** A tracker response; its peers as compact IPv4 / IPv6 strings or the original list of dictionaries. */
+    static Reply parse(byte[] body) throws IOException {
         if (body.length == 0 || body[0] != 'd') {
-            return List.of();
+            throw new IOException("not a tracker response");
         }
         Map<String, BEObject<?>> response;
         try (BEParser parser = new BEParser(body)) {
             response = parser.readMap().getValue();
         } catch (RuntimeException e) {
             throw new IOException("not a tracker response: " + e.getMessage(), e);
+        }
+        if (response.get("failure reason") instanceof BEString failure) {
+            throw new IOException("tracker error: " + failure.getValueAsString());
         }
         List<InetSocketAddress> peers = new ArrayList<>();
         if (response.get("peers") instanceof BEString compact) {
@@ -198,7 +202,8 @@ final class FirstAnnounce {
         if (response.get("peers6") instanceof BEString compact6) {
             addCompact(compact6.getValue(), 16, peers);
         }
-        return peers;
+        int interval = response.get("interval") instanceof BEInteger i ? i.getValue().intValue() : 0;
+        return new Reply(peers, interval);
     }
 
     private static void addCompact(byte[] bytes, int addressLength, List<InetSocketAddress> peers) throws IOException {

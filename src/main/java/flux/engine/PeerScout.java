@@ -77,6 +77,7 @@ final class PeerScout implements AutoCloseable {
 
     private final TorrentId torrent;
     private final byte[] handshake;
+    private final Map<String, CompletableFuture<FirstAnnounce.Reply>> announces = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, CompletableFuture<SocketChannel>> unclaimed = new ConcurrentHashMap<>();
     private final Set<InetSocketAddress> handshakeSent = ConcurrentHashMap.newKeySet();
     private final AtomicInteger adopted = new AtomicInteger();
@@ -100,17 +101,22 @@ final class PeerScout implements AutoCloseable {
             return t;
         });
         for (String tracker : target.trackers()) {
+            if (!FirstAnnounce.canAsk(tracker)) {
+                continue;
+            }
+            CompletableFuture<FirstAnnounce.Reply> answer = new CompletableFuture<>();
+            scout.announces.put(tracker, answer);
             workers.execute(() -> {
                 try {
-                    for (InetSocketAddress peer : FirstAnnounce.peers(tracker, request, TIMEOUT_MILLIS)) {
-                        boolean itself = peer.getPort() == port
-                                && (bind.isAnyLocalAddress() || peer.getAddress().equals(bind));
-                        if (!itself) { // the tracker lists flux too: the scout announced first
-                            scout.contact(peer, bind, workers);
-                        }
-                    }
+                    FirstAnnounce.Reply reply = FirstAnnounce.announce(tracker, request, TIMEOUT_MILLIS);
+                    // the tracker may list flux itself: the scout announced first
+                    List<InetSocketAddress> others = reply.peers().stream().filter(peer -> peer.getPort() != port
+                            || !(bind.isAnyLocalAddress() || peer.getAddress().equals(bind))).toList();
+                    answer.complete(new FirstAnnounce.Reply(others, reply.intervalSeconds()));
+                    others.forEach(peer -> scout.contact(peer, bind, workers));
                 } catch (IOException | RuntimeException e) {
                     log.debug("scout: tracker {}: {}", tracker, e.toString());
+                    answer.complete(null);
                 }
             });
         }
@@ -211,6 +217,24 @@ final class PeerScout implements AutoCloseable {
             throw new IOException("the scout sent another handshake to " + peer);
         }
         return true;
+    }
+
+    /**
+     * The reply to the scout's announce to {@code trackerUrl} for this torrent, handed out once: it
+     * stands for bt's own first announce there (same peer id and port). Waits for an announce still
+     * under way; empty when the scout did not announce there or the announce failed.
+     */
+    Optional<FirstAnnounce.Reply> firstAnnounce(TorrentId torrentId, String trackerUrl) {
+        CompletableFuture<FirstAnnounce.Reply> announced = torrentId.equals(torrent) ? announces.remove(trackerUrl) : null;
+        try {
+            return announced == null ? Optional.empty()
+                    : Optional.ofNullable(announced.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     /** The peers the scout is meeting for this torrent, for bt to dial (and adopt) before its own announce returns. */

@@ -122,10 +122,11 @@ class PeerScoutTest {
                 }
             });
 
-            List<InetSocketAddress> peers = FirstAnnounce.peers("udp://127.0.0.1:" + tracker.getLocalPort() + "/announce",
+            FirstAnnounce.Reply reply = FirstAnnounce.announce("udp://127.0.0.1:" + tracker.getLocalPort() + "/announce",
                     new FirstAnnounce.Request(infoHash, peerId, 51413, 5, null, 200), 5000);
 
-            assertEquals(List.of(new InetSocketAddress("127.0.0.2", 6881), new InetSocketAddress("127.0.0.3", 80)), peers);
+            assertEquals(new FirstAnnounce.Reply(List.of(new InetSocketAddress("127.0.0.2", 6881),
+                    new InetSocketAddress("127.0.0.3", 80)), 1800), reply);
             ByteBuffer a = announce.get(10, TimeUnit.SECONDS);
             assertEquals(98, a.capacity());
             assertEquals(77L, a.getLong(0), "the connection id from the connect reply");
@@ -144,9 +145,11 @@ class PeerScoutTest {
         body.writeBytes("d8:intervali1800e5:peersld2:ip9:127.0.0.24:porti6881eee6:peers618:".getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x1a, (byte) 0xe2});
         body.write('e');
-        assertEquals(List.of(new InetSocketAddress("127.0.0.2", 6881), new InetSocketAddress("::1", 6882)),
-                FirstAnnounce.parse(body.toByteArray()));
-        assertEquals(List.of(), FirstAnnounce.parse("d14:failure reason4:nopee".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(new FirstAnnounce.Reply(List.of(new InetSocketAddress("127.0.0.2", 6881),
+                new InetSocketAddress("::1", 6882)), 1800), FirstAnnounce.parse(body.toByteArray()));
+        IOException failure = assertThrows(IOException.class,
+                () -> FirstAnnounce.parse("d14:failure reason4:nopee".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("tracker error: nope", failure.getMessage());
         assertThrows(IOException.class, () -> FirstAnnounce.parse("d5:peers".getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -161,7 +164,7 @@ class PeerScoutTest {
     }
 
     /** A one-shot HTTP tracker: returns the request line, answers with one compact peer on 127.0.0.1. */
-    private static String answerOnce(ServerSocket tracker, int peerPort) {
+    static String answerOnce(ServerSocket tracker, int peerPort) {
         try (Socket s = tracker.accept()) {
             s.setSoTimeout(10_000);
             InputStream in = s.getInputStream();
