@@ -164,11 +164,14 @@ def jsonfield(path, event, field):
 METRICS = [  # key, column title, unit, format
     ("ready", "URL ready", "s", "{:.2f}"),
     ("t1", "T1 first byte", "s", "{:.2f}"),
+    ("t1torrent", "T1 from a .torrent file", "s", "{:.2f}"),
+    ("t1multi", "T1 multi-file torrent (video + subtitles)", "s", "{:.2f}"),
     ("t2", "T2 64 KiB @90 %", "s", "{:.3f}"),
     ("seek", "seek, one client (median of 10)", "s", "{:.3f}"),
     ("seekf", "seek, fresh client each (median of 10)", "s", "{:.3f}"),
     ("t3mp4", "T3 mpv MP4 (moov at end)", "s", "{:.2f}"),
     ("t3mkv", "T3 mpv MKV", "s", "{:.2f}"),
+    ("t3fast", "T3 mpv MP4 faststart", "s", "{:.2f}"),
     ("t4", "T4 whole file", "s", "{:.2f}"),
     ("mibs", "throughput", "MiB/s", "{:.1f}"),
     ("upt", "4 leechers done", "s", "{:.2f}"),
@@ -244,7 +247,7 @@ def report(results, meta, out):
         suffix = fc[len("flux"):]  # same piece-size variant only
         others = [c for c in order if not c.startswith("flux") and c.endswith(suffix)
                   and not c.startswith("mpv") and not c.startswith("aria2c")]
-        for key in ("t1", "t2", "seek", "seekf", "t3mp4", "t3mkv", "t4"):
+        for key in ("t1", "t1torrent", "t1multi", "t2", "seek", "seekf", "t3mp4", "t3mkv", "t3fast", "t4"):
             f = medians.get((fc, key))
             cand = [(medians.get((o, key)), o) for o in others if medians.get((o, key)) is not None]
             if f is None or not cand:

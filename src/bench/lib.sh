@@ -107,11 +107,15 @@ urlencode() { "$PY" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.a
 # tail before it can play, which is what separates good streamers from sequential ones. The MKV
 # is the same streams remuxed (ffmpeg writes its Cues at the end too). Cached across runs:
 # encoding two minutes of 720p takes about a minute on two cores.
+# Also: the MP4 with +faststart (moov first, the easy case) and a folder for a multi-file
+# torrent, the MKV (a hard link) next to SRT subtitles.
 MEDIA_SECONDS=${MEDIA_SECONDS:-120}
-make_media() {  # sets MEDIA_DIR MP4 MKV
+make_media() {  # sets MEDIA_DIR MP4 MKV FAST MULTI
     MEDIA_DIR=$BENCH_CACHE/media-${MEDIA_SECONDS}s
     MP4=$MEDIA_DIR/flux-bench.mp4
     MKV=$MEDIA_DIR/flux-bench.mkv
+    FAST=$MEDIA_DIR/flux-bench-faststart.mp4
+    MULTI=$MEDIA_DIR/flux-bench-multi
     mkdir -p "$MEDIA_DIR"
     if [[ ! -s $MP4 ]]; then
         log "encoding $MP4 (${MEDIA_SECONDS}s of 1280x720 testsrc2 at 10 Mbit/s)"
@@ -126,11 +130,25 @@ make_media() {  # sets MEDIA_DIR MP4 MKV
         timeout 600 ffmpeg -hide_banner -loglevel error -y -i "$MP4" -c copy "$MKV.part.mkv"
         mv "$MKV.part.mkv" "$MKV"
     fi
+    if [[ ! -s $FAST ]]; then
+        timeout 600 ffmpeg -hide_banner -loglevel error -y -i "$MP4" -c copy -movflags +faststart "$FAST.part.mp4"
+        mv "$FAST.part.mp4" "$FAST"
+    fi
+    if [[ ! -s $MULTI/flux-bench.srt ]]; then
+        mkdir -p "$MULTI"
+        ln -f "$MKV" "$MULTI/flux-bench.mkv"
+        local i
+        for ((i = 0; i < MEDIA_SECONDS / 10; i++)); do
+            printf '%d\n00:%02d:%02d,000 --> 00:%02d:%02d,000\nsubtitle %d\n\n' $((i + 1)) \
+                $((i * 10 / 60)) $((i * 10 % 60)) $(((i * 10 + 5) / 60)) $(((i * 10 + 5) % 60)) $((i + 1))
+        done >"$MULTI/flux-bench.srt"
+    fi
     bpy moov-at-end "$MP4" || die "$MP4 does not end with its moov atom"
+    ! bpy moov-at-end "$FAST" || die "$FAST should have its moov atom first"
     chmod -R a+rX "$MEDIA_DIR"
 }
 
-# make_torrent FILE PIECE_KIB ANNOUNCE -> prints the .torrent path (single-file torrent)
+# make_torrent FILE PIECE_KIB ANNOUNCE -> prints the .torrent path (a folder: multi-file torrent)
 make_torrent() {
     local file=$1 kib=$2 announce=$3 log2
     log2=$(awk -v k="$kib" 'BEGIN { printf "%d", log(k * 1024) / log(2) }')

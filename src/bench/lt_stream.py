@@ -10,7 +10,7 @@ came back from libtorrent (read_piece_alert), so unverified data is never served
 Output mirrors `flux stream --json`: JSON lines on stdout, among them
 {"event":"ready","url":...} once the metadata is in. Logs go to stderr.
 
-  lt_stream.py MAGNET --bind 127.0.0.11 --save DIR [--port 0] [--window-mib 8]
+  lt_stream.py MAGNET|FILE.torrent --bind 127.0.0.11 --save DIR [--port 0] [--window-mib 8]
 
 Peer discovery is tracker-only: DHT, LSD, UPnP, NAT-PMP and uTP are off, and every socket
 (listen, outgoing peers, tracker) is bound to --bind, so the client has its own loopback address.
@@ -66,7 +66,11 @@ class Streamer:
             "max_out_request_queue": 64,
             "connection_speed": 50,
         })
-        atp = lt.parse_magnet_uri(magnet)
+        if os.path.isfile(magnet):  # a .torrent file
+            atp = lt.add_torrent_params()
+            atp.ti = lt.torrent_info(magnet)
+        else:
+            atp = lt.parse_magnet_uri(magnet)
         atp.save_path = save
         self.h = self.ses.add_torrent(atp)
         self.window_mib = window_mib

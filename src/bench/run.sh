@@ -23,6 +23,11 @@
 #   T3    a fresh client per container: mpv --vo=null --ao=null --frames=50 on the URL exits 0
 #         (MP4 with moov at the end, and MKV)
 #   T4    the whole file read over HTTP after the seeks (sha256 checked) -> throughput = size/T4
+# and, for EXTRA_CLIENTS, one fresh client each for:
+#   T1 .torrent   T1 with the MP4's .torrent file as input instead of the magnet
+#   T1 multi      T1 of the video in a multi-file torrent (the MKV next to SRT subtitles): the
+#                 client must pick the video itself (bytes checked against the MKV)
+#   T3 faststart  T3 on the MP4 remuxed with +faststart (moov first)
 # Before each client's block of runs the tracker is restarted and both seeders announce again
 # (fresh_swarm): killed clients never say "stopped", and a tracker full of dead peers made
 # clients that ask for 50 peers miss the seeders in a trial run.
@@ -38,6 +43,7 @@
 #   BENCH_NETNS=1            0 = stay on the host's loopback
 #   BENCH_SETUP=1            0 = don't install missing peers (setup-peers.sh) before starting
 #   SEEK_FRESH_CLIENTS="flux lt"   clients that also get the fresh-client seek (seekf)
+#   EXTRA_CLIENTS="flux lt"        clients that also get T1 .torrent, T1 multi and T3 faststart
 #   FLUX_ARGS=-v             extra flux arguments (FLUX_ARGS= for none)
 #   READY_TIMEOUT=120 T1_TIMEOUT=120 T2_TIMEOUT=60 SEEK_TIMEOUT=30 T3_TIMEOUT=120 T4_TIMEOUT=300
 set -euo pipefail
@@ -57,6 +63,8 @@ T4_TIMEOUT=${T4_TIMEOUT:-300}
 SEEKS=10
 # fresh-client seeks cost SEEKS client starts per round: webtorrent needs ~45 s per start
 SEEK_FRESH_CLIENTS=${SEEK_FRESH_CLIENTS-flux lt}
+# three more starts per round; webtorrent's URL for a file inside a multi-file torrent differs
+EXTRA_CLIENTS=${EXTRA_CLIENTS-flux lt}
 # -v: flux's verbose log is a few dozen lines per run and is the evidence when a run is slow.
 FLUX_ARGS=${FLUX_ARGS--v}
 NPM_BIN=$BENCH_CACHE/npm/node_modules/.bin
@@ -355,6 +363,27 @@ run_seek_fresh() {  # run_seek_fresh CLIENT LABEL ROUND MAGNET HEX SRC
     fi
 }
 
+# A fresh client: process start -> first byte (INPUT: a magnet or a .torrent file).
+run_t1() {  # run_t1 CLIENT LABEL ROUND INPUT HEX SRC METRIC
+    local client=$1 label=$2 round=$3 input=$4 hex=$5 src=$6 metric=$7 addr dir t0
+    next_addr addr
+    dir=$WORK/runs/$label-r$round-$metric
+    log "$label round $round: $metric on $addr"
+    desync
+    t0=$(now)
+    start_client "$client" "$input" "$hex" "$(basename "$src")" "$addr" "$dir"
+    echo "$t0" >"$dir/t0"
+    started
+    if wait_url "$dir" "$READY_TIMEOUT" && first_byte "$t0" "$dir" "$src"; then
+        record "$label" "$metric" "$round" "$FIRST_BYTE"
+    else
+        failed_start
+        record "$label" "$metric" "$round" fail
+    fi
+    stop_pid "$CPID"
+    discard_data "$dir"
+}
+
 # A fresh client per container: process start -> mpv has played 50 frames.
 run_t3() {  # run_t3 CLIENT LABEL ROUND MAGNET HEX SRC METRIC
     local client=$1 label=$2 round=$3 magnet=$4 hex=$5 src=$6 metric=$7 addr dir t0
@@ -410,8 +439,8 @@ run_aria2() {  # run_aria2 LABEL ROUND MAGNET SRC
 # The floor for T3: mpv on the local files.
 run_mpv_local() {  # run_mpv_local ROUND
     local t0 kind file
-    for kind in mp4 mkv; do
-        [[ $kind == mp4 ]] && file=$MP4 || file=$MKV
+    for kind in mp4 mkv fast; do
+        case $kind in mp4) file=$MP4 ;; mkv) file=$MKV ;; fast) file=$FAST ;; esac
         desync
         t0=$(now)
         if timeout "$T3_TIMEOUT" "${MPV[@]}" "$file" >"$LOGS/mpv-local-$kind.log" 2>&1; then
@@ -428,8 +457,9 @@ versions() {
             "$(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -sr)" "$(cut -d' ' -f1-3 /proc/loadavg)"
         printf 'network\t%s\n' "$NETWORK"
         printf 'swarm\t%s; opentracker on 127.0.0.1 (HTTP); each client on a fresh 127.0.0.x\n' "$SWARM_DESC"
-        printf 'file\t%s (%s bytes, moov at end) and %s (%s bytes); single-file torrents, pieces %s KiB\n' \
-            "$(basename "$MP4")" "$(stat -c %s "$MP4")" "$(basename "$MKV")" "$(stat -c %s "$MKV")" "$PIECES"
+        printf 'file\t%s (%s bytes, moov at end) and %s (%s bytes); single-file torrents, pieces %s KiB; extra cases (clients: %s): the MP4 as a .torrent file, %s (+faststart), %s/ (the MKV + SRT subtitles, multi-file torrent)\n' \
+            "$(basename "$MP4")" "$(stat -c %s "$MP4")" "$(basename "$MKV")" "$(stat -c %s "$MKV")" "$PIECES" \
+            "${EXTRA_CLIENTS:-none}" "$(basename "$FAST")" "$(basename "$MULTI")"
         printf 'rounds\t%s (each client fresh from a magnet in a fresh directory); seeks: %s Ranges of 64 KiB at random offsets >= 50 %%; "seek" = back to back on one client right after T2, "seekf" = a fresh client per seek, right after its first byte (clients: %s)\n' "$ROUNDS" "$SEEKS" "${SEEK_FRESH_CLIENTS:-none}"
         printf 'columns\t"URL ready" = flux/lt: their "ready" JSON event (after the metadata); webtorrent: its URL stops answering 404 (after the metadata); peerflix: its HTTP server is up (it may be before the metadata). T2, seek and seekf are curl'"'"'s own request time; everything else counts from process start. RSS/CPU: the T1/T2/seek/T4 run, read before the client is stopped\n'
         printf 'flux\t%s (commit %s), run as `flux stream MAGNET --no-dht --bind 127.0.0.x --peer-port 0 --port 0 --cache-dir DIR --json %s`\n' \
@@ -463,13 +493,14 @@ main() {
     for c in $CLIENTS; do available "$c" && run_clients+=("$c"); done
     ((${#run_clients[@]})) || die "no client to run"
 
-    declare -gA MAG HEX
+    declare -gA MAG HEX TOR
     # torrents first: opentracker needs their hashes in its whitelist when it starts
     tracker_port
     for kib in $PIECES; do
-        for src in "$MP4" "$MKV"; do
+        for src in "$MP4" "$MKV" "$FAST" "$MULTI"; do
             t=$(make_torrent "$src" "$kib" "$ANNOUNCE")
             torrents+=("$t")
+            TOR[$src:$kib]=$t
             hex=$(bpy infohash "$t")
             hexes+=("$hex")
             HEX[$src:$kib]=$hex
@@ -517,6 +548,11 @@ main() {
                 run_main "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4"
                 run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4
                 run_t3 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t3mkv
+                if [[ " $EXTRA_CLIENTS " == *" $c "* ]]; then
+                    run_t1 "$c" "$label" "$round" "${TOR[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t1torrent
+                    run_t1 "$c" "$label" "$round" "${MAG[$MULTI:$kib]}" "${HEX[$MULTI:$kib]}" "$MKV" t1multi
+                    run_t3 "$c" "$label" "$round" "${MAG[$FAST:$kib]}" "${HEX[$FAST:$kib]}" "$FAST" t3fast
+                fi
                 if [[ " $SEEK_FRESH_CLIENTS " == *" $c "* ]]; then
                     run_seek_fresh "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4"
                 fi
