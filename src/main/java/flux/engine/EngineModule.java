@@ -50,8 +50,9 @@ import java.util.Set;
 
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
- * unchanged): the choke-state agent, the fair peer selector, prompt handshakes, the scout's
- * connections and announces, flux's peer id, the fast-resume verifier and the upload limit.
+ * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
+ * handshakes, the scout's connections and announces, flux's peer id, the fast-resume verifier
+ * and the upload limit.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -71,7 +72,8 @@ final class EngineModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent());
+        ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent())
+                .addMessagingAgentType(PromptInterest.class);
         MapBinder<String, TrackerFactory> trackers =
                 MapBinder.newMapBinder(binder(), String.class, TrackerFactory.class, TrackerFactories.class);
         trackers.addBinding("http").to(ScoutedTrackers.class);
