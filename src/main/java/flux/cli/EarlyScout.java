@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Starts the peer scout of `flux stream MAGNET` from the raw arguments, ~0.2 s before picocli
- * has built its model: seeders answer a new connection on their own clock (aria2c on a ~1 s
+ * Starts the peer scout of `flux stream MAGNET` (or `FILE.torrent`) from the raw arguments,
+ * ~0.2 s before picocli has built its model: seeders answer a new connection on their own clock (aria2c on a ~1 s
  * tick), so the sooner the connection exists, the sooner the metadata comes. Only the options
  * the scout depends on are read here; the engine takes the scout over only if the parsed command
  * agrees on all of them (see {@link Engine#scoutAhead}), so a misreading here costs an unused
@@ -60,8 +60,9 @@ public final class EarlyScout {
                 dht = false;
             } else if (arg.equals("--dht")) {
                 dht = true;
-            } else if (torrent == null && arg.regionMatches(true, 0, "magnet:", 0, 7)) {
-                torrent = arg;
+            } else if (torrent == null && (arg.regionMatches(true, 0, "magnet:", 0, 7)
+                    || arg.toLowerCase(Locale.ROOT).endsWith(".torrent"))) {
+                torrent = arg; // a .torrent file is read on the scout's thread, not here
             }
         }
         if (torrent == null || !IP_LITERAL.matcher(bind).matches() || (peerPort != null && peerPort < 0)) {

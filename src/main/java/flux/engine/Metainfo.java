@@ -1,13 +1,29 @@
 package flux.engine;
 
+import bt.bencoding.model.BEObject;
+import bt.bencoding.serializers.BEParser;
+import bt.bencoding.types.BEInteger;
+import bt.bencoding.types.BEList;
+import bt.bencoding.types.BEMap;
+import bt.bencoding.types.BEString;
 import bt.metainfo.MetadataService;
 import bt.metainfo.Torrent;
 import flux.ExitCode;
 import flux.FluxException;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /** Reads .torrent files (from disk, a URL or memory) without starting a swarm. */
 public final class Metainfo {
-    private static final MetadataService PARSER = new MetadataService();
+    /** bt's parser, built at first use (see {@link #peek}). */
+    private static final class Bt {
+        static final MetadataService PARSER = new MetadataService();
+    }
 
     private Metainfo() {
     }
@@ -20,11 +36,52 @@ public final class Metainfo {
     static Torrent parse(TorrentInput input) {
         byte[] bytes = TorrentFiles.read(input);
         try {
-            return PARSER.fromByteArray(bytes);
+            return Bt.PARSER.fromByteArray(bytes);
         } catch (RuntimeException e) {
             throw new FluxException(ExitCode.BAD_INPUT, describe(input) + " is not a valid .torrent file",
                     "check that it is a complete .torrent (bencoded metainfo), not an HTML page or a partial download", e);
         }
+    }
+
+    /** What the peer scout needs from a .torrent. */
+    record Peek(byte[] infoHash, List<String> trackers, long totalSize) {
+    }
+
+    /**
+     * The info-hash, trackers and size of a .torrent, read from its bencoding alone: bt's parser
+     * builds its metainfo model from YAML at first use, ~0.3 s on a cold JVM, and the peer scout
+     * must not wait for that.
+     *
+     * @throws RuntimeException when the input is not a .torrent
+     */
+    static Peek peek(TorrentInput input) {
+        try (BEParser parser = new BEParser(TorrentFiles.read(input))) {
+            Map<String, BEObject<?>> root = parser.readMap().getValue();
+            if (!(root.get("info") instanceof BEMap info)) {
+                throw new IllegalArgumentException("no info dictionary");
+            }
+            byte[] infoHash = MessageDigest.getInstance("SHA-1").digest(info.getContent());
+            Set<String> trackers = new LinkedHashSet<>();
+            if (root.get("announce-list") instanceof BEList tiers) {
+                tiers.getValue().stream().filter(BEList.class::isInstance).flatMap(tier -> ((BEList) tier).getValue().stream())
+                        .filter(BEString.class::isInstance).forEach(url -> trackers.add(((BEString) url).getValueAsString()));
+            }
+            if (root.get("announce") instanceof BEString announce) {
+                trackers.add(announce.getValueAsString());
+            }
+            long size = length(info);
+            if (info.getValue().get("files") instanceof BEList files) {
+                size = files.getValue().stream().mapToLong(Metainfo::length).sum();
+            }
+            return new Peek(infoHash, List.copyOf(trackers), size);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-1", e);
+        }
+    }
+
+    private static long length(BEObject<?> entry) {
+        return entry instanceof BEMap map && map.getValue().get("length") instanceof BEInteger length
+                ? length.getValue().longValue() : 0;
     }
 
     static String describe(TorrentInput input) {

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that tick (measured with a raw-socket probe). The scout therefore announces to the input's
  * http:// and udp:// trackers, connects to the peers they name and sends bt's handshake, all on the second
  * core; bt then adopts these connections ({@link ScoutedConnections}) instead of dialling anew,
- * and the replies are waiting for it.
+ * and the replies are waiting for it. The announce itself stands for bt's first one
+ * ({@link ScoutedTrackers}).
  */
 final class PeerScout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerScout.class);
@@ -61,8 +62,8 @@ final class PeerScout implements AutoCloseable {
                     return Optional.of(new Target(torrentId(m.infoHash()), m.trackers(), 1));
                 }
                 if (input instanceof TorrentInput.TorrentFile || input instanceof TorrentInput.TorrentBytes) {
-                    TorrentMeta meta = Metainfo.read(input);
-                    return Optional.of(new Target(torrentId(meta.infoHash()), meta.trackers(), meta.totalSize()));
+                    Metainfo.Peek meta = Metainfo.peek(input);
+                    return Optional.of(new Target(TorrentId.fromBytes(meta.infoHash()), meta.trackers(), meta.totalSize()));
                 }
             } catch (RuntimeException e) {
                 log.debug("nothing to scout for {}", input, e); // bt reports a bad input itself

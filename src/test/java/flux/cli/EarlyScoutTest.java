@@ -3,8 +3,11 @@ package flux.cli;
 import flux.engine.EngineSettings;
 import flux.engine.TorrentInput;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,9 +38,16 @@ class EarlyScoutTest {
     }
 
     @Test
+    void aTorrentFileIsReadToo(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("movie.torrent"), new byte[]{'d', 'e'});
+        EarlyScout.Reading r = EarlyScout.read(new String[]{"stream", "--select", "2", file.toString()}).orElseThrow();
+        assertEquals(TorrentInput.parse(file.toString()), r.input());
+    }
+
+    @Test
     void leavesAnythingUnclearToPicocli() {
         assertEquals(Optional.empty(), EarlyScout.read(new String[]{"seed", MAGNET}));
-        assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", "movie.torrent"}));
+        assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", "missing.torrent"}));
         assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", MAGNET, "--bind", "example.org"}),
                 "a host name would need a DNS lookup");
         assertEquals(Optional.empty(), EarlyScout.read(new String[]{"stream", MAGNET, "--peer-port", "x"}));

@@ -1,0 +1,44 @@
+package flux.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class MetainfoTest {
+    @Test
+    void thePeekAgreesWithBtsParser() throws Exception {
+        ByteArrayOutputStream info = new ByteArrayOutputStream();
+        info.writeBytes(ascii("d5:filesld6:lengthi300e4:pathl5:a.mkveed6:lengthi45e4:pathl5:a.srteee"
+                + "4:name3:dir12:piece lengthi16384e6:pieces20:"));
+        info.writeBytes(new byte[20]);
+        info.write('e');
+        ByteArrayOutputStream torrent = new ByteArrayOutputStream();
+        torrent.writeBytes(ascii("d8:announce20:http://a.example/ann13:announce-listll20:http://a.example/ann"
+                + "el17:udp://b.example:1ee4:info"));
+        torrent.writeBytes(info.toByteArray());
+        torrent.write('e');
+        TorrentInput input = new TorrentInput.TorrentBytes(torrent.toByteArray(), "test");
+
+        Metainfo.Peek peek = Metainfo.peek(input);
+        TorrentMeta bt = Metainfo.read(input);
+
+        assertArrayEquals(MessageDigest.getInstance("SHA-1").digest(info.toByteArray()), peek.infoHash());
+        assertEquals(bt.infoHash(), HexFormat.of().formatHex(peek.infoHash()));
+        assertEquals(List.of("http://a.example/ann", "udp://b.example:1"), peek.trackers());
+        assertEquals(345, peek.totalSize());
+        assertEquals(bt.totalSize(), peek.totalSize());
+        assertThrows(RuntimeException.class, () -> Metainfo.peek(new TorrentInput.TorrentBytes(ascii("d3:fooi1ee"), "x")));
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
