@@ -363,48 +363,48 @@ run_seek_fresh() {  # run_seek_fresh CLIENT LABEL ROUND MAGNET HEX SRC
     fi
 }
 
-# A fresh client: process start -> first byte (INPUT: a magnet or a .torrent file).
-run_t1() {  # run_t1 CLIENT LABEL ROUND INPUT HEX SRC METRIC
-    local client=$1 label=$2 round=$3 input=$4 hex=$5 src=$6 metric=$7 addr dir t0
+# start_fresh CLIENT LABEL ROUND INPUT HEX SRC METRIC: a fresh client on a fresh address for one
+# measurement; sets RUN_DIR and RUN_T0 (INPUT: a magnet or a .torrent file).
+start_fresh() {
+    local client=$1 label=$2 round=$3 input=$4 hex=$5 src=$6 metric=$7 addr
     next_addr addr
-    dir=$WORK/runs/$label-r$round-$metric
+    RUN_DIR=$WORK/runs/$label-r$round-$metric
     log "$label round $round: $metric on $addr"
     desync
-    t0=$(now)
-    start_client "$client" "$input" "$hex" "$(basename "$src")" "$addr" "$dir"
-    echo "$t0" >"$dir/t0"
+    RUN_T0=$(now)
+    start_client "$client" "$input" "$hex" "$(basename "$src")" "$addr" "$RUN_DIR"
+    echo "$RUN_T0" >"$RUN_DIR/t0"
     started
-    if wait_url "$dir" "$READY_TIMEOUT" && first_byte "$t0" "$dir" "$src"; then
+}
+
+# A fresh client: process start -> first byte.
+run_t1() {  # run_t1 CLIENT LABEL ROUND INPUT HEX SRC METRIC
+    local label=$2 round=$3 src=$6 metric=$7
+    start_fresh "$@"
+    if wait_url "$RUN_DIR" "$READY_TIMEOUT" && first_byte "$RUN_T0" "$RUN_DIR" "$src"; then
         record "$label" "$metric" "$round" "$FIRST_BYTE"
     else
         failed_start
         record "$label" "$metric" "$round" fail
     fi
     stop_pid "$CPID"
-    discard_data "$dir"
+    discard_data "$RUN_DIR"
 }
 
 # A fresh client per container: process start -> mpv has played 50 frames.
-run_t3() {  # run_t3 CLIENT LABEL ROUND MAGNET HEX SRC METRIC
-    local client=$1 label=$2 round=$3 magnet=$4 hex=$5 src=$6 metric=$7 addr dir t0
-    next_addr addr
-    dir=$WORK/runs/$label-r$round-$metric
-    log "$label round $round: $metric on $addr"
-    desync
-    t0=$(now)
-    start_client "$client" "$magnet" "$hex" "$(basename "$src")" "$addr" "$dir"
-    echo "$t0" >"$dir/t0"
-    started
-    if ! wait_url "$dir" "$READY_TIMEOUT"; then
+run_t3() {  # run_t3 CLIENT LABEL ROUND INPUT HEX SRC METRIC
+    local label=$2 round=$3 metric=$7
+    start_fresh "$@"
+    if ! wait_url "$RUN_DIR" "$READY_TIMEOUT"; then
         failed_start
         record "$label" "$metric" "$round" fail
-    elif timeout "$T3_TIMEOUT" "${MPV[@]}" "$URL" >"$dir/mpv.log" 2>&1; then
-        record "$label" "$metric" "$round" "$(since "$t0")"
+    elif timeout "$T3_TIMEOUT" "${MPV[@]}" "$URL" >"$RUN_DIR/mpv.log" 2>&1; then
+        record "$label" "$metric" "$round" "$(since "$RUN_T0")"
     else
         record "$label" "$metric" "$round" fail
     fi
     stop_pid "$CPID"
-    discard_data "$dir"
+    discard_data "$RUN_DIR"
 }
 
 # aria2c as a leecher: whole file to disk, the throughput reference.
