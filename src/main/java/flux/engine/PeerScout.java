@@ -111,8 +111,8 @@ final class PeerScout implements AutoCloseable {
                 try {
                     FirstAnnounce.Reply reply = FirstAnnounce.announce(tracker, request, TIMEOUT_MILLIS);
                     // the tracker may list flux itself: the scout announced first
-                    List<InetSocketAddress> others = reply.peers().stream().filter(peer -> peer.getPort() != port
-                            || !(bind.isAnyLocalAddress() || peer.getAddress().equals(bind))).toList();
+                    List<InetSocketAddress> others = reply.peers().stream()
+                            .filter(peer -> !isItself(peer, bind, port)).toList();
                     answer.complete(new FirstAnnounce.Reply(others, reply.intervalSeconds()));
                     others.forEach(peer -> scout.contact(peer, bind, workers));
                 } catch (IOException | RuntimeException e) {
@@ -126,6 +126,10 @@ final class PeerScout implements AutoCloseable {
             workers.shutdown();
         });
         return scout;
+    }
+
+    private static boolean isItself(InetSocketAddress peer, InetAddress bind, int port) {
+        return peer.getPort() == port && (bind.isAnyLocalAddress() || peer.getAddress().equals(bind));
     }
 
     /** The handshake bt sends for this torrent (the bits its handshake handlers set). */

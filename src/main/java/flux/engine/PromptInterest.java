@@ -50,8 +50,11 @@ public class PromptInterest {
     @Consumes
     public void consume(Bitfield bitfield, MessageContext context) {
         IntPredicate missing = missing(context);
+        if (missing == null) {
+            return;
+        }
         byte[] bits = bitfield.getBitfield();
-        for (int piece = 0; missing != null && piece < bits.length * 8; piece++) {
+        for (int piece = 0; piece < bits.length * 8; piece++) {
             boolean peerHasIt = (bits[piece >> 3] & (0x80 >> (piece & 7))) != 0;
             if (peerHasIt && missing.test(piece)) {
                 toTell.add(context.getConnectionKey());
