@@ -190,18 +190,28 @@ wait_url() {
 # range_ok FILE OFFSET LENGTH SOURCE: the bytes fetched equal the source's bytes at OFFSET.
 range_ok() { [[ $(stat -c %s "$1") == "$3" ]] && cmp -s -n "$3" -i "0:$2" "$1" "$4"; }
 
+# start_fresh CLIENT LABEL ROUND INPUT HEX SRC METRIC: a fresh client on a fresh address for one
+# measurement, its output in RUN_DIR; sets RUN_DIR and RUN_T0 (INPUT: a magnet or a .torrent
+# file). RUN_DIR/t0 lines up with the "time" (epoch ms) of flux's JSON events.
+start_fresh() {
+    local client=$1 label=$2 round=$3 input=$4 hex=$5 src=$6 metric=$7 addr
+    next_addr addr
+    RUN_DIR=$WORK/runs/$label-r$round-$metric
+    log "$label round $round: $metric on $addr"
+    desync
+    RUN_T0=$(now)
+    start_client "$client" "$input" "$hex" "$(basename "$src")" "$addr" "$RUN_DIR"
+    echo "$RUN_T0" >"$RUN_DIR/t0"
+    started
+}
+
 # One client, fresh: T1, T2, the seeks, T4, then RSS/CPU. A stage that fails is recorded as
 # "fail"; when T1 fails the later stages are not tried (they would only wait for their timeouts).
 run_main() {  # run_main CLIENT LABEL ROUND MAGNET HEX SRC
-    local client=$1 label=$2 round=$3 magnet=$4 hex=$5 src=$6 addr dir t0 size
+    local label=$2 round=$3 src=$6 dir t0 size
     size=$(stat -c %s "$src")
-    next_addr addr
-    dir=$WORK/runs/$label-r$round-main
-    log "$label round $round: T1/T2/seek/T4 on $addr"
-    desync
-    t0=$(now)
-    start_client "$client" "$magnet" "$hex" "$(basename "$src")" "$addr" "$dir"
-    echo "$t0" >"$dir/t0"  # to line up with the "time" (epoch ms) of flux's JSON events
+    start_fresh "$@" main  # "main": T1, T2, the seeks and T4 on this one client
+    dir=$RUN_DIR t0=$RUN_T0
     local served=0
     if wait_url "$dir" "$READY_TIMEOUT"; then
         record "$label" ready "$round" "$(since "$t0")"
@@ -209,7 +219,6 @@ run_main() {  # run_main CLIENT LABEL ROUND MAGNET HEX SRC
     else
         record "$label" ready "$round" fail
     fi
-    started
     if ((served)) && measure_t1 "$label" "$round" "$t0" "$dir" "$src"; then
         measure_t2 "$label" "$round" "$dir" "$src" "$size"
         measure_seeks "$label" "$round" "$dir" "$src" "$size"
@@ -330,17 +339,11 @@ sha_of() {
 # 64 KiB at a random offset >= 50 % of the file: the piece is almost surely not there yet, so
 # this is the time to fetch it from the swarm ("a seek answered within one seeder round trip").
 run_seek_fresh() {  # run_seek_fresh CLIENT LABEL ROUND MAGNET HEX SRC
-    local client=$1 label=$2 round=$3 magnet=$4 hex=$5 src=$6 addr dir t0 t off i=0 times=() size
+    local label=$2 round=$3 src=$6 dir t0 t off i=0 times=() size
     size=$(stat -c %s "$src")
     for off in $(bpy offsets "$size" "$SEEKS" "$((round + 1000))" 65536); do
-        next_addr addr
-        dir=$WORK/runs/$label-r$round-seekf$i
-        log "$label round $round: fresh-client seek $i on $addr"
-        desync
-        t0=$(now)
-        start_client "$client" "$magnet" "$hex" "$(basename "$src")" "$addr" "$dir"
-        echo "$t0" >"$dir/t0"
-        started
+        start_fresh "$@" "seekf$i"
+        dir=$RUN_DIR t0=$RUN_T0
         if ! wait_url "$dir" "$READY_TIMEOUT" || ! first_byte "$t0" "$dir" "$src"; then
             failed_start
             echo "nostart $off" >"$dir/seek.txt"
@@ -361,20 +364,6 @@ run_seek_fresh() {  # run_seek_fresh CLIENT LABEL ROUND MAGNET HEX SRC
     else
         record "$label" seekf "$round" fail
     fi
-}
-
-# start_fresh CLIENT LABEL ROUND INPUT HEX SRC METRIC: a fresh client on a fresh address for one
-# measurement; sets RUN_DIR and RUN_T0 (INPUT: a magnet or a .torrent file).
-start_fresh() {
-    local client=$1 label=$2 round=$3 input=$4 hex=$5 src=$6 metric=$7 addr
-    next_addr addr
-    RUN_DIR=$WORK/runs/$label-r$round-$metric
-    log "$label round $round: $metric on $addr"
-    desync
-    RUN_T0=$(now)
-    start_client "$client" "$input" "$hex" "$(basename "$src")" "$addr" "$RUN_DIR"
-    echo "$RUN_T0" >"$RUN_DIR/t0"
-    started
 }
 
 # A fresh client: process start -> first byte.
