@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -232,10 +234,13 @@ public final class Engine implements AutoCloseable {
         client.afterTorrentFetched(t -> {
             session.metadataArrived(t);
             expectVerification(t, session);
-            // bt reads the request depth when it sets up the torrent, right after this callback:
-            // size it in bytes, so that small and large pieces keep the same amount in flight.
-            long pieces = Math.max(4, Math.min(64, settings.inFlightBytes() / t.getChunkSize()));
-            runtime.getConfig().setMaxSimultaneouslyAssignedPieces((int) pieces);
+            // bt reads the request depth when it sets up the torrent, right after this callback
+            List<InetAddress> peers = new ArrayList<>();
+            runtime.service(IPeerConnectionPool.class).visitConnections(id,
+                    c -> peers.add(c.getRemotePeer().getInetAddress()));
+            int pieces = RequestDepth.pieces(peers, settings.inFlightBytes(), t.getChunkSize());
+            runtime.getConfig().setMaxSimultaneouslyAssignedPieces(pieces);
+            log.debug("{} pieces in flight per peer (peers now: {})", pieces, peers);
             try {
                 onMetadata.accept(session);
             } finally {

@@ -12,8 +12,9 @@ import java.time.Duration;
  * @param dht           join the Mainline DHT
  * @param dhtPort       UDP port for the DHT
  * @param lsd           Local Service Discovery (multicasts on the LAN every minute)
- * @param inFlightBytes how much to request from one peer ahead of time: deep enough for
+ * @param inFlightBytes how much to request from one distant peer ahead of time: deep enough for
  *                      throughput, shallow enough that a seek is not stuck behind old requests
+ *                      (peers on this machine or the LAN get less: {@link RequestDepth})
  * @param maxPeers      connection cap per torrent
  * @param stallAfter    no progress for this long with data still wanted: the watchdog reconnects
  * @param uploadLimit   bytes per second for all uploads together, 0 for no limit

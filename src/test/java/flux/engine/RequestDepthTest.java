@@ -1,0 +1,44 @@
+package flux.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RequestDepthTest {
+    private static final long FAR = 4L << 20;
+    private static final long PIECE = 256 << 10;
+
+    @Test
+    void peersOnThisMachineOrTheLanGetTheShallowDepth() throws Exception {
+        assertEquals(4, RequestDepth.pieces(List.of(ip("127.0.0.2"), ip("192.168.1.20")), FAR, PIECE));
+        assertEquals(2, RequestDepth.pieces(List.of(ip("10.0.0.5")), FAR, 1 << 20), "at least two pieces");
+    }
+
+    @Test
+    void oneDistantPeerOrNoneKnownKeepsTheDeepDepth() throws Exception {
+        assertEquals(16, RequestDepth.pieces(List.of(ip("127.0.0.2"), ip("203.0.113.9")), FAR, PIECE));
+        assertEquals(16, RequestDepth.pieces(List.of(), FAR, PIECE), "a .torrent set up before any peer connected");
+        assertEquals(4, RequestDepth.pieces(List.of(ip("203.0.113.9")), FAR, 4 << 20), "at least four pieces");
+    }
+
+    @Test
+    void nearMeansLoopbackPrivateOrLinkLocal() throws Exception {
+        for (String near : List.of("127.0.0.1", "::1", "10.1.2.3", "172.16.0.1", "192.168.0.1", "169.254.1.1",
+                "fe80::1", "fd12:3456::1")) {
+            assertTrue(RequestDepth.isNear(ip(near)), near);
+        }
+        for (String far : List.of("8.8.8.8", "172.32.0.1", "2001:db8::1", "100.64.0.1")) {
+            assertFalse(RequestDepth.isNear(ip(far)), far);
+        }
+    }
+
+    private static InetAddress ip(String literal) throws UnknownHostException {
+        return InetAddress.getByName(literal);
+    }
+}
