@@ -4,6 +4,7 @@ import flux.cli.EarlyScout;
 import flux.cli.FluxCommand;
 import flux.cli.Logging;
 import flux.cli.VersionProvider;
+import flux.engine.Metainfo;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ public final class Main {
             return;
         }
         Logging.configure(args);
+        Metainfo.prepareParser();
         EarlyScout.start(args);
         System.exit(FluxCommand.run(args));
     }

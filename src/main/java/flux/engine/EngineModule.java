@@ -3,6 +3,7 @@ package flux.engine;
 import bt.data.ChunkVerifier;
 import bt.data.DefaultChunkVerifier;
 import bt.data.digest.Digester;
+import bt.metainfo.IMetadataService;
 import bt.module.PeerConnectionSelector;
 import bt.torrent.TorrentRegistry;
 import bt.torrent.data.BlockCache;
@@ -51,8 +52,8 @@ import java.util.Set;
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
  * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
- * handshakes, the scout's connections and announces, flux's peer id, the fast-resume verifier
- * and the upload limit.
+ * handshakes, the scout's connections and announces, the metainfo parser built early, flux's
+ * peer id, the fast-resume verifier and the upload limit.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -85,6 +86,13 @@ final class EngineModule extends AbstractModule {
     @Singleton
     ScoutedTrackers trackers(HttpTrackerFactory http) {
         return new ScoutedTrackers(http, scout);
+    }
+
+    /** bt's metainfo parser, built on another thread while the process started (see Metainfo). */
+    @Provides
+    @Singleton
+    IMetadataService metadataParser() {
+        return Metainfo.parser();
     }
 
     @Provides

@@ -17,13 +17,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Reads .torrent files (from disk, a URL or memory) without starting a swarm. */
 public final class Metainfo {
-    /** bt's parser, built at first use (see {@link #peek}). */
-    private static final class Bt {
-        static final MetadataService PARSER = new MetadataService();
-    }
+    /**
+     * bt's metainfo parser, one for flux and bt. Building it loads SnakeYAML, whose Java 5 class
+     * files the class-data-sharing archive cannot hold, and parses bt's YAML schema: 50-70 ms on
+     * the way to bt's first connection (bt builds it while it wires itself), so
+     * {@link #prepareParser} starts that on another thread as the process starts.
+     */
+    private static final CompletableFuture<MetadataService> PARSER = new CompletableFuture<>();
+    private static final AtomicBoolean PARSER_STARTED = new AtomicBoolean();
 
     private Metainfo() {
     }
@@ -33,10 +39,35 @@ public final class Metainfo {
         return TorrentMeta.of(parse(input));
     }
 
+    /** Starts building bt's parser on a background thread; later calls do nothing. */
+    public static void prepareParser() {
+        if (PARSER_STARTED.compareAndSet(false, true)) {
+            Thread builder = new Thread(Metainfo::buildParser, "flux-metainfo");
+            builder.setDaemon(true);
+            builder.start();
+        }
+    }
+
+    /** bt's parser, waiting for {@link #prepareParser} or building it here if nobody started it. */
+    static MetadataService parser() {
+        if (PARSER_STARTED.compareAndSet(false, true)) {
+            buildParser();
+        }
+        return PARSER.join();
+    }
+
+    private static void buildParser() {
+        try {
+            PARSER.complete(new MetadataService());
+        } catch (RuntimeException | Error e) {
+            PARSER.completeExceptionally(e);
+        }
+    }
+
     static Torrent parse(TorrentInput input) {
         byte[] bytes = TorrentFiles.read(input);
         try {
-            return Bt.PARSER.fromByteArray(bytes);
+            return parser().fromByteArray(bytes);
         } catch (RuntimeException e) {
             throw new FluxException(ExitCode.BAD_INPUT, describe(input) + " is not a valid .torrent file",
                     "check that it is a complete .torrent (bencoded metainfo), not an HTML page or a partial download", e);

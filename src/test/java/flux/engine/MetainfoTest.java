@@ -10,9 +10,18 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class MetainfoTest {
+    @Test
+    void fluxAndBtShareOneParserBuiltOnce() {
+        Metainfo.prepareParser();
+        Metainfo.prepareParser();
+        assertSame(Metainfo.parser(), Metainfo.parser());
+        assertSame(Metainfo.parser(), new EngineModule(0, null, null).metadataParser(), "bt's binding is the same parser");
+    }
+
     @Test
     void thePeekAgreesWithBtsParser() throws Exception {
         ByteArrayOutputStream info = new ByteArrayOutputStream();
