@@ -11,11 +11,11 @@ import java.util.regex.Pattern;
 
 /**
  * Starts the peer scout of `flux stream MAGNET` (or `FILE.torrent`) from the raw arguments,
- * ~0.2 s before picocli has built its model: seeders answer a new connection on their own clock (aria2c on a ~1 s
- * tick), so the sooner the connection exists, the sooner the metadata comes. Only the options
- * the scout depends on are read here; the engine takes the scout over only if the parsed command
- * agrees on all of them (see {@link Engine#scoutAhead}), so a misreading here costs an unused
- * announce, never a wrong setting. Settings from the environment or the config file are left to
+ * ~0.2 s before picocli has built its model: seeders answer a new connection on their own clock
+ * (aria2c on a ~1 s tick), so the sooner the connection exists, the sooner the metadata comes.
+ * Only the options the scout depends on are read here; the engine takes the scout over only if
+ * the parsed command agrees on all of them (see {@link Engine#scoutAhead}), so a misreading here
+ * costs an unused announce, never a wrong setting. Settings from the environment or the config file are left to
  * picocli: with one of those the scout simply starts at the usual time.
  */
 public final class EarlyScout {

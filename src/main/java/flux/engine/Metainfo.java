@@ -80,8 +80,8 @@ public final class Metainfo {
 
     /**
      * The info-hash, trackers and size of a .torrent, read from its bencoding alone: bt's parser
-     * builds its metainfo model from YAML at first use, ~0.3 s on a cold JVM, and the peer scout
-     * must not wait for that.
+     * is still being built on another thread when the peer scout starts (see {@link #PARSER}),
+     * and the scout must not wait for it.
      *
      * @throws RuntimeException when the input is not a .torrent
      */
