@@ -1,6 +1,6 @@
 package flux;
 
-import flux.cli.EarlyScout;
+import flux.cli.EarlyEngine;
 import flux.cli.FluxCommand;
 import flux.cli.Logging;
 import flux.cli.VersionProvider;
@@ -20,7 +20,7 @@ public final class Main {
         }
         Logging.configure(args);
         Metainfo.prepareParser();
-        EarlyScout.start(args);
+        EarlyEngine.start(args);
         System.exit(FluxCommand.run(args));
     }
 

@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,18 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     /** The option's long name without dashes: the config file key. */
     static String key(OptionSpec option) {
         return option.longestName().replaceFirst("^-+", "");
+    }
+
+    /** True when the environment or the file gives {@code command} a default for one of these options (config-file keys). */
+    boolean setsAny(String command, Collection<String> keys) {
+        for (String key : keys) {
+            String variable = "FLUX_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+            if (environment.containsKey(variable) || environment.containsKey("FLUX_NO_" + variable.substring(5))
+                    || file.getOrDefault(command, Map.of()).containsKey(key) || file.getOrDefault("", Map.of()).containsKey(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -57,6 +57,7 @@ public class NetworkOptions {
                 .withBind(address)
                 .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort)
                 .withDht(dht)
+                .withDhtPort(dhtPort)
                 .withLsd(lsd)
                 .withMaxPeers(maxPeers)
                 .withPex(pex)

@@ -92,14 +92,21 @@ public final class Engine implements AutoCloseable {
         return start(settings, portChosenByUser, null);
     }
 
+    /** What an engine is started with: {@link #startAhead} and {@link #start} match on all of it. */
+    private record StartKey(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
+    }
+
+    private static final StartedAhead<StartKey, Engine> AHEAD = new StartedAhead<>(Engine::startNow, "flux-engine-ahead");
+
     /**
-     * Starts the peer scout for {@code firstTorrent} now, on another thread, for the next
-     * {@link #start} with the same bind address, peer port, DHT setting and input to take over.
-     * The command line calls it with what it reads from the raw arguments, before picocli has
-     * built its model (~0.2 s); a start with other settings closes that scout and makes its own.
+     * Starts, on another thread, the engine the next {@link #start} with the same settings and
+     * input will return. The command line calls it with what it reads from the raw arguments, so
+     * that bt's wiring (~0.3 s of Guice on 2 cores) and the scout's first announce run while picocli
+     * builds its model and the HTTP server starts, not after them; a start with other settings
+     * closes this engine and starts its own.
      */
-    public static void scoutAhead(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
-        Scouting.ahead(settings, portChosenByUser, firstTorrent);
+    public static void startAhead(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
+        AHEAD.start(new StartKey(settings, portChosenByUser, firstTorrent));
     }
 
     /**
@@ -107,7 +114,12 @@ public final class Engine implements AutoCloseable {
      * trackers are asked and its peers met while bt is being wired ({@link PeerScout}).
      */
     public static Engine start(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
-        Scouting scouting = Scouting.take(settings, portChosenByUser, firstTorrent);
+        return AHEAD.take(new StartKey(settings, portChosenByUser, firstTorrent));
+    }
+
+    private static Engine startNow(StartKey key) {
+        EngineSettings settings = key.settings();
+        Scouting scouting = Scouting.start(settings, key.portChosenByUser(), key.firstTorrent());
         int port = scouting.port();
         PeerId peerId = scouting.peerId();
         PeerScout scout = scouting.scout();

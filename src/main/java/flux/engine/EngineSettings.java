@@ -48,6 +48,10 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
         return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
     }
 
+    public EngineSettings withDhtPort(int port) {
+        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
+    }
+
     public EngineSettings withLsd(boolean on) {
         return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
     }

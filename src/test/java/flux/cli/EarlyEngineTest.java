@@ -1,0 +1,78 @@
+package flux.cli;
+
+import flux.engine.EngineSettings;
+import flux.engine.TorrentInput;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EarlyEngineTest {
+    private static final String MAGNET = "magnet:?xt=urn:btih:" + "ab".repeat(20) + "&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce";
+
+    @Test
+    void readsTheNetworkOptionsAsPicocliWould() throws Exception {
+        EarlyEngine.Reading r = EarlyEngine.read(new String[]{"stream", "-o", "out.mkv", MAGNET, "--bind", "127.0.0.9",
+                "--peer-port=0", "--no-dht", "--json"}).orElseThrow();
+        assertEquals(InetAddress.getByName("127.0.0.9"), r.settings().bindAddress());
+        assertEquals(0, r.settings().peerPort());
+        assertTrue(r.portChosenByUser());
+        assertFalse(r.settings().dht());
+        assertEquals(TorrentInput.parse(MAGNET), r.input());
+    }
+
+    @Test
+    void theEngineSettingsAreExactlyThoseThePicocliCommandWouldStartWith() {
+        String[][] commandLines = {
+                {"stream", MAGNET},
+                {"stream", MAGNET, "--no-dht", "--bind", "127.0.0.9", "--peer-port", "0", "--port", "0", "--json", "-v"},
+                {"stream", "--dht-port=7000", "--lsd", "--pex", "--max-peers", "12", "--upload-limit=2M", MAGNET, "-q"},
+                {"stream", "--dht", "--bind=::1", "--peer-port=6999", "--max-peers=3", "--upload-limit", "500K", MAGNET},
+        };
+        for (String[] args : commandLines) {
+            EarlyEngine.Reading early = EarlyEngine.read(args).orElseThrow();
+            CommandLine cli = new CommandLine(new FluxCommand());
+            StreamCommand stream = (StreamCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
+            assertEquals(stream.network.settings(), early.settings(), String.join(" ", args));
+            assertEquals(stream.network.peerPortChosen(), early.portChosenByUser(), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void defaultsAreTheCommandsDefaults() {
+        EarlyEngine.Reading r = EarlyEngine.read(new String[]{"stream", MAGNET}).orElseThrow();
+        assertEquals(EngineSettings.DEFAULT_PEER_PORT, r.settings().peerPort());
+        assertFalse(r.portChosenByUser());
+        assertTrue(r.settings().dht());
+        assertTrue(r.settings().bindAddress().isAnyLocalAddress());
+    }
+
+    @Test
+    void aTorrentFileIsReadToo(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("movie.torrent"), new byte[]{'d', 'e'});
+        EarlyEngine.Reading r = EarlyEngine.read(new String[]{"stream", "--select", "2", file.toString()}).orElseThrow();
+        assertEquals(TorrentInput.parse(file.toString()), r.input());
+    }
+
+    @Test
+    void leavesAnythingUnclearToPicocli() {
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"seed", MAGNET}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", "missing.torrent"}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--bind", "example.org"}),
+                "a host name would need a DNS lookup");
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--peer-port", "x"}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", "magnet:?xt=urn:btih:zz"}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--lsd=true"}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--max-peers", "0"}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--upload-limit", "lots"}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--bind"}));
+    }
+}
