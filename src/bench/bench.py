@@ -7,6 +7,8 @@ plain value on stdout. Subcommands:
   infohash TORRENT                 hex info-hash of a .torrent (SHA-1 of the bencoded info dict)
   scrape ANNOUNCE HEX              number of seeders the tracker lists for HEX (0 on error)
   freeport [HOST]                  a TCP port that is free on HOST right now
+  handshake FROM HOST PORT HEX     seconds until the peer at HOST:PORT answers a BitTorrent
+                                   handshake for HEX (connecting from address FROM), or "fail"
   stats PID                        "peak_rss_kib cpu_seconds" summed over PID and its descendants
   offsets SIZE N SEED LEN          N random offsets in [SIZE/2, SIZE-LEN), reproducible from SEED
   moov-at-end FILE                 exit 0 when the MP4's last top-level box is moov
@@ -77,6 +79,23 @@ def freeport(host="127.0.0.1"):
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def handshake(source, host, port, hexhash, timeout=10.0):
+    import time
+    start = time.monotonic()
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout, source_address=(source, 0)) as s:
+            s.sendall(b"\x13BitTorrent protocol" + bytes(8) + bytes.fromhex(hexhash) + b"-FB0001-" + os.urandom(12))
+            got = b""
+            while len(got) < 68:
+                chunk = s.recv(68 - len(got))
+                if not chunk:
+                    return "fail"
+                got += chunk
+    except OSError:
+        return "fail"
+    return "%.3f" % (time.monotonic() - start)
 
 
 # --- process tree statistics -----------------------------------------------------------------
@@ -278,6 +297,8 @@ def main(argv):
         print(scrape(args[0], args[1]))
     elif cmd == "freeport":
         print(freeport(*args[:1]))
+    elif cmd == "handshake":
+        print(handshake(*args[:4]))
     elif cmd == "stats":
         print(stats(args[0]))
     elif cmd == "offsets":

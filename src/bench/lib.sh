@@ -258,11 +258,31 @@ start_aria2_seeder() {  # start_aria2_seeder ADDR DATA_DIR TORRENT... ; sets ARI
         --auto-file-renaming=false --allow-overwrite=false --bt-save-metadata=false \
         --summary-interval=0 --console-log-level=warn -Z -d "$data" "$@"
     ARIA_SEED_PID=$SPAWNED
+    ARIA_SEED_PORT=$port
 }
 
 restart_aria2_seeder() {
     stop_pid "$ARIA_SEED_PID"
     start_aria2_seeder "${ARIA_SEED_ARGS[@]}"
+}
+
+# aria2c accepts connections only on its event loop's 1 s tick (aria2's PeerListenCommand is not
+# in its poll set), and in the first ~4 s after it starts that loop runs slower still: back-to-back
+# probe handshakes were answered after 0.65, 1.66, 1.36, then 0.85-0.88 s every time from ~5 s on
+# (4 restarts alike). The first client after fresh_swarm was timed against that start-up (its
+# handshake waited 1.9-2.4 s). This waits until three probes in a row (from 127.0.0.254, no
+# client's address) are answered within a tick.
+wait_aria2_steady() {  # wait_aria2_steady SECONDS HEX
+    local deadline=$((SECONDS + $1)) hex=$2 took fast=0
+    while ((fast < 3)); do
+        ((SECONDS < deadline)) || { log "aria2c's answers are still slow ($took s); going on"; return 0; }
+        took=$(bpy handshake 127.0.0.254 "${ARIA_SEED_ARGS[0]}" "$ARIA_SEED_PORT" "$hex")
+        if [[ $took != fail ]] && awk -v t="$took" 'BEGIN { exit !(t < 1.1) }'; then
+            fast=$((fast + 1))
+        else
+            fast=0
+        fi
+    done
 }
 
 # Waits until the tracker lists at least N seeders for every HEX (seeders verify 300 MiB first).

@@ -467,12 +467,14 @@ versions() {
     } >"$META"
 }
 
-# Before each client's block of runs: a restarted tracker that knows only the seeders.
+# Before each client's block of runs: a restarted tracker that knows only the seeders, and an
+# aria2c past its slow first seconds.
 fresh_swarm() {
     restart_tracker
     [[ -z ${TR_PID:-} ]] || reannounce_transmission
     [[ -z ${ARIA_SEED_PID:-} ]] || restart_aria2_seeder
     wait_seeders "$SEEDERS" 60 "${HEXES[@]}"
+    [[ -z ${ARIA_SEED_PID:-} ]] || wait_aria2_steady 30 "${HEXES[0]}"
 }
 
 # ---- main -------------------------------------------------------------------------------------------
