@@ -1,5 +1,7 @@
 package flux.cli;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 /**
@@ -28,6 +30,10 @@ public final class Logging {
         set("org.slf4j.simpleLogger.levelInBrackets", "false");
         // Undertow and XNIO log through jboss-logging: send that to SLF4J too.
         set("org.jboss.logging.provider", "slf4j");
+        // SLF4J binds on first use. Left to whichever thread logs first, the engine's threads
+        // started moments later raced it, and SLF4J printed three "calls intercepted and
+        // replayed" warnings on most `flux stream` starts: bind it here, before they exist.
+        LoggerFactory.getILoggerFactory();
     }
 
     private static void set(String key, String value) {
