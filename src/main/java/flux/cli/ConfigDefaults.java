@@ -40,7 +40,11 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
 
     /** The environment variable of an option: --cache-dir is FLUX_CACHE_DIR. */
     static String variable(OptionSpec option) {
-        return "FLUX_" + key(option).toUpperCase(Locale.ROOT).replace('-', '_');
+        return variable(key(option));
+    }
+
+    private static String variable(String key) {
+        return "FLUX_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** The option's long name without dashes: the config file key. */
@@ -51,9 +55,8 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
     /** True when the environment or the file gives {@code command} a default for one of these options (config-file keys). */
     boolean setsAny(String command, Collection<String> keys) {
         for (String key : keys) {
-            String variable = "FLUX_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
-            if (environment.containsKey(variable) || environment.containsKey("FLUX_NO_" + variable.substring(5))
-                    || file.getOrDefault(command, Map.of()).containsKey(key) || file.getOrDefault("", Map.of()).containsKey(key)) {
+            if (environment.containsKey(variable(key)) || environment.containsKey(variable("no-" + key))
+                    || fileValue(command, key) != null) {
                 return true;
             }
         }
@@ -69,17 +72,19 @@ final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
         String value = environment.get(variable(option));
         if (value == null && option.negatable()) {
             // --dht/--no-dht: FLUX_DHT=false or FLUX_NO_DHT=true
-            String negated = environment.get("FLUX_NO_" + key.replace('-', '_').toUpperCase(Locale.ROOT));
+            String negated = environment.get(variable("no-" + key));
             value = negated == null ? null : Boolean.toString(!Boolean.parseBoolean(negated));
         }
         if (value == null) {
-            String command = option.command() == null ? "" : option.command().name();
-            value = file.getOrDefault(command, Map.of()).get(key);
-            if (value == null) {
-                value = file.getOrDefault("", Map.of()).get(key);
-            }
+            value = fileValue(option.command() == null ? "" : option.command().name(), key);
         }
         return value;
+    }
+
+    /** The file's value for {@code key}: from {@code command}'s section, else from the top. */
+    private String fileValue(String command, String key) {
+        String value = file.getOrDefault(command, Map.of()).get(key);
+        return value != null ? value : file.getOrDefault("", Map.of()).get(key);
     }
 
     private static Map<String, Map<String, String>> read(Path path) {

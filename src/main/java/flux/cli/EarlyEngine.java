@@ -26,6 +26,8 @@ public final class EarlyEngine {
     /** NetworkOptions' options, as config-file keys. */
     private static final List<String> NETWORK_OPTIONS =
             List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "max-peers", "upload-limit");
+    private static final List<String> OPTIONS_WITH_VALUE =
+            List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit");
 
     private EarlyEngine() {
     }
@@ -56,9 +58,8 @@ public final class EarlyEngine {
                 String arg = args[i];
                 String name = arg.startsWith("--") && arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 boolean attached = name.length() < arg.length();
-                boolean takesValue = List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit").contains(name);
                 String value = null;
-                if (takesValue) {
+                if (OPTIONS_WITH_VALUE.contains(name)) {
                     if (attached) {
                         value = arg.substring(name.length() + 1);
                     } else if (i + 1 < args.length) {

@@ -8,6 +8,7 @@ import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +55,18 @@ class ConfigDefaultsTest {
         assertFalse(parse(Map.of("FLUX_NO_DHT", "true"), "", "stream", "x").network.dht);
         assertFalse(parse(Map.of(), "dht = false\n", "stream", "x").network.dht);
         assertTrue(parse(Map.of("FLUX_DHT", "false"), "", "stream", "x", "--dht").network.dht);
+    }
+
+    @Test
+    void tellsWhetherAnyOfSomeOptionsIsSetOutsideTheCommandLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("config"), "window = 48\n[stream]\nmax-peers = 9\n[seed]\nlsd = true\n");
+        List<String> network = List.of("bind", "dht", "lsd", "max-peers");
+        assertTrue(new ConfigDefaults(Map.of(), file).setsAny("stream", network), "[stream] max-peers");
+        assertFalse(new ConfigDefaults(Map.of(), file).setsAny("stream", List.of("bind", "dht", "lsd")),
+                "lsd is set for seed only");
+        assertTrue(new ConfigDefaults(Map.of("FLUX_NO_DHT", "true"), file).setsAny("stream", List.of("dht")));
+        assertTrue(new ConfigDefaults(Map.of("FLUX_BIND", "::1"), file).setsAny("stream", List.of("bind")));
+        assertFalse(new ConfigDefaults(Map.of("FLUX_WINDOW", "8"), file).setsAny("stream", List.of("bind", "dht")));
     }
 
     @Test
