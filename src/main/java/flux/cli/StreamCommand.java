@@ -125,6 +125,9 @@ public class StreamCommand implements Callable<Integer> {
             }
             cleanup.add("engine", engine::close);
             log.debug("peer port {}", engine.peerPort());
+            if (early != null) {
+                early.thenAccept(StreamServer::warmUp); // the engine is up: the metadata wait is idle time
+            }
 
             Path base = out != null && !"-".equals(out) ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
             boolean intoOut = out != null && !"-".equals(out);

@@ -109,7 +109,9 @@ final class PeerScout implements AutoCloseable {
             scout.announces.put(tracker, answer);
             workers.execute(() -> {
                 try {
+                    log.debug("scout: announcing to {}", tracker);
                     FirstAnnounce.Reply reply = FirstAnnounce.announce(tracker, request, TIMEOUT_MILLIS);
+                    log.debug("scout: {} named {} peers", tracker, reply.peers().size());
                     // the tracker may list flux itself: the scout announced first
                     List<InetSocketAddress> others = reply.peers().stream()
                             .filter(peer -> !isItself(peer, bind, port)).toList();

@@ -331,6 +331,21 @@ class StreamServerTest {
     }
 
     @Test
+    void theWarmUpRequestGoesThroughTheRouterAndLeavesTheServerServing() throws Exception {
+        try (StreamServer early = StreamServer.start("127.0.0.1", 0, false)) {
+            assertEquals(503, early.warmUp().get(10, TimeUnit.SECONDS), "before serve: the metadata page");
+            for (int p = 0; p < META.pieceCount(); p++) {
+                verified.markVerified(p);
+            }
+            early.serve(library);
+            assertEquals(200, early.warmUp().get(10, TimeUnit.SECONDS), "after serve: the index page");
+            HttpResponse<byte[]> r = get(early.fileUrl(0), "Range", "bytes=10-19");
+            assertEquals(206, r.statusCode());
+            assertArrayEquals(bytesOf(0, 10, 20), r.body());
+        }
+    }
+
+    @Test
     void aTakenPortFailsWithoutFallback() {
         startAllVerified();
         FluxException e = assertThrows(FluxException.class,
