@@ -42,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -52,6 +53,7 @@ import java.util.function.Consumer;
  */
 public final class Engine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    private static final AtomicBoolean HASHING_PREPARED = new AtomicBoolean();
 
     static {
         // bt is wired by Guice once, at start. Guice's defaults suit long-running servers: it
@@ -200,15 +202,13 @@ public final class Engine implements AutoCloseable {
      * to the shared CPU.
      */
     private static void prepareTrackerClientInBackground() {
-        Thread thread = new Thread(() -> {
+        inBackground("flux-tracker-client", () -> {
             try {
                 SSLConnectionSocketFactory.getSocketFactory();
             } catch (RuntimeException | LinkageError e) {
                 log.debug("preparing the tracker client", e); // bt will do it, and report, itself
             }
-        }, "flux-tracker-client");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     /**
@@ -216,10 +216,13 @@ public final class Engine implements AutoCloseable {
      * last block and the first byte served. Hashing a little as a torrent starts, while the engine
      * waits for its metadata or its first blocks, has SHA-1 compiled (to the CPU's SHA
      * instructions) before they arrive; the launcher lowers the compile thresholds of the JDK's
-     * digest code so that 128 KiB suffice.
+     * digest code so that 128 KiB suffice. Once per process: `flux seed` opens many torrents.
      */
     private static void prepareHashingInBackground() {
-        Thread thread = new Thread(() -> {
+        if (!HASHING_PREPARED.compareAndSet(false, true)) {
+            return;
+        }
+        inBackground("flux-hash-warm-up", () -> {
             try {
                 MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
                 byte[] block = new byte[16 * 1024];
@@ -230,7 +233,11 @@ public final class Engine implements AutoCloseable {
             } catch (NoSuchAlgorithmException e) {
                 log.debug("no SHA-1 to prepare", e); // bt fails on its own, and reports it
             }
-        }, "flux-hash-warm-up");
+        });
+    }
+
+    private static void inBackground(String threadName, Runnable task) {
+        Thread thread = new Thread(task, threadName);
         thread.setDaemon(true);
         thread.start();
     }
