@@ -207,7 +207,7 @@ function _picocli_flux_stream() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--lsd' '--pex' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--lsd' '--pex' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
@@ -280,7 +280,7 @@ function _picocli_flux_seed() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--private' '--dht' '--lsd' '--pex' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '--private' '--dht' '--lsd' '--pex' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--from' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
@@ -365,7 +365,7 @@ function _picocli_flux_create() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--force' '--json' '--private' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--force' '--json' '--private' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'-o' '--output' '--name' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment'"
 
   type compopt &>/dev/null && compopt +o default
@@ -417,7 +417,7 @@ function _picocli_flux_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--dht' '--lsd' '--pex' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '--dht' '--lsd' '--pex' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--timeout' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
@@ -466,7 +466,7 @@ function _picocli_flux_demo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--no-player' '--serve' '-v' '--verbose' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--no-player' '--serve' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--player'"
 
   type compopt &>/dev/null && compopt +o default

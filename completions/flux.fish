@@ -38,10 +38,10 @@ complete -c flux -n '__fish_seen_subcommand_from stream' -l lsd -d 'Local Servic
 complete -c flux -n '__fish_seen_subcommand_from stream' -l pex -d 'Peer Exchange'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l max-peers -x -d 'Most peer connections per torrent'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l upload-limit -x -d 'Most bytes per second uploaded, all torrents together'
-complete -c flux -n '__fish_seen_subcommand_from stream' -s v -l verbose -d 'Log details to stderr'
-complete -c flux -n '__fish_seen_subcommand_from stream' -s q -l quiet -d 'Print only results and errors'
 complete -c flux -n '__fish_seen_subcommand_from stream' -s h -l help -d 'Show this help message and exit'
 complete -c flux -n '__fish_seen_subcommand_from stream' -s V -l version -d 'Print version information and exit'
+complete -c flux -n '__fish_seen_subcommand_from stream' -s v -l verbose -d 'Log details to stderr'
+complete -c flux -n '__fish_seen_subcommand_from stream' -s q -l quiet -d 'Print only results and errors'
 
 # flux seed
 complete -c flux -n '__fish_seen_subcommand_from seed' -F
@@ -65,10 +65,10 @@ complete -c flux -n '__fish_seen_subcommand_from seed' -l lsd -d 'Local Service 
 complete -c flux -n '__fish_seen_subcommand_from seed' -l pex -d 'Peer Exchange'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l max-peers -x -d 'Most peer connections per torrent'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l upload-limit -x -d 'Most bytes per second uploaded, all torrents together'
-complete -c flux -n '__fish_seen_subcommand_from seed' -s v -l verbose -d 'Log details to stderr'
-complete -c flux -n '__fish_seen_subcommand_from seed' -s q -l quiet -d 'Print only results and errors'
 complete -c flux -n '__fish_seen_subcommand_from seed' -s h -l help -d 'Show this help message and exit'
 complete -c flux -n '__fish_seen_subcommand_from seed' -s V -l version -d 'Print version information and exit'
+complete -c flux -n '__fish_seen_subcommand_from seed' -s v -l verbose -d 'Log details to stderr'
+complete -c flux -n '__fish_seen_subcommand_from seed' -s q -l quiet -d 'Print only results and errors'
 
 # flux create
 complete -c flux -n '__fish_seen_subcommand_from create' -F
@@ -81,10 +81,10 @@ complete -c flux -n '__fish_seen_subcommand_from create' -s w -l web-seed -x -d 
 complete -c flux -n '__fish_seen_subcommand_from create' -l piece-size -x -d 'Piece size, a power of two such as 256K or 1M'
 complete -c flux -n '__fish_seen_subcommand_from create' -l private -d 'Mark the torrent private'
 complete -c flux -n '__fish_seen_subcommand_from create' -l comment -x -d 'Comment stored in the torrent'
-complete -c flux -n '__fish_seen_subcommand_from create' -s v -l verbose -d 'Log details to stderr'
-complete -c flux -n '__fish_seen_subcommand_from create' -s q -l quiet -d 'Print only results and errors'
 complete -c flux -n '__fish_seen_subcommand_from create' -s h -l help -d 'Show this help message and exit'
 complete -c flux -n '__fish_seen_subcommand_from create' -s V -l version -d 'Print version information and exit'
+complete -c flux -n '__fish_seen_subcommand_from create' -s v -l verbose -d 'Log details to stderr'
+complete -c flux -n '__fish_seen_subcommand_from create' -s q -l quiet -d 'Print only results and errors'
 
 # flux info
 complete -c flux -n '__fish_seen_subcommand_from info' -F
@@ -98,19 +98,19 @@ complete -c flux -n '__fish_seen_subcommand_from info' -l lsd -d 'Local Service 
 complete -c flux -n '__fish_seen_subcommand_from info' -l pex -d 'Peer Exchange'
 complete -c flux -n '__fish_seen_subcommand_from info' -l max-peers -x -d 'Most peer connections per torrent'
 complete -c flux -n '__fish_seen_subcommand_from info' -l upload-limit -x -d 'Most bytes per second uploaded, all torrents together'
-complete -c flux -n '__fish_seen_subcommand_from info' -s v -l verbose -d 'Log details to stderr'
-complete -c flux -n '__fish_seen_subcommand_from info' -s q -l quiet -d 'Print only results and errors'
 complete -c flux -n '__fish_seen_subcommand_from info' -s h -l help -d 'Show this help message and exit'
 complete -c flux -n '__fish_seen_subcommand_from info' -s V -l version -d 'Print version information and exit'
+complete -c flux -n '__fish_seen_subcommand_from info' -s v -l verbose -d 'Log details to stderr'
+complete -c flux -n '__fish_seen_subcommand_from info' -s q -l quiet -d 'Print only results and errors'
 
 # flux demo
 complete -c flux -n '__fish_seen_subcommand_from demo' -l player -x -d 'Player to open'
 complete -c flux -n '__fish_seen_subcommand_from demo' -l no-player -d 'Do not open a player'
 complete -c flux -n '__fish_seen_subcommand_from demo' -l serve -d 'Keep serving after the check, until Ctrl-C'
-complete -c flux -n '__fish_seen_subcommand_from demo' -s v -l verbose -d 'Log details to stderr'
-complete -c flux -n '__fish_seen_subcommand_from demo' -s q -l quiet -d 'Print only results and errors'
 complete -c flux -n '__fish_seen_subcommand_from demo' -s h -l help -d 'Show this help message and exit'
 complete -c flux -n '__fish_seen_subcommand_from demo' -s V -l version -d 'Print version information and exit'
+complete -c flux -n '__fish_seen_subcommand_from demo' -s v -l verbose -d 'Log details to stderr'
+complete -c flux -n '__fish_seen_subcommand_from demo' -s q -l quiet -d 'Print only results and errors'
 
 # flux help
 complete -c flux -n '__fish_seen_subcommand_from help' -a 'stream seed create info demo'

@@ -39,7 +39,7 @@ class EarlyEngineTest {
         };
         for (String[] args : commandLines) {
             EarlyEngine.Reading early = EarlyEngine.read(args).orElseThrow();
-            CommandLine cli = new CommandLine(new FluxCommand());
+            CommandLine cli = FluxCommand.model(FluxCommand.subcommandsFor(args));
             StreamCommand stream = (StreamCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
             assertEquals(stream.network.settings(), early.settings(), String.join(" ", args));
             assertEquals(stream.network.peerPortChosen(), early.portChosenByUser(), String.join(" ", args));
