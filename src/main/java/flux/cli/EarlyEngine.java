@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
  */
 public final class EarlyEngine {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-    /** NetworkOptions' options, as config-file keys. */
-    private static final List<String> NETWORK_OPTIONS =
+    /** NetworkOptions' options, as config-file keys (a test compares them with the mixin). */
+    static final List<String> NETWORK_OPTIONS =
             List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "max-peers", "upload-limit");
-    private static final List<String> OPTIONS_WITH_VALUE =
+    static final List<String> OPTIONS_WITH_VALUE =
             List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit");
 
     private EarlyEngine() {

@@ -9,7 +9,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,6 +47,17 @@ class EarlyEngineTest {
             assertEquals(stream.network.settings(), early.settings(), String.join(" ", args));
             assertEquals(stream.network.peerPortChosen(), early.portChosenByUser(), String.join(" ", args));
         }
+    }
+
+    @Test
+    void theNetworkOptionsReadEarlyAreExactlyTheMixinsOptions() {
+        CommandLine.Model.CommandSpec stream = FluxCommand.model(List.of(StreamCommand.class))
+                .getSubcommands().get("stream").getCommandSpec().mixins().get("network");
+        assertEquals(Set.copyOf(EarlyEngine.NETWORK_OPTIONS), stream.options().stream()
+                .map(o -> o.longestName().substring(2)).collect(Collectors.toSet()));
+        assertEquals(Set.copyOf(EarlyEngine.OPTIONS_WITH_VALUE), stream.options().stream()
+                .filter(o -> o.arity().max() > 0 && !o.negatable()).map(CommandLine.Model.OptionSpec::longestName)
+                .collect(Collectors.toSet()));
     }
 
     @Test
