@@ -92,7 +92,7 @@ public final class StreamServer implements AutoCloseable {
      * with the status the server answered.
      */
     public CompletableFuture<Integer> warmUp() {
-        InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        InetSocketAddress address = listenerAddress(server);
         InetAddress target = address.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address.getAddress();
         CompletableFuture<Integer> status = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
@@ -114,7 +114,11 @@ public final class StreamServer implements AutoCloseable {
 
     /** The port a started server listens on (the one it chose when asked for port 0). */
     static int listeningPort(Undertow server) {
-        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+        return listenerAddress(server).getPort();
+    }
+
+    private static InetSocketAddress listenerAddress(Undertow server) {
+        return (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
     }
 
     private static boolean isBindFailure(Throwable t) {
