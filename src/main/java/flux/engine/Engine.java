@@ -71,12 +71,15 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ResumingChunkVerifier verifier;
     private final PeerScout scout;
+    private final UrgentRequests urgent;
 
-    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout) {
+    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, UrgentRequests urgent) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
         this.scout = scout;
+        this.urgent = urgent;
+        urgent.wire(UrgentRequests.connections(runtime.service(IPeerConnectionPool.class)));
         this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
                 runtime.service(IPeerConnectionPool.class), settings.stallAfter());
@@ -163,8 +166,9 @@ public final class Engine implements AutoCloseable {
         // two buffers per connection, direct memory: 1 MiB each (the default) is 120 MiB at 60 peers
         config.setNetworkBufferSize(256 * 1024);
 
+        UrgentRequests urgent = new UrgentRequests();
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new EngineModule(settings.uploadLimit(), peerId, scout))
+                .module(new EngineModule(settings.uploadLimit(), peerId, scout, urgent))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();
@@ -182,7 +186,7 @@ public final class Engine implements AutoCloseable {
         try {
             BtRuntime runtime = builder.build();
             runtime.startup();
-            return new Engine(runtime, settings, port, scout);
+            return new Engine(runtime, settings, port, scout, urgent);
         } catch (RuntimeException e) {
             scout.close();
             if (hasCause(e, BindException.class)) {
@@ -295,7 +299,10 @@ public final class Engine implements AutoCloseable {
         runtime.getEventSource()
                 .onPieceVerified(id, e -> session.pieceVerified(e.getPieceIndex()))
                 .onPeerConnected(id, e -> session.peerConnected())
-                .onPeerDisconnected(id, e -> session.peerDisconnected())
+                .onPeerDisconnected(id, e -> {
+                    session.peerDisconnected();
+                    urgent.peerGone(e.getConnectionKey());
+                })
                 .onPeerDiscovered(id, e -> {
                     session.peerDiscovered();
                     watchdog.peerSeen(id, new InetSocketAddress(e.getPeer().getInetAddress(), e.getPeer().getPort()));
@@ -304,6 +311,8 @@ public final class Engine implements AutoCloseable {
         BtClient btClient = client.build();
         CompletableFuture<?> running = btClient.startAsync(session::stateUpdated, 1000);
         session.attach(btClient, running);
+        urgent.track(id, session.waitedOn());
+        running.whenComplete((ok, error) -> urgent.forget(id));
         prepareHashingInBackground();
         announceAsSoonAsActive(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         return session;

@@ -59,13 +59,16 @@ final class EngineModule extends AbstractModule {
     private final long uploadLimit;
     private final PeerId peerId;
     private final PeerScout scout;
+    private final UrgentRequests urgent;
 
     /**
      * @param uploadLimit bytes per second for all uploads together; 0 for none
      * @param peerId      flux's peer id (the scout announced and shook hands with it already)
      * @param scout       connections opened before bt was wired, for bt to adopt
+     * @param urgent      the requests for pieces readers wait on
      */
-    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout) {
+    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent) {
+        this.urgent = urgent;
         this.uploadLimit = uploadLimit;
         this.peerId = peerId;
         this.scout = scout;
@@ -73,7 +76,7 @@ final class EngineModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent())
+        ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(urgent)
                 .addMessagingAgentType(PromptInterest.class);
         MapBinder<String, TrackerFactory> trackers =
                 MapBinder.newMapBinder(binder(), String.class, TrackerFactory.class, TrackerFactories.class);

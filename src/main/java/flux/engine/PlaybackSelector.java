@@ -8,6 +8,8 @@ import flux.stream.VerifiedPieces;
 
 import java.util.BitSet;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -21,6 +23,10 @@ final class PlaybackSelector implements PieceSelector {
     private volatile PiecePriorities priorities;
     private volatile VerifiedPieces verified;
     private volatile boolean paused;
+    /** Pieces handed to bt and not verified yet: a superset of what bt has asked peers for. */
+    private final Set<Integer> offered = ConcurrentHashMap.newKeySet();
+    /** Pieces {@link UrgentRequests} fetches itself: bt would ask for their blocks a second time. */
+    private final Set<Integer> fetchedUrgently = ConcurrentHashMap.newKeySet();
 
     PlaybackSelector(ReaderRegistry readers) {
         this.readers = readers;
@@ -48,6 +54,22 @@ final class PlaybackSelector implements PieceSelector {
             return relevantChunks.stream();
         }
         int[] order = p.order(v.snapshot(), readers.positions());
-        return Arrays.stream(order).filter(relevantChunks::get);
+        // bt pulls from this lazily and stops once it has claimed enough: what it pulled is all it may have asked for
+        return Arrays.stream(order).filter(piece -> relevantChunks.get(piece) && !fetchedUrgently.contains(piece)).peek(offered::add);
+    }
+
+    void pieceVerified(int piece) {
+        offered.remove(piece);
+        fetchedUrgently.remove(piece);
+    }
+
+    /** Pieces bt may have requested from some peer and that are not verified yet. */
+    Set<Integer> offered() {
+        return offered;
+    }
+
+    /** Pieces kept from bt while {@link UrgentRequests} fetches them; callers add and remove. */
+    Set<Integer> fetchedUrgently() {
+        return fetchedUrgently;
     }
 }

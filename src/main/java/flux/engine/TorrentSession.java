@@ -30,6 +30,7 @@ public final class TorrentSession implements AutoCloseable {
     private final TorrentRegistry registry;
     private final ReaderRegistry readers = new ReaderRegistry();
     private final PlaybackSelector selector = new PlaybackSelector(readers);
+    private final WaitedOnPieces waitedOn;
     private final CompletableFuture<TorrentMeta> metadata = new CompletableFuture<>();
     private final AtomicInteger connectedPeers = new AtomicInteger();
     private final AtomicInteger knownPeers = new AtomicInteger();
@@ -47,6 +48,7 @@ public final class TorrentSession implements AutoCloseable {
         this.directory = directory;
         this.storage = storage;
         this.registry = registry;
+        this.waitedOn = new WaitedOnPieces(id, registry, readers, selector);
     }
 
     TorrentId id() {
@@ -65,6 +67,11 @@ public final class TorrentSession implements AutoCloseable {
         return selector;
     }
 
+    /** The pieces readers wait on, for {@link UrgentRequests}. */
+    UrgentRequests.Waiting waitedOn() {
+        return waitedOn;
+    }
+
     void attach(BtClient client, CompletableFuture<?> running) {
         this.client = client;
         this.running = running;
@@ -80,6 +87,7 @@ public final class TorrentSession implements AutoCloseable {
         this.torrent = t;
         this.meta = TorrentMeta.of(t);
         this.verified = new VerifiedPieces(meta.pieceCount());
+        waitedOn.verifiedPieces(verified);
     }
 
     /** Completes {@link #metadata()} once the owner has planned what to download. */
@@ -93,6 +101,7 @@ public final class TorrentSession implements AutoCloseable {
     }
 
     void pieceVerified(int piece) {
+        selector.pieceVerified(piece);
         VerifiedPieces v = verified;
         if (v != null) {
             v.markVerified(piece);

@@ -85,7 +85,7 @@ final class FileHandler implements HttpHandler {
 
     private void send(HttpServerExchange exchange, StreamingFile file, long start, long end) {
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-        try (StreamingFile.Reader reader = file.open(start); OutputStream out = exchange.getOutputStream()) {
+        try (StreamingFile.Reader reader = file.open(start, end); OutputStream out = exchange.getOutputStream()) {
             // a player that seeks drops this connection: stop steering the download for it
             exchange.getConnection().addCloseListener(connection -> reader.close());
             long pos = start;

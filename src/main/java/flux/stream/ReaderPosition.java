@@ -1,5 +1,15 @@
 package flux.stream;
 
-/** Where an open reader is: the piece it needs next, and the last piece of the file it reads. */
-public record ReaderPosition(int piece, int lastPiece) {
+/**
+ * Where an open reader is.
+ *
+ * @param piece     the piece it needs next
+ * @param lastPiece the last piece it will read (its range's or file's end)
+ * @param sought    true when the reader got to {@code piece} by opening or seeking there, false
+ *                  when by reading on from the piece before
+ */
+public record ReaderPosition(int piece, int lastPiece, boolean sought) {
+    public ReaderPosition(int piece, int lastPiece) {
+        this(piece, lastPiece, false);
+    }
 }

@@ -26,7 +26,7 @@ public final class ReaderRegistry {
     public List<ReaderPosition> positions() {
         return cursors.stream()
                 .sorted(Comparator.comparingLong((Cursor c) -> c.lastActive).reversed())
-                .map(c -> new ReaderPosition(c.piece, c.lastPiece))
+                .map(c -> new ReaderPosition(c.piece, c.lastPiece, c.sought))
                 .toList();
     }
 
@@ -46,6 +46,7 @@ public final class ReaderRegistry {
     public final class Cursor implements AutoCloseable {
         private final int lastPiece;
         private volatile int piece;
+        private volatile boolean sought = true;
         private volatile long lastActive;
 
         private Cursor(int piece, int lastPiece) {
@@ -60,6 +61,9 @@ public final class ReaderRegistry {
 
         public void moveTo(int newPiece) {
             boolean jumped = newPiece != piece;
+            if (jumped) {
+                sought = newPiece != piece + 1;
+            }
             piece = newPiece;
             lastActive = System.nanoTime();
             if (jumped) {

@@ -49,9 +49,17 @@ public final class StreamingFile {
         return pos - fileOffset;
     }
 
+    /** A reader from {@code fileOffset} to the end of the file. */
     public Reader open(long fileOffset) {
-        return new Reader(readers.open(layout.pieceAt(Math.min(fileOffset, Math.max(0, layout.fileLength() - 1))),
-                layout.lastPiece()));
+        return open(fileOffset, layout.fileLength() - 1);
+    }
+
+    /** A reader of the bytes {@code fileOffset..lastByte}: the download steers by both ends. */
+    public Reader open(long fileOffset, long lastByte) {
+        long lastInFile = Math.max(0, layout.fileLength() - 1);
+        int first = layout.pieceAt(Math.min(fileOffset, lastInFile));
+        int last = layout.pieceAt(Math.max(Math.min(lastByte, lastInFile), Math.min(fileOffset, lastInFile)));
+        return new Reader(readers.open(first, last));
     }
 
     /** A sequential reader; each one is a cursor in the priority model until closed. */

@@ -19,7 +19,7 @@ class MetainfoTest {
         Metainfo.prepareParser();
         Metainfo.prepareParser();
         assertSame(Metainfo.parser(), Metainfo.parser());
-        assertSame(Metainfo.parser(), new EngineModule(0, null, null).metadataParser(), "bt's binding is the same parser");
+        assertSame(Metainfo.parser(), new EngineModule(0, null, null, null).metadataParser(), "bt's binding is the same parser");
     }
 
     @Test

@@ -121,19 +121,19 @@ class StreamingFileTest {
     void readingMovesTheReadersCursor() throws IOException {
         markAll();
         try (StreamingFile.Reader reader = file.open(50)) { // file byte 50 = torrent byte 58 = piece 3
-            assertEquals(List.of(new ReaderPosition(3, 6)), registry.positions());
+            assertEquals(List.of(new ReaderPosition(3, 6, true)), registry.positions(), "opened there");
 
             read(reader, 60, 2); // piece 4 (file bytes 56..71), not to its end
-            assertEquals(List.of(new ReaderPosition(4, 6)), registry.positions());
+            assertEquals(List.of(new ReaderPosition(4, 6, false)), registry.positions(), "read on");
 
             read(reader, 62, 64); // to the end of piece 4: the reader now needs piece 5
-            assertEquals(List.of(new ReaderPosition(5, 6)), registry.positions());
+            assertEquals(List.of(new ReaderPosition(5, 6, false)), registry.positions(), "read on");
 
             read(reader, 10, 2); // a seek back into piece 1
-            assertEquals(List.of(new ReaderPosition(1, 6)), registry.positions());
+            assertEquals(List.of(new ReaderPosition(1, 6, true)), registry.positions(), "sought");
 
             read(reader, 96, 64); // the end of the file does not move past the last piece
-            assertEquals(List.of(new ReaderPosition(6, 6)), registry.positions());
+            assertEquals(List.of(new ReaderPosition(6, 6, true)), registry.positions(), "sought");
         }
         assertTrue(registry.positions().isEmpty(), "a closed reader leaves the registry");
     }
@@ -143,7 +143,7 @@ class StreamingFileTest {
         markAll();
         try (StreamingFile.Reader a = file.open(0); StreamingFile.Reader b = file.open(90)) {
             read(a, 40, 2); // piece 3; a is now the most recent
-            assertEquals(List.of(new ReaderPosition(3, 6), new ReaderPosition(6, 6)), registry.positions());
+            assertEquals(List.of(new ReaderPosition(3, 6, true), new ReaderPosition(6, 6, true)), registry.positions());
         }
     }
 

@@ -1,0 +1,326 @@
+package flux.engine;
+
+import bt.data.BlockSet;
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.net.IPeerConnectionPool;
+import bt.net.PeerConnection;
+import bt.protocol.Bitfield;
+import bt.protocol.Cancel;
+import bt.protocol.Have;
+import bt.protocol.InvalidMessageException;
+import bt.protocol.Message;
+import bt.protocol.Piece;
+import bt.protocol.Request;
+import bt.torrent.annotation.Consumes;
+import bt.torrent.annotation.Produces;
+import bt.torrent.messaging.ConnectionState;
+import bt.torrent.messaging.Mapper;
+import bt.torrent.messaging.MessageContext;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Fetches the piece a reader seeks to the moment it waits, ahead of everything else the peers
+ * were asked for. bt gives a peer a new piece only when one of the pieces it gave that peer
+ * completes, asks that one peer for all of it behind what it asked before, and sends one queued
+ * message per peer per turn of its message loop; after a seek the player waited for all of that
+ * (a 30 ms seek on the loopback bench: ~10 ms until some piece completed, ~12 ms for the new piece
+ * behind an old one, and the requests trickling out). Here, on the first turn of bt's message loop
+ * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
+ * come, the best two peers that have it are asked for its missing blocks at once, each peer's
+ * older requests cancelled first and asked again behind them. bt is kept off the piece meanwhile.
+ *
+ * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
+ * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
+ */
+public class UrgentRequests {
+    /** How many peers are asked for each block of a sought piece. */
+    private static final int SOURCES = 2;
+    /** Only a peer heard from within this long is asked. */
+    private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** A block asked for this long ago and still missing is asked for again (its peers may be gone). */
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** What a torrent's readers wait on. */
+    interface Waiting {
+        /** Unverified pieces under the readers and the next ones in their ranges, most recently active reader first. */
+        int[] pieces();
+
+        /** True when a reader got to the piece by opening or seeking, not by reading on. */
+        boolean sought(int piece);
+
+        /** Pieces bt was given to ask peers for (a superset of what it asked for), not verified yet. */
+        Set<Integer> offeredToBt();
+
+        /** Pieces this class fetches, which bt is not given; this class adds and removes them. */
+        Set<Integer> fetchedUrgently();
+
+        /** The piece's blocks and which are present; null while the data is not set up. */
+        BlockSet blocks(int piece);
+    }
+
+    private final Map<TorrentId, Waiting> torrents = new ConcurrentHashMap<>();
+    private final Map<ConnectionKey, PeerView> peers = new ConcurrentHashMap<>();
+    /** When each block of a piece fetched here was asked for, per torrent and piece. */
+    private final Map<TorrentId, Map<Integer, long[]>> asked = new ConcurrentHashMap<>();
+    private volatile Wire wire;
+
+    /** Writes messages to a peer's socket at once; false when the connection is gone. */
+    interface Wire {
+        boolean send(ConnectionKey peer, List<Message> messages);
+    }
+
+    /** Where requests are written; nothing is asked for before this is set. */
+    void wire(Wire wire) {
+        this.wire = wire;
+    }
+
+    /** bt's connections as a {@link Wire}: a connection that fails a write is closed. */
+    static Wire connections(IPeerConnectionPool pool) {
+        return (peer, messages) -> {
+            PeerConnection connection = pool.getConnection(peer);
+            if (connection == null || connection.isClosed()) {
+                return false;
+            }
+            try {
+                for (Message m : messages) {
+                    connection.postMessage(m);
+                }
+                return true;
+            } catch (IOException e) {
+                connection.closeQuietly();
+                return false;
+            }
+        };
+    }
+
+    void track(TorrentId torrent, Waiting waiting) {
+        torrents.put(torrent, waiting);
+    }
+
+    void forget(TorrentId torrent) {
+        torrents.remove(torrent);
+        asked.remove(torrent);
+    }
+
+    void peerGone(ConnectionKey peer) {
+        peers.remove(peer);
+    }
+
+    @Consumes
+    public void consume(Bitfield bitfield, MessageContext context) {
+        byte[] bits = bitfield.getBitfield();
+        BitSet has = heardFrom(context).has;
+        for (int piece = 0; piece < bits.length * 8; piece++) {
+            if ((bits[piece >> 3] & (0x80 >> (piece & 7))) != 0) {
+                has.set(piece);
+            }
+        }
+    }
+
+    @Consumes
+    public void consume(Have have, MessageContext context) {
+        heardFrom(context).has.set(have.getPieceIndex());
+    }
+
+    /** Blocks arrive all the time while downloading: the soonest moment to react to a seek. */
+    @Consumes
+    public void consume(Piece block, MessageContext context) {
+        heardFrom(context);
+        fetchSoughtPieces(context.getTorrentId());
+    }
+
+    /** bt asks for messages to send whenever a peer's queue is empty: an idle swarm reacts here. */
+    @Produces
+    public void produce(Consumer<Message> messages, MessageContext context) {
+        heardFrom(context);
+        fetchSoughtPieces(context.getTorrentId());
+    }
+
+    private void fetchSoughtPieces(TorrentId torrent) {
+        Waiting waiting = torrent == null ? null : torrents.get(torrent);
+        if (waiting == null) {
+            return;
+        }
+        int[] pieces = waiting.pieces();
+        Map<Integer, long[]> fetching = asked.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
+        for (Iterator<Integer> it = fetching.keySet().iterator(); it.hasNext(); ) {
+            int piece = it.next();
+            if (!contains(pieces, piece)) {
+                // no reader waits on it any more: bt takes it over (asking again for what is missing)
+                it.remove();
+                waiting.fetchedUrgently().remove(piece);
+            }
+        }
+        long now = System.nanoTime();
+        Map<PeerView, List<Request>> toSend = new HashMap<>();
+        for (int piece : pieces) {
+            BlockSet blocks = waiting.blocks(piece);
+            if (blocks == null || !fetchedHere(waiting, piece, blocks)) {
+                continue;
+            }
+            long[] askedAt = fetching.computeIfAbsent(piece, p -> new long[blocks.blockCount()]);
+            List<PeerView> sources = null;
+            for (int block = 0; block < blocks.blockCount(); block++) {
+                if (blocks.isPresent(block) || (askedAt[block] != 0 && now - askedAt[block] < RETRY_NANOS)) {
+                    continue;
+                }
+                if (sources == null) {
+                    sources = sources(torrent, piece, now);
+                    if (sources.isEmpty()) {
+                        break;
+                    }
+                    waiting.fetchedUrgently().add(piece);
+                }
+                int offset = (int) (block * blocks.blockSize());
+                int length = (int) Math.min(blocks.blockSize(), blocks.length() - offset);
+                for (PeerView source : sources) {
+                    // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
+                    List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
+                    if (!source.pending().contains(Mapper.mapper().buildKey(piece, offset, length))) {
+                        fresh.add(request(piece, offset, length));
+                    }
+                }
+                askedAt[block] = now;
+            }
+        }
+        toSend.forEach((peer, fresh) -> sendFirst(peer, fresh, waiting, pieces));
+    }
+
+    /**
+     * A piece is fetched here once a reader seeks to it and bt was not fetching it, or was, but not
+     * a block of it has come (it waits behind other pieces at some peer). A reader reading on is
+     * left to bt: the pieces ahead of it are under way, and moving them forward again and again
+     * would have blocks in flight sent twice (the whole-file read took twice as long in the lab).
+     */
+    private static boolean fetchedHere(Waiting waiting, int piece, BlockSet blocks) {
+        return waiting.fetchedUrgently().contains(piece)
+                || (waiting.sought(piece) && (!waiting.offeredToBt().contains(piece) || blocks.isEmpty()));
+    }
+
+    /**
+     * Cancels what the peer was asked for before except the waited-on pieces (it ignores a Cancel
+     * of a block it sent already), asks for the urgent blocks, then for the cancelled ones again:
+     * the waited-on blocks come first. A block that was under way arrives twice; bt drops the
+     * second copy. Written to the socket at once rather than queued for bt's loop to send one per
+     * turn; this runs on that loop's thread, which is where bt writes too.
+     */
+    private void sendFirst(PeerView peer, List<Request> urgent, Waiting waiting, int[] waitedOn) {
+        Wire w = wire;
+        if (w == null) {
+            return;
+        }
+        List<Request> older = askedBefore(peer, waiting, waitedOn);
+        List<Message> messages = new ArrayList<>(2 * older.size() + urgent.size());
+        for (Request r : older) {
+            messages.add(cancel(r));
+        }
+        messages.addAll(urgent);
+        messages.addAll(older);
+        if (w.send(peer.key, messages)) {
+            for (Request r : urgent) {
+                peer.pending().add(Mapper.mapper().buildKey(r.getPieceIndex(), r.getOffset(), r.getLength()));
+            }
+        }
+    }
+
+    /** The blocks bt has asked this peer for that are not of a waited-on piece. */
+    private static List<Request> askedBefore(PeerView peer, Waiting waiting, int[] waitedOn) {
+        List<Request> found = new ArrayList<>();
+        for (int piece : waiting.offeredToBt()) {
+            BlockSet blocks = waiting.blocks(piece);
+            if (blocks == null || contains(waitedOn, piece)) {
+                continue;
+            }
+            for (int block = 0; block < blocks.blockCount(); block++) {
+                int offset = (int) (block * blocks.blockSize());
+                int length = (int) Math.min(blocks.blockSize(), blocks.length() - offset);
+                if (!blocks.isPresent(block) && peer.pending().contains(Mapper.mapper().buildKey(piece, offset, length))) {
+                    found.add(request(piece, offset, length));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The two peers that have sent the most so far among those heard from lately, not choking
+     * flux, that have the piece. Both are asked for every block: a peer that is slow to answer
+     * (Transmission sends on a timer: 0.3-0.4 s in the lab) must not hold the piece up, and the
+     * copy that comes second is dropped. One piece twice per seek is the price.
+     */
+    private List<PeerView> sources(TorrentId torrent, int piece, long now) {
+        List<PeerView> found = new ArrayList<>();
+        for (PeerView v : peers.values()) {
+            if (torrent.equals(v.torrent) && now - v.heard < ACTIVE_NANOS && !v.state.isPeerChoking() && v.has.get(piece)) {
+                found.add(v);
+            }
+        }
+        found.sort(Comparator.comparingLong((PeerView v) -> v.state.getDownloaded()).reversed());
+        return found.size() > SOURCES ? found.subList(0, SOURCES) : found;
+    }
+
+    private PeerView heardFrom(MessageContext context) {
+        PeerView view = peers.computeIfAbsent(context.getConnectionKey(),
+                k -> new PeerView(k, context.getTorrentId(), context.getConnectionState()));
+        view.heard = System.nanoTime();
+        return view;
+    }
+
+    private static Request request(int piece, int offset, int length) {
+        try {
+            return new Request(piece, offset, length);
+        } catch (InvalidMessageException e) {
+            throw new IllegalStateException("block outside its piece: " + piece + "/" + offset, e);
+        }
+    }
+
+    private static Cancel cancel(Request r) {
+        try {
+            return new Cancel(r.getPieceIndex(), r.getOffset(), r.getLength());
+        } catch (InvalidMessageException e) {
+            throw new IllegalStateException("block outside its piece", e);
+        }
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One connection as this class sees it: bt's state for it and the pieces the peer has. */
+    private static final class PeerView {
+        final ConnectionKey key;
+        final TorrentId torrent;
+        final ConnectionState state;
+        final BitSet has = new BitSet();
+        volatile long heard;
+
+        PeerView(ConnectionKey key, TorrentId torrent, ConnectionState state) {
+            this.key = key;
+            this.torrent = torrent;
+            this.state = state;
+        }
+
+        /** The blocks bt (or this class) asked this peer for that have not come yet. */
+        Set<Object> pending() {
+            return state.getPendingRequests();
+        }
+    }
+}

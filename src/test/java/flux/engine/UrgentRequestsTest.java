@@ -1,0 +1,256 @@
+package flux.engine;
+
+import bt.data.BlockSet;
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.net.InetPeer;
+import bt.protocol.Bitfield;
+import bt.protocol.Cancel;
+import bt.protocol.Message;
+import bt.protocol.Request;
+import bt.torrent.messaging.ConnectionState;
+import bt.torrent.messaging.Mapper;
+import bt.torrent.messaging.MessageContext;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Constructor;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UrgentRequestsTest {
+    private static final TorrentId TORRENT = TorrentId.fromBytes(filled(7));
+    /** 8 pieces of 4 blocks of 16 KiB. */
+    private static final int BLOCKS = 4;
+    private static final int BLOCK = 16 * 1024;
+
+    private final FakeWaiting waiting = new FakeWaiting();
+    private final Map<ConnectionKey, List<String>> written = new LinkedHashMap<>();
+    private final UrgentRequests agent = new UrgentRequests();
+
+    UrgentRequestsTest() {
+        agent.wire((peer, messages) -> {
+            messages.forEach(m -> written.computeIfAbsent(peer, p -> new ArrayList<>()).add(describe(m)));
+            return true;
+        });
+        agent.track(TORRENT, waiting);
+    }
+
+    @Test
+    void aSeekAsksForTheWholePieceAheadOfWhatThePeerWasAskedBefore() throws Exception {
+        MessageContext peer = peer(6881, 0xff, 0);
+        askedByBt(peer, 2); // bt's pieces in flight at this peer
+        waiting.seekTo(5);
+
+        agent.produce(m -> { }, peer);
+
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                        "request 5/0", "request 5/1", "request 5/2", "request 5/3",
+                        "request 2/0", "request 2/1", "request 2/2", "request 2/3"),
+                cancelsFirst(written.get(peer.getConnectionKey())));
+        assertTrue(waiting.fetchedUrgently().contains(5), "bt is kept off the piece");
+        assertTrue(peer.getConnectionState().getPendingRequests().contains(key(5, 3)), "bt accepts the blocks when they come");
+
+        written.clear();
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "asked once, not on every turn");
+
+        waiting.pieces = new int[0]; // the reader went elsewhere
+        agent.produce(m -> { }, peer);
+        assertFalse(waiting.fetchedUrgently().contains(5), "bt takes the piece back");
+    }
+
+    @Test
+    void theTwoPeersThatSentMostAreAskedIfTheyHaveThePieceAndDoNotChoke() throws Exception {
+        MessageContext second = peer(6882, 0xff, 2000);
+        MessageContext best = peer(6883, 0xff, 3000);
+        MessageContext third = peer(6884, 0xff, 1000);
+        MessageContext choking = peer(6885, 0xff, 9000);
+        choking.getConnectionState().setPeerChoking(true);
+        MessageContext lacking = peer(6886, 0xfb, 8000); // all but piece 5
+        waiting.seekTo(5);
+
+        agent.produce(m -> { }, third); // any peer's turn serves all of them
+
+        Set<ConnectionKey> asked = written.keySet();
+        assertEquals(Set.of(best.getConnectionKey(), second.getConnectionKey()), Set.copyOf(asked));
+        for (ConnectionKey k : asked) {
+            assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(k)));
+        }
+    }
+
+    @Test
+    void aBlockBtAskedThisPeerForIsMovedForwardNotAskedTwice() throws Exception {
+        MessageContext peer = peer(6887, 0xff, 0);
+        askedByBt(peer, 2);
+        askedByBt(peer, 5); // bt claimed the sought piece already, behind piece 2
+        waiting.seekTo(5);
+
+        agent.produce(m -> { }, peer);
+
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                "request 2/0", "request 2/1", "request 2/2", "request 2/3"), cancelsFirst(written.get(peer.getConnectionKey())));
+    }
+
+    @Test
+    void aReaderReadingOnOrAPieceAlreadyArrivingIsLeftToBt() throws Exception {
+        MessageContext peer = peer(6888, 0xff, 0);
+        waiting.pieces = new int[]{5}; // reached by reading on: not sought
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "reading on");
+
+        waiting.seekTo(5);
+        waiting.offered.add(5);
+        waiting.blocks.get(5).present.set(1); // bt's blocks of it are coming
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "bt is fetching it and it is arriving");
+        assertFalse(waiting.fetchedUrgently().contains(5));
+    }
+
+    /** The messages, after checking that every Cancel comes before every Request. */
+    private static List<String> cancelsFirst(List<String> messages) {
+        List<String> cancels = messages.stream().filter(m -> m.startsWith("cancel")).toList();
+        assertEquals(cancels, messages.subList(0, cancels.size()), "cancels go first");
+        return messages;
+    }
+
+    private void askedByBt(MessageContext peer, int piece) {
+        waiting.offered.add(piece);
+        for (int b = 0; b < BLOCKS; b++) {
+            peer.getConnectionState().getPendingRequests().add(key(piece, b));
+        }
+    }
+
+    private static Object key(int piece, int block) {
+        return Mapper.mapper().buildKey(piece, block * BLOCK, BLOCK);
+    }
+
+    private static String describe(Message m) {
+        if (m instanceof Request r) {
+            return "request " + r.getPieceIndex() + "/" + r.getOffset() / BLOCK;
+        }
+        if (m instanceof Cancel c) {
+            return "cancel " + c.getPieceIndex() + "/" + c.getOffset() / BLOCK;
+        }
+        return m.toString();
+    }
+
+    /** A connected, unchoking peer whose bitfield is {@code bits} (piece 0 = high bit). */
+    private MessageContext peer(int port, int bits, long downloaded) throws Exception {
+        Constructor<ConnectionState> state = ConnectionState.class.getDeclaredConstructor();
+        state.setAccessible(true);
+        Constructor<MessageContext> context = MessageContext.class.getDeclaredConstructor(ConnectionKey.class, ConnectionState.class);
+        context.setAccessible(true);
+        ConnectionKey key = new ConnectionKey(InetPeer.build(InetAddress.getLoopbackAddress(), port), port, TORRENT);
+        MessageContext peer = context.newInstance(key, state.newInstance());
+        peer.getConnectionState().setPeerChoking(false);
+        peer.getConnectionState().incrementDownloaded(downloaded);
+        agent.consume(new Bitfield(new byte[]{(byte) bits}), peer);
+        return peer;
+    }
+
+    private static byte[] filled(int value) {
+        byte[] b = new byte[20];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    private static final class FakeWaiting implements UrgentRequests.Waiting {
+        int[] pieces = new int[0];
+        final BitSet sought = new BitSet();
+        final Set<Integer> offered = ConcurrentHashMap.newKeySet();
+        final Set<Integer> fetched = ConcurrentHashMap.newKeySet();
+        final Map<Integer, FakeBlocks> blocks = new HashMap<>();
+
+        FakeWaiting() {
+            for (int p = 0; p < 8; p++) {
+                blocks.put(p, new FakeBlocks());
+            }
+        }
+
+        void seekTo(int piece) {
+            pieces = new int[]{piece};
+            sought.set(piece);
+        }
+
+        @Override
+        public int[] pieces() {
+            return pieces;
+        }
+
+        @Override
+        public boolean sought(int piece) {
+            return sought.get(piece);
+        }
+
+        @Override
+        public Set<Integer> offeredToBt() {
+            return offered;
+        }
+
+        @Override
+        public Set<Integer> fetchedUrgently() {
+            return fetched;
+        }
+
+        @Override
+        public BlockSet blocks(int piece) {
+            return blocks.get(piece);
+        }
+    }
+
+    private static final class FakeBlocks implements BlockSet {
+        final BitSet present = new BitSet();
+
+        @Override
+        public int blockCount() {
+            return BLOCKS;
+        }
+
+        @Override
+        public long length() {
+            return (long) BLOCKS * BLOCK;
+        }
+
+        @Override
+        public long blockSize() {
+            return BLOCK;
+        }
+
+        @Override
+        public long lastBlockSize() {
+            return BLOCK;
+        }
+
+        @Override
+        public boolean isPresent(int blockIndex) {
+            return present.get(blockIndex);
+        }
+
+        @Override
+        public boolean isComplete() {
+            return present.cardinality() == BLOCKS;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return present.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            present.clear();
+        }
+    }
+}
