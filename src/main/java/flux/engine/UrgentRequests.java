@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Fetches the piece a reader seeks to the moment it waits, ahead of everything else the peers
@@ -48,14 +49,15 @@ import java.util.function.Consumer;
 public class UrgentRequests {
     /** How many peers are asked for each block of a sought piece. */
     private static final int SOURCES = 2;
-    /** Only a peer heard from within this long is asked. */
-    private static final long ACTIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** A block asked for this long ago and still missing is asked for again (its peers may be gone). */
-    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * A piece fetched here and still missing after this long goes back to bt (a peer that choked
+     * or went away): this class may make a piece come sooner, never later than bt would.
+     */
+    private static final long GIVE_BACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /** What a torrent's readers wait on. */
     interface Waiting {
-        /** Unverified pieces under the readers and the next ones in their ranges, most recently active reader first. */
+        /** Unverified pieces readers sought and the next ones in their ranges, and those fetched here that readers still wait on. */
         int[] pieces();
 
         /** True when a reader got to the piece by opening or seeking, not by reading on. */
@@ -73,9 +75,19 @@ public class UrgentRequests {
 
     private final Map<TorrentId, Waiting> torrents = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, PeerView> peers = new ConcurrentHashMap<>();
-    /** When each block of a piece fetched here was asked for, per torrent and piece. */
-    private final Map<TorrentId, Map<Integer, long[]>> asked = new ConcurrentHashMap<>();
+    /** The pieces fetched here, per torrent. */
+    private final Map<TorrentId, Map<Integer, Fetch>> fetches = new ConcurrentHashMap<>();
     private volatile Wire wire;
+    private final LongSupplier clock;
+
+    public UrgentRequests() {
+        this(System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime} */
+    UrgentRequests(LongSupplier clock) {
+        this.clock = clock;
+    }
 
     /** Writes messages to a peer's socket at once; false when the connection is gone. */
     interface Wire {
@@ -112,7 +124,7 @@ public class UrgentRequests {
 
     void forget(TorrentId torrent) {
         torrents.remove(torrent);
-        asked.remove(torrent);
+        fetches.remove(torrent);
     }
 
     void peerGone(ConnectionKey peer) {
@@ -122,7 +134,7 @@ public class UrgentRequests {
     @Consumes
     public void consume(Bitfield bitfield, MessageContext context) {
         byte[] bits = bitfield.getBitfield();
-        BitSet has = heardFrom(context).has;
+        BitSet has = view(context).has;
         for (int piece = 0; piece < bits.length * 8; piece++) {
             if ((bits[piece >> 3] & (0x80 >> (piece & 7))) != 0) {
                 has.set(piece);
@@ -132,20 +144,18 @@ public class UrgentRequests {
 
     @Consumes
     public void consume(Have have, MessageContext context) {
-        heardFrom(context).has.set(have.getPieceIndex());
+        view(context).has.set(have.getPieceIndex());
     }
 
     /** Blocks arrive all the time while downloading: the soonest moment to react to a seek. */
     @Consumes
     public void consume(Piece block, MessageContext context) {
-        heardFrom(context);
         fetchSoughtPieces(context.getTorrentId());
     }
 
     /** bt asks for messages to send whenever a peer's queue is empty: an idle swarm reacts here. */
     @Produces
     public void produce(Consumer<Message> messages, MessageContext context) {
-        heardFrom(context);
         fetchSoughtPieces(context.getTorrentId());
     }
 
@@ -154,60 +164,102 @@ public class UrgentRequests {
         if (waiting == null) {
             return;
         }
+        // runs for every block that arrives and every turn of bt's loop: nothing is allocated
+        // unless a piece is to be fetched, and without a seek there is nothing to look at
         int[] pieces = waiting.pieces();
-        Map<Integer, long[]> fetching = asked.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
-        for (Iterator<Integer> it = fetching.keySet().iterator(); it.hasNext(); ) {
-            int piece = it.next();
-            if (!contains(pieces, piece)) {
-                // no reader waits on it any more: bt takes it over (asking again for what is missing)
-                it.remove();
-                waiting.fetchedUrgently().remove(piece);
-            }
+        Map<Integer, Fetch> fetching = fetches.get(torrent);
+        if (fetching != null && !fetching.isEmpty()) {
+            endFetches(fetching, pieces, waiting);
         }
-        long now = System.nanoTime();
-        Map<PeerView, List<Request>> toSend = new HashMap<>();
+        if (pieces.length == 0) {
+            return;
+        }
+        Map<PeerView, List<Request>> toSend = null;
         for (int piece : pieces) {
             BlockSet blocks = waiting.blocks(piece);
-            if (blocks == null || !fetchedHere(waiting, piece, blocks)) {
+            Fetch fetch = fetching == null ? null : fetching.get(piece);
+            if (blocks == null || fetch != null || !soughtAndNotComing(waiting, piece, blocks)) {
                 continue;
             }
-            long[] askedAt = fetching.computeIfAbsent(piece, p -> new long[blocks.blockCount()]);
-            List<PeerView> sources = null;
+            List<PeerView> sources = sources(torrent, piece);
+            if (sources.isEmpty()) {
+                continue;
+            }
+            if (toSend == null) {
+                toSend = new HashMap<>();
+                fetching = fetches.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
+            }
+            fetch = new Fetch(clock.getAsLong());
+            fetching.put(piece, fetch);
+            waiting.fetchedUrgently().add(piece);
             for (int block = 0; block < blocks.blockCount(); block++) {
-                if (blocks.isPresent(block) || (askedAt[block] != 0 && now - askedAt[block] < RETRY_NANOS)) {
+                if (blocks.isPresent(block)) {
                     continue;
-                }
-                if (sources == null) {
-                    sources = sources(torrent, piece, now);
-                    if (sources.isEmpty()) {
-                        break;
-                    }
-                    waiting.fetchedUrgently().add(piece);
                 }
                 int offset = (int) (block * blocks.blockSize());
                 int length = (int) Math.min(blocks.blockSize(), blocks.length() - offset);
                 for (PeerView source : sources) {
                     // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
                     List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
-                    if (!source.pending().contains(Mapper.mapper().buildKey(piece, offset, length))) {
+                    Object key = Mapper.mapper().buildKey(piece, offset, length);
+                    if (!source.pending().contains(key)) {
                         fresh.add(request(piece, offset, length));
+                        fetch.asked.add(new Asked(source, key, request(piece, offset, length)));
                     }
                 }
-                askedAt[block] = now;
             }
         }
-        toSend.forEach((peer, fresh) -> sendFirst(peer, fresh, waiting, pieces));
+        if (toSend != null) {
+            toSend.forEach((peer, fresh) -> sendFirst(peer, fresh, waiting, pieces));
+        }
     }
 
     /**
-     * A piece is fetched here once a reader seeks to it and bt was not fetching it, or was, but not
-     * a block of it has come (it waits behind other pieces at some peer). A reader reading on is
-     * left to bt: the pieces ahead of it are under way, and moving them forward again and again
-     * would have blocks in flight sent twice (the whole-file read took twice as long in the lab).
+     * Ends the fetches of pieces no reader waits on any more (verified, or the reader went
+     * elsewhere) and of those that took too long; either way bt takes the piece back, and the
+     * blocks asked here and not come are cancelled and forgotten, so that bt asks for them again.
      */
-    private static boolean fetchedHere(Waiting waiting, int piece, BlockSet blocks) {
-        return waiting.fetchedUrgently().contains(piece)
-                || (waiting.sought(piece) && (!waiting.offeredToBt().contains(piece) || blocks.isEmpty()));
+    private void endFetches(Map<Integer, Fetch> fetching, int[] waitedOn, Waiting waiting) {
+        long now = clock.getAsLong();
+        for (Iterator<Map.Entry<Integer, Fetch>> it = fetching.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Fetch> e = it.next();
+            boolean waited = contains(waitedOn, e.getKey());
+            Fetch fetch = e.getValue();
+            if (waited && (fetch.givenBack || now - fetch.since < GIVE_BACK_NANOS)) {
+                continue;
+            }
+            waiting.fetchedUrgently().remove(e.getKey());
+            withdraw(fetch);
+            if (waited) {
+                fetch.givenBack = true; // not fetched here again while this reader waits on it
+            } else {
+                it.remove();
+            }
+        }
+    }
+
+    private void withdraw(Fetch fetch) {
+        Map<PeerView, List<Message>> cancels = new HashMap<>();
+        for (Asked a : fetch.asked) {
+            if (a.peer.pending().remove(a.key)) {
+                cancels.computeIfAbsent(a.peer, p -> new ArrayList<>()).add(cancel(a.request));
+            }
+        }
+        fetch.asked.clear();
+        Wire w = wire;
+        if (w != null) {
+            cancels.forEach((peer, messages) -> w.send(peer.key, messages));
+        }
+    }
+
+    /**
+     * A reader sought the piece and bt was not fetching it, or was but not one block of it has
+     * come (it waits behind other pieces at some peer). A reader reading on is left to bt: the
+     * pieces ahead of it are under way, and moving them forward again and again would have blocks
+     * in flight sent twice (the whole-file read took twice as long in the lab).
+     */
+    private static boolean soughtAndNotComing(Waiting waiting, int piece, BlockSet blocks) {
+        return waiting.sought(piece) && (!waiting.offeredToBt().contains(piece) || blocks.isEmpty());
     }
 
     /**
@@ -256,15 +308,15 @@ public class UrgentRequests {
     }
 
     /**
-     * The two peers that have sent the most so far among those heard from lately, not choking
-     * flux, that have the piece. Both are asked for every block: a peer that is slow to answer
+     * The two connected peers that have sent the most so far among those that have the piece and
+     * do not choke flux. Both are asked for every block: a peer that is slow to answer
      * (Transmission sends on a timer: 0.3-0.4 s in the lab) must not hold the piece up, and the
      * copy that comes second is dropped. One piece twice per seek is the price.
      */
-    private List<PeerView> sources(TorrentId torrent, int piece, long now) {
+    private List<PeerView> sources(TorrentId torrent, int piece) {
         List<PeerView> found = new ArrayList<>();
         for (PeerView v : peers.values()) {
-            if (torrent.equals(v.torrent) && now - v.heard < ACTIVE_NANOS && !v.state.isPeerChoking() && v.has.get(piece)) {
+            if (torrent.equals(v.torrent) && !v.state.isPeerChoking() && v.has.get(piece)) {
                 found.add(v);
             }
         }
@@ -272,11 +324,11 @@ public class UrgentRequests {
         return found.size() > SOURCES ? found.subList(0, SOURCES) : found;
     }
 
-    private PeerView heardFrom(MessageContext context) {
-        PeerView view = peers.computeIfAbsent(context.getConnectionKey(),
-                k -> new PeerView(k, context.getTorrentId(), context.getConnectionState()));
-        view.heard = System.nanoTime();
-        return view;
+    /** The connection's view, made on its first Bitfield or Have (dropped when it disconnects). */
+    private PeerView view(MessageContext context) {
+        // a reconnection to the same peer and port has the same key, and a new state
+        return peers.compute(context.getConnectionKey(), (k, v) -> v != null && v.state == context.getConnectionState()
+                ? v : new PeerView(k, context.getTorrentId(), context.getConnectionState()));
     }
 
     private static Request request(int piece, int offset, int length) {
@@ -304,13 +356,27 @@ public class UrgentRequests {
         return false;
     }
 
+    /** A piece fetched here: since when, and the blocks asked for here that have not come yet. */
+    private static final class Fetch {
+        final long since;
+        final List<Asked> asked = new ArrayList<>();
+        boolean givenBack;
+
+        Fetch(long since) {
+            this.since = since;
+        }
+    }
+
+    /** A block asked of a peer here: its key in bt's pending requests of that peer. */
+    private record Asked(PeerView peer, Object key, Request request) {
+    }
+
     /** One connection as this class sees it: bt's state for it and the pieces the peer has. */
     private static final class PeerView {
         final ConnectionKey key;
         final TorrentId torrent;
         final ConnectionState state;
         final BitSet has = new BitSet();
-        volatile long heard;
 
         PeerView(ConnectionKey key, TorrentId torrent, ConnectionState state) {
             this.key = key;

@@ -6,18 +6,19 @@ import bt.data.DataDescriptor;
 import bt.metainfo.TorrentId;
 import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
+import flux.stream.ReaderPosition;
 import flux.stream.ReaderRegistry;
 import flux.stream.VerifiedPieces;
 
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
- * The unverified pieces under a torrent's open readers and the ones after them, for
- * {@link UrgentRequests}. bt's message loop asks for them for every peer on every turn, so they
- * are worked out only when a reader moves or one of them is verified.
+ * The unverified pieces that a torrent's readers sought (opened or jumped to), with the piece
+ * after each, for {@link UrgentRequests}; a reader reading on is left to bt. bt's message loop
+ * asks for them on every turn, so they are worked out only when a reader moves or one of them
+ * is verified.
  */
 final class WaitedOnPieces implements UrgentRequests.Waiting {
     private record Snapshot(int[] pieces, BitSet sought) {
@@ -94,14 +95,23 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         if (v == null) {
             return;
         }
+        Set<Integer> fetched = selector.fetchedUrgently();
         BitSet sought = new BitSet();
-        // the next piece too, so that a range across a piece boundary does not wait for two turns
-        int[] pieces = readers.positions().stream()
-                .flatMapToInt(r -> {
-                    IntStream these = IntStream.rangeClosed(r.piece(), Math.min(r.piece() + 1, r.lastPiece()));
-                    return r.sought() ? these.peek(sought::set) : these;
-                })
-                .filter(p -> p >= 0 && p < v.pieceCount() && !v.isVerified(p)).distinct().toArray();
-        now = new Snapshot(pieces, sought);
+        BitSet waited = new BitSet();
+        for (ReaderPosition r : readers.positions()) {
+            // the next piece too, so that a range across a piece boundary does not wait for two turns
+            for (int p = r.piece(); p <= Math.min(r.piece() + 1, r.lastPiece()); p++) {
+                if (p < 0 || p >= v.pieceCount() || v.isVerified(p)) {
+                    continue;
+                }
+                if (r.sought()) {
+                    sought.set(p);
+                    waited.set(p);
+                } else if (fetched.contains(p)) {
+                    waited.set(p); // fetched after a seek, and the reader has read on into it
+                }
+            }
+        }
+        now = new Snapshot(waited.stream().toArray(), sought);
     }
 }

@@ -37,7 +37,8 @@ class UrgentRequestsTest {
 
     private final FakeWaiting waiting = new FakeWaiting();
     private final Map<ConnectionKey, List<String>> written = new LinkedHashMap<>();
-    private final UrgentRequests agent = new UrgentRequests();
+    private long nanos;
+    private final UrgentRequests agent = new UrgentRequests(() -> nanos);
 
     UrgentRequestsTest() {
         agent.wire((peer, messages) -> {
@@ -66,9 +67,34 @@ class UrgentRequestsTest {
         agent.produce(m -> { }, peer);
         assertTrue(written.isEmpty(), "asked once, not on every turn");
 
+        waiting.blocks.get(5).present.set(0); // one block came
+        peer.getConnectionState().getPendingRequests().remove(key(5, 0));
         waiting.pieces = new int[0]; // the reader went elsewhere
         agent.produce(m -> { }, peer);
         assertFalse(waiting.fetchedUrgently().contains(5), "bt takes the piece back");
+        assertEquals(List.of("cancel 5/1", "cancel 5/2", "cancel 5/3"), written.get(peer.getConnectionKey()),
+                "what did not come is cancelled");
+        assertFalse(peer.getConnectionState().getPendingRequests().contains(key(5, 1)), "and bt may ask for it again");
+    }
+
+    @Test
+    void aPieceThatTakesTooLongGoesBackToBtForGood() throws Exception {
+        MessageContext peer = peer(6889, 0xff, 0);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertTrue(waiting.fetchedUrgently().contains(5));
+
+        written.clear();
+        nanos += java.util.concurrent.TimeUnit.SECONDS.toNanos(3); // the peer choked, say, and sent nothing
+        agent.produce(m -> { }, peer);
+        assertFalse(waiting.fetchedUrgently().contains(5), "bt fetches it now");
+        assertEquals(List.of("cancel 5/0", "cancel 5/1", "cancel 5/2", "cancel 5/3"), written.get(peer.getConnectionKey()));
+        assertTrue(peer.getConnectionState().getPendingRequests().isEmpty(), "bt's request state is as before");
+
+        written.clear();
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "not taken again while the same reader waits on it");
+        assertFalse(waiting.fetchedUrgently().contains(5));
     }
 
     @Test

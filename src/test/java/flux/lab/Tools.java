@@ -35,23 +35,26 @@ public final class Tools {
     /** Runs a command to completion and returns its stdout; fails on a non-zero exit or timeout. */
     public static String run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
         Path log = Files.createTempFile("lab-", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(false)
-                .redirectError(log.toFile()).start();
+        Path out = Files.createTempFile("lab-", ".out");
+        // both streams to files: a read of a pipe would outlast the timeout if a child kept it open
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
         p.getOutputStream().close();
-        byte[] out;
-        try (var in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s: "
+                        + Files.readString(log));
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + Files.readString(log));
+            }
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } finally {
+            // a shell's children (a pipeline) outlive it unless stopped themselves
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s");
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(out);
         }
-        String err = Files.readString(log);
-        Files.deleteIfExists(log);
-        if (p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", command) + " exited " + p.exitValue() + ": " + err);
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     public static String sha256(Path file) throws IOException {
