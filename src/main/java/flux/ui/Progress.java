@@ -23,11 +23,23 @@ public record Progress(String state, int peers, long fileBytes, long haveBytes, 
         if (aheadBytes > 0 && haveBytes < fileBytes) {
             b.append("  ahead ").append(Sizes.bytes(aheadBytes));
         }
-        if (downRate > 0 && haveBytes < fileBytes) {
+        if (haveBytes < fileBytes && downRate >= MIN_RATE_FOR_ETA) {
             long eta = (long) ((fileBytes - haveBytes) / downRate);
-            b.append("  eta ").append(eta / 60).append("m").append(String.format("%02d", eta % 60)).append("s");
+            if (eta < MAX_ETA_SECONDS) {
+                b.append("  eta ").append(eta(eta));
+            }
         }
         return b.toString();
+    }
+
+    /** Below this a stalled swarm's last few bytes gave etas of millions of hours: none is shown. */
+    private static final double MIN_RATE_FOR_ETA = 1024;
+    private static final long MAX_ETA_SECONDS = 100L * 3600;
+
+    private static String eta(long seconds) {
+        return seconds >= 3600
+                ? String.format("%dh%02dm", seconds / 3600, seconds / 60 % 60)
+                : String.format("%dm%02ds", seconds / 60, seconds % 60);
     }
 
     public Json json() {
