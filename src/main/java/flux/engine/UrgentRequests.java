@@ -41,7 +41,8 @@ import java.util.function.LongSupplier;
  * behind an old one, and the requests trickling out). Here, on the first turn of bt's message loop
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
  * come, the best two peers that have it are asked for its missing blocks at once, each peer's
- * older requests cancelled first and asked again behind them. bt is kept off the piece meanwhile.
+ * older requests cancelled first and asked again behind them. bt is kept off the piece for at most
+ * {@link #GIVE_BACK_NANOS}.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
  * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
@@ -309,9 +310,10 @@ public class UrgentRequests {
 
     /**
      * The two connected peers that have sent the most so far among those that have the piece and
-     * do not choke flux. Both are asked for every block: a peer that is slow to answer
-     * (Transmission sends on a timer: 0.3-0.4 s in the lab) must not hold the piece up, and the
-     * copy that comes second is dropped. One piece twice per seek is the price.
+     * do not choke flux. Both are asked for every block: a peer that is slow to answer must not
+     * hold the piece up (with the blocks split between aria2c and Transmission some seeks took
+     * 0.3-0.4 s in the lab), and the copy that comes second is dropped. One piece twice per seek
+     * is the price.
      */
     private List<PeerView> sources(TorrentId torrent, int piece) {
         List<PeerView> found = new ArrayList<>();
