@@ -197,15 +197,13 @@ public class UrgentRequests {
                 if (blocks.isPresent(block)) {
                     continue;
                 }
-                int offset = (int) (block * blocks.blockSize());
-                int length = (int) Math.min(blocks.blockSize(), blocks.length() - offset);
+                Request request = request(piece, blocks, block);
                 for (PeerView source : sources) {
                     // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
                     List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
-                    Object key = Mapper.mapper().buildKey(piece, offset, length);
-                    if (!source.pending().contains(key)) {
-                        fresh.add(request(piece, offset, length));
-                        fetch.asked.add(new Asked(source, key, request(piece, offset, length)));
+                    if (!source.pending().contains(key(request))) {
+                        fresh.add(request);
+                        fetch.asked.add(new Asked(source, request));
                     }
                 }
             }
@@ -242,7 +240,7 @@ public class UrgentRequests {
     private void withdraw(Fetch fetch) {
         Map<PeerView, List<Message>> cancels = new HashMap<>();
         for (Asked a : fetch.asked) {
-            if (a.peer.pending().remove(a.key)) {
+            if (a.peer.pending().remove(key(a.request))) {
                 cancels.computeIfAbsent(a.peer, p -> new ArrayList<>()).add(cancel(a.request));
             }
         }
@@ -284,7 +282,7 @@ public class UrgentRequests {
         messages.addAll(older);
         if (w.send(peer.key, messages)) {
             for (Request r : urgent) {
-                peer.pending().add(Mapper.mapper().buildKey(r.getPieceIndex(), r.getOffset(), r.getLength()));
+                peer.pending().add(key(r));
             }
         }
     }
@@ -298,10 +296,11 @@ public class UrgentRequests {
                 continue;
             }
             for (int block = 0; block < blocks.blockCount(); block++) {
-                int offset = (int) (block * blocks.blockSize());
-                int length = (int) Math.min(blocks.blockSize(), blocks.length() - offset);
-                if (!blocks.isPresent(block) && peer.pending().contains(Mapper.mapper().buildKey(piece, offset, length))) {
-                    found.add(request(piece, offset, length));
+                if (!blocks.isPresent(block)) {
+                    Request request = request(piece, blocks, block);
+                    if (peer.pending().contains(key(request))) {
+                        found.add(request);
+                    }
                 }
             }
         }
@@ -333,12 +332,20 @@ public class UrgentRequests {
                 ? v : new PeerView(k, context.getTorrentId(), context.getConnectionState()));
     }
 
-    private static Request request(int piece, int offset, int length) {
+    /** The request for one block of a piece (the last block may be shorter). */
+    private static Request request(int piece, BlockSet blocks, int block) {
+        int offset = (int) (block * blocks.blockSize());
+        int length = (int) Math.min(blocks.blockSize(), blocks.length() - offset);
         try {
             return new Request(piece, offset, length);
         } catch (InvalidMessageException e) {
             throw new IllegalStateException("block outside its piece: " + piece + "/" + offset, e);
         }
+    }
+
+    /** The request's key in bt's pending requests of a connection. */
+    private static Object key(Request r) {
+        return Mapper.mapper().buildKey(r.getPieceIndex(), r.getOffset(), r.getLength());
     }
 
     private static Cancel cancel(Request r) {
@@ -369,8 +376,8 @@ public class UrgentRequests {
         }
     }
 
-    /** A block asked of a peer here: its key in bt's pending requests of that peer. */
-    private record Asked(PeerView peer, Object key, Request request) {
+    /** A block asked of a peer here. */
+    private record Asked(PeerView peer, Request request) {
     }
 
     /** One connection as this class sees it: bt's state for it and the pieces the peer has. */

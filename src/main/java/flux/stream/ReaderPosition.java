@@ -9,7 +9,4 @@ package flux.stream;
  *                  when by reading on from the piece before
  */
 public record ReaderPosition(int piece, int lastPiece, boolean sought) {
-    public ReaderPosition(int piece, int lastPiece) {
-        this(piece, lastPiece, false);
-    }
 }

@@ -58,7 +58,7 @@ public final class StreamingFile {
     public Reader open(long fileOffset, long lastByte) {
         long lastInFile = Math.max(0, layout.fileLength() - 1);
         int first = layout.pieceAt(Math.min(fileOffset, lastInFile));
-        int last = layout.pieceAt(Math.max(Math.min(lastByte, lastInFile), Math.min(fileOffset, lastInFile)));
+        int last = Math.max(first, layout.pieceAt(Math.min(lastByte, lastInFile)));
         return new Reader(readers.open(first, last));
     }
 

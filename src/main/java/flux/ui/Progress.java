@@ -10,6 +10,9 @@ package flux.ui;
  */
 public record Progress(String state, int peers, long fileBytes, long haveBytes, long aheadBytes,
                        double downRate, double upRate, long downloaded, long uploaded) {
+    /** Below this a stalled swarm's last few bytes gave etas of millions of hours: none is shown. */
+    private static final double MIN_RATE_FOR_ETA = 1024;
+    private static final long MAX_ETA_SECONDS = 100L * 3600;
 
     public String line() {
         StringBuilder b = new StringBuilder(state);
@@ -31,10 +34,6 @@ public record Progress(String state, int peers, long fileBytes, long haveBytes, 
         }
         return b.toString();
     }
-
-    /** Below this a stalled swarm's last few bytes gave etas of millions of hours: none is shown. */
-    private static final double MIN_RATE_FOR_ETA = 1024;
-    private static final long MAX_ETA_SECONDS = 100L * 3600;
 
     private static String eta(long seconds) {
         return seconds >= 3600

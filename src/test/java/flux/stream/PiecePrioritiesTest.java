@@ -31,7 +31,7 @@ class PiecePrioritiesTest {
     }
 
     static ReaderPosition inB(int piece) {
-        return new ReaderPosition(piece, LAST);
+        return new ReaderPosition(piece, LAST, false);
     }
 
     @Test
@@ -112,7 +112,7 @@ class PiecePrioritiesTest {
     void aReaderOnAnotherFileIsServedButLimitedToItsOwnLastPiece() {
         // reader on file C at piece 18, C's last piece is 19; a window of 5 would reach 22 (file D)
         PiecePriorities p = new PiecePriorities(B, 500, 200, 100);
-        int[] order = order(p, new BitSet(), new ReaderPosition(18, 19));
+        int[] order = order(p, new BitSet(), new ReaderPosition(18, 19, false));
         assertArrayEquals(new int[] {18, 19}, Arrays.copyOf(order, 2));
         // pieces outside B are exactly the reader's: none of D's
         int[] outside = Arrays.stream(order).filter(x -> x < FIRST || x > LAST).toArray();
@@ -122,7 +122,7 @@ class PiecePrioritiesTest {
     @Test
     void aReaderOnAnEarlierFileGetsItsWindowButNotPiecesPastItsEnd() {
         PiecePriorities p = new PiecePriorities(B, 1000, 100, 100); // window 10, from 0 would reach 9
-        int[] order = order(p, new BitSet(), new ReaderPosition(0, 2));
+        int[] order = order(p, new BitSet(), new ReaderPosition(0, 2, false));
         int[] outside = Arrays.stream(order).filter(x -> x < FIRST || x > LAST).toArray();
         assertArrayEquals(new int[] {0, 1}, outside, Arrays.toString(order));
         // piece 2 is shared by A and B: it may come once, no duplicates anywhere
