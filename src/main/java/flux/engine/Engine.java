@@ -37,6 +37,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -159,7 +160,7 @@ public final class Engine implements AutoCloseable {
         config.setMaxPieceReceivingTime(Duration.ofSeconds(4));
         config.setTimeoutedAssignmentPeerBanDuration(Duration.ofSeconds(5));
         config.setShutdownHookTimeout(Duration.ofSeconds(5));
-        config.setMaxOutstandingRequests(512);
+        config.setMaxOutstandingRequests(RequestDepth.FAR_REQUESTS);
         // trackers hand out stale peers; ask for many, and let the watchdog retry a refused one soon
         config.setNumberOfPeersToRequestFromTracker(200);
         config.setUnreachablePeerBanDuration(Duration.ofSeconds(30));
@@ -283,13 +284,19 @@ public final class Engine implements AutoCloseable {
         client.afterTorrentFetched(t -> {
             session.metadataArrived(t);
             expectVerification(t, session);
-            // bt reads the request depth when it sets up the torrent, right after this callback
+            // bt reads the request depth when it sets up the torrent, right after this callback; a
+            // .torrent gets here before any connection, with the peers the scout is meeting known
             List<InetAddress> peers = new ArrayList<>();
             runtime.service(IPeerConnectionPool.class).visitConnections(id,
                     c -> peers.add(c.getRemotePeer().getInetAddress()));
-            int pieces = RequestDepth.pieces(peers, settings.inFlightBytes(), t.getChunkSize());
-            runtime.getConfig().setMaxSimultaneouslyAssignedPieces(pieces);
-            log.debug("{} pieces in flight per peer (peers now: {})", pieces, peers);
+            scout.peers(id).stream().map(InetSocketAddress::getAddress).filter(Objects::nonNull).forEach(peers::add);
+            Config config = runtime.getConfig();
+            RequestDepth.Depth depth = RequestDepth.of(peers, settings.inFlightBytes(), t.getChunkSize(),
+                    config.getTransferBlockSize());
+            config.setMaxSimultaneouslyAssignedPieces(depth.pieces());
+            config.setMaxOutstandingRequests(depth.requests());
+            log.debug("{} pieces assigned and at most {} blocks in flight per peer (peers now: {})",
+                    depth.pieces(), depth.requests(), peers);
             try {
                 onMetadata.accept(session);
             } finally {

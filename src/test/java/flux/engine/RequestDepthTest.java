@@ -14,17 +14,24 @@ class RequestDepthTest {
     private static final long FAR = 4L << 20;
     private static final long PIECE = 256 << 10;
 
+    private static final int BLOCK = 16 << 10;
+
     @Test
     void peersOnThisMachineOrTheLanGetTheShallowDepth() throws Exception {
-        assertEquals(4, RequestDepth.pieces(List.of(ip("127.0.0.2"), ip("192.168.1.20")), FAR, PIECE));
-        assertEquals(2, RequestDepth.pieces(List.of(ip("10.0.0.5")), FAR, 1 << 20), "at least two pieces");
+        assertEquals(new RequestDepth.Depth(4, 24),
+                RequestDepth.of(List.of(ip("127.0.0.2"), ip("192.168.1.20")), FAR, PIECE, BLOCK));
+        assertEquals(new RequestDepth.Depth(2, 24), RequestDepth.of(List.of(ip("10.0.0.5")), FAR, 1 << 20, BLOCK),
+                "at least two pieces, and no more blocks in flight for bigger pieces");
+        assertEquals(12, RequestDepth.of(List.of(ip("10.0.0.5")), FAR, PIECE, 32 << 10).requests(),
+                "the blocks in flight are counted in bytes");
     }
 
     @Test
     void oneDistantPeerOrNoneKnownKeepsTheDeepDepth() throws Exception {
-        assertEquals(16, RequestDepth.pieces(List.of(ip("127.0.0.2"), ip("203.0.113.9")), FAR, PIECE));
-        assertEquals(16, RequestDepth.pieces(List.of(), FAR, PIECE), "a .torrent set up before any peer connected");
-        assertEquals(4, RequestDepth.pieces(List.of(ip("203.0.113.9")), FAR, 4 << 20), "at least four pieces");
+        RequestDepth.Depth deep = new RequestDepth.Depth(16, RequestDepth.FAR_REQUESTS);
+        assertEquals(deep, RequestDepth.of(List.of(ip("127.0.0.2"), ip("203.0.113.9")), FAR, PIECE, BLOCK));
+        assertEquals(deep, RequestDepth.of(List.of(), FAR, PIECE, BLOCK), "no peer known yet");
+        assertEquals(4, RequestDepth.of(List.of(ip("203.0.113.9")), FAR, 4 << 20, BLOCK).pieces(), "at least four pieces");
     }
 
     @Test
