@@ -57,9 +57,10 @@ class UrgentRequestsTest {
         agent.produce(m -> { }, peer);
 
         assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
-                        "request 5/0", "request 5/1", "request 5/2", "request 5/3",
-                        "request 2/0", "request 2/1", "request 2/2", "request 2/3"),
-                cancelsFirst(written.get(peer.getConnectionKey())));
+                        "request 5/0", "request 5/1", "request 5/2", "request 5/3"),
+                cancelsFirst(written.get(peer.getConnectionKey())), "the older blocks are held back");
+        assertTrue(peer.getConnectionState().getPendingRequests().contains(key(2, 0)),
+                "bt still counts them, so it asks this peer for nothing new meanwhile");
         assertTrue(waiting.fetchedUrgently().contains(5), "bt is kept off the piece");
         assertTrue(peer.getConnectionState().getPendingRequests().contains(key(5, 3)), "bt accepts the blocks when they come");
 
@@ -69,11 +70,13 @@ class UrgentRequestsTest {
 
         waiting.blocks.get(5).present.set(0); // one block came
         peer.getConnectionState().getPendingRequests().remove(key(5, 0));
+        waiting.blocks.get(2).present.set(1); // and one older block that was under way already
+        peer.getConnectionState().getPendingRequests().remove(key(2, 1));
         waiting.pieces = new int[0]; // the reader went elsewhere
         agent.produce(m -> { }, peer);
         assertFalse(waiting.fetchedUrgently().contains(5), "bt takes the piece back");
-        assertEquals(List.of("cancel 5/1", "cancel 5/2", "cancel 5/3"), written.get(peer.getConnectionKey()),
-                "what did not come is cancelled");
+        assertEquals(List.of("cancel 5/1", "cancel 5/2", "cancel 5/3", "request 2/0", "request 2/2", "request 2/3"),
+                written.get(peer.getConnectionKey()), "what did not come is cancelled, the held-back blocks asked again");
         assertFalse(peer.getConnectionState().getPendingRequests().contains(key(5, 1)), "and bt may ask for it again");
     }
 
@@ -125,8 +128,20 @@ class UrgentRequestsTest {
 
         agent.produce(m -> { }, peer);
 
-        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
-                "request 2/0", "request 2/1", "request 2/2", "request 2/3"), cancelsFirst(written.get(peer.getConnectionKey())));
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3"), written.get(peer.getConnectionKey()));
+
+        written.clear();
+        for (int b = 0; b < BLOCKS; b++) { // piece 5 came and was verified
+            waiting.blocks.get(5).present.set(b);
+            peer.getConnectionState().getPendingRequests().remove(key(5, b));
+        }
+        waiting.pieces = new int[0];
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("request 2/0", "request 2/1", "request 2/2", "request 2/3"), written.get(peer.getConnectionKey()),
+                "the held-back blocks are asked again once, behind it");
+        written.clear();
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty());
     }
 
     @Test
