@@ -37,7 +37,8 @@
 # Environment:
 #   ROUNDS=3                 rounds (median and min-max over them)
 #   CLIENTS="flux lt webtorrent peerflix aria2c"   clients to run (missing ones are skipped)
-#   PIECES="256"             piece sizes in KiB; "256 1024" adds the 1 MiB variant
+#   PIECES=256               piece size in KiB (PIECES=1024 for the 1 MiB variant); one size per
+#                            run: aria2c refuses to seed two torrents of the same file
 #   SWARM=main               main (Transmission + aria2c), transmission or aria2 (one seeder)
 #   BENCH_CACHE=~/.cache/flux-bench   media, npm peers, bindshim.so (outside the repo)
 #   BENCH_NETNS=1            0 = stay on the host's loopback
@@ -53,6 +54,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROUNDS=${ROUNDS:-3}
 CLIENTS=${CLIENTS:-flux lt webtorrent peerflix aria2c}
 PIECES=${PIECES:-256}
+[[ $PIECES =~ ^[0-9]+$ ]] || { echo "PIECES takes one piece size in KiB per run (aria2c refuses to seed two torrents of the same file)" >&2; exit 2; }
 SWARM=${SWARM:-main}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 T1_TIMEOUT=${T1_TIMEOUT:-120}
