@@ -189,12 +189,10 @@ public class UrgentRequests {
             }
             if (toSend == null) {
                 toSend = new HashMap<>();
+                started = new ArrayList<>();
                 fetching = fetches.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
             }
             fetch = new Fetch(clock.getAsLong());
-            if (started == null) {
-                started = new ArrayList<>();
-            }
             started.add(fetch);
             fetching.put(piece, fetch);
             waiting.fetchedUrgently().add(piece);
@@ -214,8 +212,9 @@ public class UrgentRequests {
             }
         }
         if (toSend != null) {
-            List<Fetch> batch = started;
-            toSend.forEach((peer, fresh) -> sendFirst(peer, fresh, waiting, pieces, batch));
+            for (Map.Entry<PeerView, List<Request>> e : toSend.entrySet()) {
+                sendFirst(e.getKey(), e.getValue(), waiting, pieces, started);
+            }
         }
     }
 
