@@ -331,6 +331,28 @@ class StreamServerTest {
     }
 
     @Test
+    void aSoughtRangeMakesItsPieceWantedBeforeItsBytesCanComeAndItsReaderEndsWithTheResponse() throws Exception {
+        server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
+        CountDownLatch atPiece3 = new CountDownLatch(1);
+        CountDownLatch noReader = new CountDownLatch(1);
+        readers.onMove(() -> {
+            if (readers.positions().stream().anyMatch(pos -> pos.piece() == 3)) {
+                atPiece3.countDown();
+            } else if (readers.size() == 0) {
+                noReader.countDown();
+            }
+        });
+        try (java.net.Socket player = new java.net.Socket("127.0.0.1", server.port())) {
+            player.getOutputStream().write(("GET " + mp4Path() + " HTTP/1.1\r\nHost: flux\r\nRange: bytes=3100-3199\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertTrue(atPiece3.await(5, TimeUnit.SECONDS), "the request never made piece 3 wanted");
+            assertEquals(1, readers.size());
+        } // the player seeks elsewhere: it drops the connection before piece 3 came
+        verified.markVerified(3); // Undertow sees the closed connection only when it answers
+        assertTrue(noReader.await(5, TimeUnit.SECONDS), "the reader outlived its response");
+    }
+
+    @Test
     void theWarmUpRequestGoesThroughTheRouterAndLeavesTheServerServing() throws Exception {
         try (StreamServer early = StreamServer.start("127.0.0.1", 0, false)) {
             assertEquals(503, early.warmUp().get(10, TimeUnit.SECONDS), "before serve: the metadata page");
