@@ -191,6 +191,8 @@ METRICS = [  # key, column title, unit, format
     ("t3mp4", "T3 mpv MP4 (moov at end)", "s", "{:.2f}"),
     ("t3mkv", "T3 mpv MKV", "s", "{:.2f}"),
     ("t3fast", "T3 mpv MP4 faststart", "s", "{:.2f}"),
+    ("t3mp4s", "T3 mpv MP4, started on flux's early stream URL", "s", "{:.2f}"),
+    ("t3mkvs", "T3 mpv MKV, started on flux's early stream URL", "s", "{:.2f}"),
     ("t4", "T4 whole file", "s", "{:.2f}"),
     ("mibs", "throughput", "MiB/s", "{:.1f}"),
     ("upt", "4 leechers done", "s", "{:.2f}"),
@@ -200,6 +202,10 @@ METRICS = [  # key, column title, unit, format
     ("cpu", "CPU", "s", "{:.1f}"),
     ("fails", "failed starts", "of all", "{:.0f}"),
 ]
+
+
+# flux's T3 with the player started on its stream URL, set against the others' T3
+EARLY_URL_OF = {"t3mp4s": "t3mp4", "t3mkvs": "t3mkv"}
 
 
 def _load(path):
@@ -266,9 +272,11 @@ def report(results, meta, out):
         suffix = fc[len("flux"):]  # same piece-size variant only
         others = [c for c in order if not c.startswith("flux") and c.endswith(suffix)
                   and not c.startswith("mpv") and not c.startswith("aria2c")]
-        for key in ("t1", "t1torrent", "t1multi", "t2", "seek", "seekf", "t3mp4", "t3mkv", "t3fast", "t4"):
+        for key in ("t1", "t1torrent", "t1multi", "t2", "seek", "seekf", "t3mp4", "t3mkv", "t3fast", "t3mp4s",
+                    "t3mkvs", "t4"):
             f = medians.get((fc, key))
-            cand = [(medians.get((o, key)), o) for o in others if medians.get((o, key)) is not None]
+            other = EARLY_URL_OF.get(key, key)  # the others have no URL before the metadata
+            cand = [(medians.get((o, other)), o) for o in others if medians.get((o, other)) is not None]
             if f is None or not cand:
                 continue
             best, who = min(cand)

@@ -21,7 +21,8 @@
 #   RSS   peak RSS (VmHWM) of the client's process tree, CPU = its user+system seconds, read
 #         at the end of the T1/T2/seek/T4 run
 #   T3    a fresh client per container: mpv --vo=null --ao=null --frames=50 on the URL exits 0
-#         (MP4 with moov at the end, and MKV)
+#         (MP4 with moov at the end, and MKV); flux also with mpv started on its "listening"
+#         URL, which it prints before the metadata (the ratio sets that against the others' T3)
 #   T4    the whole file read over HTTP after the seeks (sha256 checked) -> throughput = size/T4
 # and, for EXTRA_CLIENTS, one fresh client each for:
 #   T1 .torrent   T1 with the MP4's .torrent file as input instead of the magnet
@@ -169,17 +170,17 @@ start_client() {
     CPID=$SPAWNED
 }
 
-# wait_url DIR SECONDS: sets URL once the client serves its file (the "ready" JSON event for
-# flux and lt_stream, a HEAD that succeeds for the others); fails when the client died.
+# wait_url DIR SECONDS [EVENT]: sets URL once the client serves its file (the "ready" JSON event
+# for flux and lt_stream, or EVENT; a HEAD that succeeds for the others); fails when the client died.
 wait_url() {
-    local dir=$1 deadline=$((SECONDS + $2))
+    local dir=$1 deadline=$((SECONDS + $2)) event=${3:-ready}
     URL=
     while ((SECONDS < deadline)); do
         if [[ -n $URL_GUESS ]]; then
             curl -sfI --max-time 2 "$URL_GUESS" >/dev/null 2>&1 && { URL=$URL_GUESS; return 0; }
         else
             # grep, not python: this loop runs every 50 ms next to a starting client on 2 cores
-            URL=$(grep -m1 -E '"event": ?"ready"' "$dir/stdout" 2>/dev/null | sed -E 's/.*"url": ?"([^"]*)".*/\1/') || true
+            URL=$(grep -m1 -E "\"event\": ?\"$event\"" "$dir/stdout" 2>/dev/null | sed -E 's/.*"url": ?"([^"]*)".*/\1/') || true
             [[ -n $URL ]] && return 0
         fi
         kill -0 "$CPID" 2>/dev/null || { log "client exited before serving (see $dir/stderr)"; return 1; }
@@ -382,11 +383,12 @@ run_t1() {  # run_t1 CLIENT LABEL ROUND INPUT HEX SRC METRIC
     discard_data "$RUN_DIR"
 }
 
-# A fresh client per container: process start -> mpv has played 50 frames.
-run_t3() {  # run_t3 CLIENT LABEL ROUND INPUT HEX SRC METRIC
-    local label=$2 round=$3 metric=$7
-    start_fresh "$@"
-    if ! wait_url "$RUN_DIR" "$READY_TIMEOUT"; then
+# A fresh client per container: process start -> mpv has played 50 frames. EVENT: the JSON event
+# whose URL mpv gets (flux's "listening" comes before the metadata).
+run_t3() {  # run_t3 CLIENT LABEL ROUND INPUT HEX SRC METRIC [EVENT]
+    local label=$2 round=$3 metric=$7 event=${8:-ready}
+    start_fresh "${@:1:7}"
+    if ! wait_url "$RUN_DIR" "$READY_TIMEOUT" "$event"; then
         failed_start
         record "$label" "$metric" "$round" fail
     elif timeout "$T3_TIMEOUT" "${MPV[@]}" "$URL" >"$RUN_DIR/mpv.log" 2>&1; then
@@ -541,6 +543,10 @@ main() {
                 run_main "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4"
                 run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4
                 run_t3 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t3mkv
+                if [[ $c == flux ]]; then
+                    run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4s listening
+                    run_t3 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t3mkvs listening
+                fi
                 if [[ " $EXTRA_CLIENTS " == *" $c "* ]]; then
                     run_t1 "$c" "$label" "$round" "${TOR[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t1torrent
                     run_t1 "$c" "$label" "$round" "${MAG[$MULTI:$kib]}" "${HEX[$MULTI:$kib]}" "$MKV" t1multi

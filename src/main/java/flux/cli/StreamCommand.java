@@ -92,7 +92,7 @@ public class StreamCommand implements Callable<Integer> {
             description = "Read-ahead window per reader, in MiB, fetched before the rest of the file (default: ${DEFAULT-VALUE}).")
     int windowMiB;
 
-    @Option(names = "--json", description = "Print events as JSON lines on stdout (metadata, ready, progress, done).")
+    @Option(names = "--json", description = "Print events as JSON lines on stdout (listening, metadata, ready, progress, done).")
     boolean json;
 
     @Mixin
@@ -116,8 +116,13 @@ public class StreamCommand implements Callable<Integer> {
             // the HTTP server starts while the engine fetches the metadata (it answers 503 till then)
             CompletableFuture<StreamServer> early = toStdout || list ? null : CompletableFuture.supplyAsync(
                     () -> StreamServer.start(host, port == null ? DEFAULT_HTTP_PORT : port, port == null));
+            CompletableFuture<Void> listening = CompletableFuture.completedFuture(null);
             if (early != null) {
                 cleanup.add("http", () -> early.thenAccept(StreamServer::close));
+                if (input instanceof TorrentInput.Magnet magnet) {
+                    // a player can start on this while the metadata comes: its own start-up overlaps the wait
+                    listening = early.thenAccept(server -> announceStreamUrl(server.streamUrl(magnet.infoHash()), events));
+                }
             }
             Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input);
             if (early != null && early.isCompletedExceptionally()) {
@@ -147,6 +152,7 @@ public class StreamCommand implements Callable<Integer> {
                 return code;
             }
             StreamServer server = joinServer(early);
+            listening.join(); // its line comes first
             server.serve(library);
             String url = server.fileUrl(file.index());
             System.err.println("flux: ready: " + url);
@@ -167,6 +173,12 @@ public class StreamCommand implements Callable<Integer> {
                 Thread.sleep(60_000);
             }
         }
+    }
+
+    private static void announceStreamUrl(String url, Events events) {
+        System.err.println("flux: listening: " + url + " (plays once the metadata is in)");
+        System.err.flush();
+        events.emit("listening", Json.object().put("url", url));
     }
 
     private static StreamServer joinServer(CompletableFuture<StreamServer> early) throws InterruptedException {

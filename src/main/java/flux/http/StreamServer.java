@@ -19,13 +19,19 @@ import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local HTTP server players read from. Paths:
- * {@code /} an index page, {@code /playlist.m3u} the torrent's videos, {@code /status.json}, and
- * {@code /<infohash>/<index>/<name>} each file (the name is only for the player's title).
+ * {@code /} an index page, {@code /playlist.m3u} the torrent's videos, {@code /status.json},
+ * {@code /<infohash>/<index>/<name>} each file (the name is only for the player's title), and
+ * {@code /<infohash>} the selected file, before the metadata is in too ({@link #streamUrl}).
  */
 public final class StreamServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamServer.class);
@@ -33,12 +39,14 @@ public final class StreamServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final AtomicReference<MediaLibrary> library;
+    private final Router router;
 
-    private StreamServer(Undertow server, String host, int port, AtomicReference<MediaLibrary> library) {
+    private StreamServer(Undertow server, String host, int port, AtomicReference<MediaLibrary> library, Router router) {
         this.server = server;
         this.host = host;
         this.port = port;
         this.library = library;
+        this.router = router;
     }
 
     /**
@@ -86,7 +94,7 @@ public final class StreamServer implements AutoCloseable {
                 .setHandler(router)
                 .build();
         server.start();
-        return new StreamServer(server, host, listeningPort(server), library);
+        return new StreamServer(server, host, listeningPort(server), library, router);
     }
 
     /**
@@ -152,6 +160,17 @@ public final class StreamServer implements AutoCloseable {
     /** From now on the server answers for this torrent. */
     public void serve(MediaLibrary media) {
         library.set(media);
+        router.served.complete(media);
+    }
+
+    /**
+     * The torrent's stream URL, known before its metadata: {@code /<infohash>} answers with a
+     * redirect to the selected file, and a request that comes before the metadata waits for it.
+     * A player started on it loads while the metadata is fetched.
+     */
+    public String streamUrl(String infoHash) {
+        router.awaited = infoHash.toLowerCase(Locale.ROOT);
+        return baseUrl() + "/" + router.awaited;
     }
 
     public String fileUrl(int index) {
@@ -169,12 +188,17 @@ public final class StreamServer implements AutoCloseable {
 
     @Override
     public void close() {
+        router.served.cancel(false); // releases requests still waiting for the metadata
         server.stop();
     }
 
     /** Dispatches by path; small enough not to need a routing library. */
     private static final class Router implements HttpHandler {
+        /** How long a request for the stream URL waits for the metadata. */
+        private static final long METADATA_WAIT_SECONDS = 120;
         private final AtomicReference<MediaLibrary> current;
+        private final CompletableFuture<MediaLibrary> served = new CompletableFuture<>();
+        private volatile String awaited;
 
         Router(AtomicReference<MediaLibrary> current) {
             this.current = current;
@@ -183,6 +207,15 @@ public final class StreamServer implements AutoCloseable {
         @Override
         public void handleRequest(HttpServerExchange exchange) throws Exception {
             MediaLibrary library = current.get();
+            String stream = awaited;
+            if (stream != null && isStreamPath(exchange.getRelativePath(), stream)) {
+                if (library != null) {
+                    redirectToSelected(exchange, library);
+                } else {
+                    exchange.dispatch(() -> awaitMetadata(exchange));
+                }
+                return;
+            }
             if (library == null) {
                 exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
                 exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
@@ -217,6 +250,33 @@ public final class StreamServer implements AutoCloseable {
             }
             exchange.setStatusCode(StatusCodes.NOT_FOUND);
             page(exchange, "text/plain; charset=utf-8", "no such file: " + path + "\nsee / for the list\n");
+        }
+
+        private static boolean isStreamPath(String path, String infoHash) {
+            int end = path.endsWith("/") ? path.length() - 1 : path.length();
+            return end == infoHash.length() + 1 && path.regionMatches(true, 1, infoHash, 0, infoHash.length());
+        }
+
+        /** On a worker thread: the metadata may take as long as the swarm needs. */
+        private void awaitMetadata(HttpServerExchange exchange) {
+            try {
+                redirectToSelected(exchange, served.get(METADATA_WAIT_SECONDS, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
+                exchange.endExchange();
+            } catch (ExecutionException | TimeoutException | CancellationException e) {
+                exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+                page(exchange, "text/plain; charset=utf-8", "flux is still fetching the torrent's metadata\n");
+            }
+        }
+
+        /** 307: the player asks the file's own URL again, with its method, and shows its name. */
+        private static void redirectToSelected(HttpServerExchange exchange, MediaLibrary library) {
+            exchange.setStatusCode(StatusCodes.TEMPORARY_REDIRECT);
+            exchange.getResponseHeaders().put(Headers.LOCATION, baseUrl(exchange) + filePath(library.meta(), library.selectedIndex()));
+            exchange.endExchange();
         }
 
         private static String baseUrl(HttpServerExchange exchange) {

@@ -353,6 +353,44 @@ class StreamServerTest {
     }
 
     @Test
+    void theStreamUrlRedirectsToTheSelectedFile() throws Exception {
+        startAllVerified();
+        String streamUrl = server.streamUrl(HASH.toUpperCase());
+        assertEquals(server.baseUrl() + "/" + HASH, streamUrl);
+
+        HttpResponse<byte[]> r = get(streamUrl);
+        assertEquals(307, r.statusCode());
+        assertEquals(server.fileUrl(0), header(r, "Location"));
+        assertEquals(307, get(streamUrl + "/").statusCode());
+        HttpResponse<byte[]> followed = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                .send(HttpRequest.newBuilder(URI.create(streamUrl)).header("Range", "bytes=100-199").build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, followed.statusCode());
+        assertArrayEquals(bytesOf(0, 100, 200), followed.body());
+    }
+
+    @Test
+    void aPlayerOnTheStreamUrlWaitsForTheMetadataWhileOtherPathsGet503() throws Exception {
+        for (int p = 0; p < META.pieceCount(); p++) {
+            verified.markVerified(p);
+        }
+        server = StreamServer.start("127.0.0.1", 0, false); // no metadata yet
+        String streamUrl = server.streamUrl(HASH);
+        HttpClient player = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        CompletableFuture<HttpResponse<byte[]>> waiting = player.sendAsync(
+                HttpRequest.newBuilder(URI.create(streamUrl)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(503, get("/").statusCode());
+        assertEquals(503, get("/" + HASH + "/0/x.mp4").statusCode());
+        assertFalse(waiting.isDone(), "answered before the metadata");
+
+        server.serve(library);
+        HttpResponse<byte[]> r = waiting.get(10, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(bytesOf(0, 0, 5000), r.body());
+    }
+
+    @Test
     void theWarmUpRequestGoesThroughTheRouterAndLeavesTheServerServing() throws Exception {
         try (StreamServer early = StreamServer.start("127.0.0.1", 0, false)) {
             assertEquals(503, early.warmUp().get(10, TimeUnit.SECONDS), "before serve: the metadata page");

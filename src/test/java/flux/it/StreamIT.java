@@ -195,6 +195,20 @@ class StreamIT {
     }
 
     @Test
+    void mpvStartedOnTheStreamUrlBeforeTheMetadataPlaysTheVideo() throws Exception {
+        String mpv = Tools.require("mpv");
+        String magnet = mkvTorrent.magnet(tracker.announceUrl());
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(magnet, "--json", "--port", "0"))) {
+            String listening = flux.awaitEvent("listening", 60);
+            String url = FluxRun.field(listening, "url");
+            assertTrue(url.endsWith("/" + mkvTorrent.infoHash()), url);
+            String out = Tools.run(90, mpv, "--no-config", "--vo=null", "--ao=null", "--frames=50", "--msg-level=all=info", url);
+            assertTrue(out.contains("Video --vid=1"), "mpv found no video stream: " + out);
+            flux.awaitEvent("ready", 5); // after "listening": awaitEvent reads the events in order
+        }
+    }
+
+    @Test
     void mpvPlaysFromThePipe() throws Exception {
         String magnet = mkvTorrent.magnet(tracker.announceUrl());
         String command = String.join(" ", FluxProcess.builder(fluxArgs(magnet)).command().stream().map(StreamIT::quote).toList())
