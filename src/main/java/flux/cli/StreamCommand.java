@@ -121,7 +121,7 @@ public class StreamCommand implements Callable<Integer> {
                 cleanup.add("http", () -> early.thenAccept(StreamServer::close));
                 if (input instanceof TorrentInput.Magnet magnet) {
                     // a player can start on this while the metadata comes: its own start-up overlaps the wait
-                    listening = early.thenAccept(server -> announceStreamUrl(server.streamUrl(magnet.infoHash()), events));
+                    listening = early.thenAccept(server -> announceStreamUrl(server.openStreamUrl(magnet.infoHash()), events));
                 }
             }
             Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input);

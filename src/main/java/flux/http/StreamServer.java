@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The local HTTP server players read from. Paths:
  * {@code /} an index page, {@code /playlist.m3u} the torrent's videos, {@code /status.json},
  * {@code /<infohash>/<index>/<name>} each file (the name is only for the player's title), and
- * {@code /<infohash>} the selected file, before the metadata is in too ({@link #streamUrl}).
+ * {@code /<infohash>} the selected file, before the metadata is in too ({@link #openStreamUrl}).
  */
 public final class StreamServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamServer.class);
@@ -160,15 +160,15 @@ public final class StreamServer implements AutoCloseable {
     /** From now on the server answers for this torrent. */
     public void serve(MediaLibrary media) {
         library.set(media);
-        router.served.complete(media);
+        router.served.complete(media); // wakes the requests waiting on the stream URL
     }
 
     /**
-     * The torrent's stream URL, known before its metadata: {@code /<infohash>} answers with a
-     * redirect to the selected file, and a request that comes before the metadata waits for it.
-     * A player started on it loads while the metadata is fetched.
+     * Starts answering the torrent's stream URL, which is known before its metadata, and returns
+     * it: {@code /<infohash>} redirects to the selected file, and a request that comes before the
+     * metadata waits for it. A player started on it loads while the metadata is fetched.
      */
-    public String streamUrl(String infoHash) {
+    public String openStreamUrl(String infoHash) {
         router.awaited = infoHash.toLowerCase(Locale.ROOT);
         return baseUrl() + "/" + router.awaited;
     }

@@ -355,7 +355,7 @@ class StreamServerTest {
     @Test
     void theStreamUrlRedirectsToTheSelectedFile() throws Exception {
         startAllVerified();
-        String streamUrl = server.streamUrl(HASH.toUpperCase());
+        String streamUrl = server.openStreamUrl(HASH.toUpperCase());
         assertEquals(server.baseUrl() + "/" + HASH, streamUrl);
 
         HttpResponse<byte[]> r = get(streamUrl);
@@ -375,7 +375,7 @@ class StreamServerTest {
             verified.markVerified(p);
         }
         server = StreamServer.start("127.0.0.1", 0, false); // no metadata yet
-        String streamUrl = server.streamUrl(HASH);
+        String streamUrl = server.openStreamUrl(HASH);
         HttpClient player = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
         CompletableFuture<HttpResponse<byte[]>> waiting = player.sendAsync(
                 HttpRequest.newBuilder(URI.create(streamUrl)).timeout(Duration.ofSeconds(20)).build(),
