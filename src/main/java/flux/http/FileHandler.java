@@ -25,6 +25,12 @@ import java.nio.ByteBuffer;
 final class FileHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(FileHandler.class);
     private static final int CHUNK = 64 * 1024;
+    /**
+     * One direct buffer per worker thread (at most 32): a new one per request is freed only when a
+     * collection finds it, and a player's many small ranges could pile up to the JVM's direct
+     * memory limit (the heap cap, 128 MiB) between collections.
+     */
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
     private final MediaLibrary library;
     private final int index;
@@ -100,7 +106,7 @@ final class FileHandler implements HttpHandler {
      * heap buffer, then through its 16 KiB buffers) and wrote each 64 KiB in four rounds.
      */
     private static void send(HttpServerExchange exchange, StreamingFile file, StreamingFile.Reader reader, long start, long end) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+        ByteBuffer buffer = BUFFERS.get();
         StreamSinkChannel out = exchange.getResponseChannel();
         try (reader) {
             long pos = start;
