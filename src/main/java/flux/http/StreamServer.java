@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The local HTTP server players read from. Paths:
@@ -38,14 +37,12 @@ public final class StreamServer implements AutoCloseable {
     private final Undertow server;
     private final String host;
     private final int port;
-    private final AtomicReference<MediaLibrary> library;
     private final Router router;
 
-    private StreamServer(Undertow server, String host, int port, AtomicReference<MediaLibrary> library, Router router) {
+    private StreamServer(Undertow server, String host, int port, Router router) {
         this.server = server;
         this.host = host;
         this.port = port;
-        this.library = library;
         this.router = router;
     }
 
@@ -64,9 +61,8 @@ public final class StreamServer implements AutoCloseable {
      * so that the server's start-up overlaps the metadata fetch.
      */
     public static StreamServer start(String host, int port, boolean fallback) {
-        AtomicReference<MediaLibrary> library = new AtomicReference<>();
         try {
-            return startOn(library, host, port);
+            return startOn(host, port);
         } catch (RuntimeException e) {
             if (!isBindFailure(e)) {
                 throw e;
@@ -75,12 +71,12 @@ public final class StreamServer implements AutoCloseable {
                 throw new FluxException(ExitCode.NETWORK, "HTTP port " + port + " on " + host + " is already in use",
                         "choose another with --port, or --port 0 for any free port", e);
             }
-            return startOn(library, host, 0);
+            return startOn(host, 0);
         }
     }
 
-    private static StreamServer startOn(AtomicReference<MediaLibrary> library, String host, int port) {
-        Router router = new Router(library);
+    private static StreamServer startOn(String host, int port) {
+        Router router = new Router();
         Undertow server = Undertow.builder()
                 .addHttpListener(port, host)
                 .setIoThreads(1)
@@ -94,7 +90,7 @@ public final class StreamServer implements AutoCloseable {
                 .setHandler(router)
                 .build();
         server.start();
-        return new StreamServer(server, host, listeningPort(server), library, router);
+        return new StreamServer(server, host, listeningPort(server), router);
     }
 
     /**
@@ -159,8 +155,7 @@ public final class StreamServer implements AutoCloseable {
 
     /** From now on the server answers for this torrent. */
     public void serve(MediaLibrary media) {
-        library.set(media);
-        router.served.complete(media); // wakes the requests waiting on the stream URL
+        router.served.complete(media); // also wakes the requests waiting on the stream URL
     }
 
     /**
@@ -174,7 +169,7 @@ public final class StreamServer implements AutoCloseable {
     }
 
     public String fileUrl(int index) {
-        return baseUrl() + filePath(library.get().meta(), index);
+        return baseUrl() + filePath(router.library().meta(), index);
     }
 
     public String playlistUrl() {
@@ -196,17 +191,18 @@ public final class StreamServer implements AutoCloseable {
     private static final class Router implements HttpHandler {
         /** How long a request for the stream URL waits for the metadata. */
         private static final long METADATA_WAIT_SECONDS = 120;
-        private final AtomicReference<MediaLibrary> current;
+        /** The torrent served, once its metadata is in; cancelled if the server closes before that. */
         private final CompletableFuture<MediaLibrary> served = new CompletableFuture<>();
         private volatile String awaited;
 
-        Router(AtomicReference<MediaLibrary> current) {
-            this.current = current;
+        /** What the server answers for; null until the metadata is in. */
+        MediaLibrary library() {
+            return served.isDone() && !served.isCompletedExceptionally() ? served.join() : null;
         }
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws Exception {
-            MediaLibrary library = current.get();
+            MediaLibrary library = library();
             String stream = awaited;
             if (stream != null && isStreamPath(exchange.getRelativePath(), stream)) {
                 if (library != null) {
