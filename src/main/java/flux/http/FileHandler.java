@@ -88,13 +88,13 @@ final class FileHandler implements HttpHandler {
         // Opened here rather than on the worker thread: under a full-speed download the hand-over
         // to a worker took 1-4 ms, and the sought piece's requests waited for it.
         StreamingFile.Reader reader = file.open(start, end);
-        HangUpWatch hangUp = HangUpWatch.start(exchange, reader);
+        // a player that seeks drops this connection: stop steering the download for it
+        exchange.getConnection().addCloseListener(connection -> reader.close());
         long first = start;
         long last = end;
         try {
-            exchange.dispatch(() -> send(exchange, file, reader, hangUp, first, last));
+            exchange.dispatch(() -> send(exchange, file, reader, first, last));
         } catch (RuntimeException e) {
-            hangUp.stop();
             reader.close();
             throw e;
         }
@@ -105,8 +105,7 @@ final class FileHandler implements HttpHandler {
      * written from it, where Undertow's blocking stream copied every byte twice more (out of a
      * heap buffer, then through its 16 KiB buffers) and wrote each 64 KiB in four rounds.
      */
-    private static void send(HttpServerExchange exchange, StreamingFile file, StreamingFile.Reader reader,
-                             HangUpWatch hangUp, long start, long end) {
+    private static void send(HttpServerExchange exchange, StreamingFile file, StreamingFile.Reader reader, long start, long end) {
         ByteBuffer buffer = BUFFERS.get();
         StreamSinkChannel out = exchange.getResponseChannel();
         try (reader) {
@@ -122,7 +121,6 @@ final class FileHandler implements HttpHandler {
                 Channels.writeBlocking(out, buffer);
                 pos += n;
             }
-            hangUp.stop(); // the player's next request on this connection is Undertow's to read
             out.shutdownWrites();
             Channels.flushBlocking(out);
             exchange.endExchange();
