@@ -86,10 +86,11 @@ final class FileHandler implements HttpHandler {
             return;
         }
         // Opened here rather than on the worker thread: under a full-speed download the hand-over
-        // to a worker took 1-4 ms, and the sought piece's requests waited for it.
+        // to a worker took 1-4 ms, and the sought piece's requests waited for it. It ends with the
+        // copy: a player that drops the connection while its range waits keeps it until the piece
+        // comes and the write fails (Undertow reads nothing from a connection while a request runs,
+        // and releasing it at once made the next seek slower: README, "A seek, end to end").
         StreamingFile.Reader reader = file.open(start, end);
-        // a player that seeks drops this connection: stop steering the download for it
-        exchange.getConnection().addCloseListener(connection -> reader.close());
         long first = start;
         long last = end;
         try {
