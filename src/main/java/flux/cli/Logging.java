@@ -2,7 +2,9 @@ package flux.cli;
 
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Configures slf4j-simple before the first logger exists. Logs always go to stderr so that
@@ -13,6 +15,15 @@ public final class Logging {
     }
 
     public static void configure(String[] args) {
+        properties(args).forEach(Logging::set);
+        // SLF4J binds on first use. Left to whichever thread logs first, the engine's threads
+        // started moments later raced it, and SLF4J printed three "calls intercepted and
+        // replayed" warnings on most `flux stream` starts: bind it here, before they exist.
+        LoggerFactory.getILoggerFactory();
+    }
+
+    /** slf4j-simple's settings for a command line (a property set on the JVM's command line wins). */
+    static Map<String, String> properties(String[] args) {
         List<String> list = List.of(args);
         boolean verbose = list.contains("-v") || list.contains("--verbose");
         boolean quiet = list.contains("-q") || list.contains("--quiet");
@@ -20,20 +31,26 @@ public final class Logging {
         // bt logs expected network failures (a peer hanging up, shutdown) at ERROR with stack traces:
         // flux reports what matters itself, so libraries speak only with --verbose.
         String libraryLevel = verbose ? "info" : "off";
-        set("org.slf4j.simpleLogger.logFile", "System.err");
-        set("org.slf4j.simpleLogger.defaultLogLevel", libraryLevel);
-        set("org.slf4j.simpleLogger.log.flux", fluxLevel);
-        set("org.slf4j.simpleLogger.showThreadName", Boolean.toString(verbose));
-        set("org.slf4j.simpleLogger.showDateTime", "true");
-        set("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
-        set("org.slf4j.simpleLogger.showShortLogName", "true");
-        set("org.slf4j.simpleLogger.levelInBrackets", "false");
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("org.slf4j.simpleLogger.logFile", "System.err");
+        p.put("org.slf4j.simpleLogger.defaultLogLevel", libraryLevel);
+        p.put("org.slf4j.simpleLogger.log.flux", fluxLevel);
+        p.put("org.slf4j.simpleLogger.showThreadName", Boolean.toString(verbose));
+        // A stream's few lines go to the terminal beside its status line without a time, as
+        // webtorrent-cli's and peerflix's do: slf4j-simple's date format loads the JDK's calendar
+        // and locale data on the main thread before the engine starts (lab, 8 alternating pairs
+        // each way: the tracker's answer 0.10 s sooner, bt's wiring 0.13 s sooner). Long-running
+        // commands (seed) and every --verbose run keep the time of day.
+        boolean timed = verbose || args.length == 0 || !args[0].equals("stream");
+        p.put("org.slf4j.simpleLogger.showDateTime", Boolean.toString(timed));
+        if (timed) {
+            p.put("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+        }
+        p.put("org.slf4j.simpleLogger.showShortLogName", "true");
+        p.put("org.slf4j.simpleLogger.levelInBrackets", "false");
         // Undertow and XNIO log through jboss-logging: send that to SLF4J too.
-        set("org.jboss.logging.provider", "slf4j");
-        // SLF4J binds on first use. Left to whichever thread logs first, the engine's threads
-        // started moments later raced it, and SLF4J printed three "calls intercepted and
-        // replayed" warnings on most `flux stream` starts: bind it here, before they exist.
-        LoggerFactory.getILoggerFactory();
+        p.put("org.jboss.logging.provider", "slf4j");
+        return p;
     }
 
     private static void set(String key, String value) {

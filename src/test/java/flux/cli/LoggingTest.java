@@ -1,0 +1,35 @@
+package flux.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class LoggingTest {
+    private static final String SHOW_TIME = "org.slf4j.simpleLogger.showDateTime";
+    private static final String TIME_FORMAT = "org.slf4j.simpleLogger.dateTimeFormat";
+
+    @Test
+    void aStreamLogsWithoutTheTimeOfDaySoThatNoDateFormatIsLoadedBeforeTheEngineStarts() {
+        Map<String, String> p = Logging.properties(new String[]{"stream", "magnet:?xt=urn:btih:x"});
+        assertEquals("false", p.get(SHOW_TIME));
+        assertFalse(p.containsKey(TIME_FORMAT), "slf4j-simple builds its date format whenever a pattern is set");
+        assertEquals("info", p.get("org.slf4j.simpleLogger.log.flux"));
+        assertEquals("off", p.get("org.slf4j.simpleLogger.defaultLogLevel"));
+    }
+
+    @Test
+    void seedingAndVerboseRunsKeepTheTimeOfDay() {
+        for (String[] args : new String[][]{{"seed", "movie.mkv"}, {"stream", "magnet:?xt=urn:btih:x", "-v"}, {}}) {
+            Map<String, String> p = Logging.properties(args);
+            assertEquals("true", p.get(SHOW_TIME), String.join(" ", args));
+            assertEquals("HH:mm:ss.SSS", p.get(TIME_FORMAT), String.join(" ", args));
+        }
+        Map<String, String> verbose = Logging.properties(new String[]{"stream", "--verbose", "x.torrent"});
+        assertEquals("debug", verbose.get("org.slf4j.simpleLogger.log.flux"));
+        assertEquals("info", verbose.get("org.slf4j.simpleLogger.defaultLogLevel"));
+        assertEquals("error", Logging.properties(new String[]{"seed", "-q", "a"}).get("org.slf4j.simpleLogger.log.flux"));
+    }
+}
