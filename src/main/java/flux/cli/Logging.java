@@ -39,8 +39,8 @@ public final class Logging {
         // A stream's few lines go to the terminal beside its status line without a time, as
         // webtorrent-cli's and peerflix's do: slf4j-simple's date format loads the JDK's calendar
         // and locale data on the main thread before the engine starts (lab, 8 alternating pairs
-        // each way: the tracker's answer 0.10 s sooner, bt's wiring 0.13 s sooner). Long-running
-        // commands (seed) and every --verbose run keep the time of day.
+        // each way: the tracker's answer 0.10 s sooner, bt's wiring 0.10-0.13 s sooner).
+        // Long-running commands (seed) and every --verbose run keep the time of day.
         boolean timed = verbose || args.length == 0 || !args[0].equals("stream");
         p.put("org.slf4j.simpleLogger.showDateTime", Boolean.toString(timed));
         if (timed) {
