@@ -21,15 +21,21 @@ class LoggingTest {
     }
 
     @Test
-    void seedingAndVerboseRunsKeepTheTimeOfDay() {
-        for (String[] args : new String[][]{{"seed", "movie.mkv"}, {"stream", "magnet:?xt=urn:btih:x", "-v"}, {}}) {
+    void aVerboseStreamCountsMillisecondsSinceStartStillWithoutADateFormat() {
+        Map<String, String> verbose = Logging.properties(new String[]{"stream", "--verbose", "x.torrent"});
+        assertEquals("true", verbose.get(SHOW_TIME));
+        assertFalse(verbose.containsKey(TIME_FORMAT), "without a pattern slf4j-simple prints the time since start");
+        assertEquals("debug", verbose.get("org.slf4j.simpleLogger.log.flux"));
+        assertEquals("info", verbose.get("org.slf4j.simpleLogger.defaultLogLevel"));
+    }
+
+    @Test
+    void longRunningCommandsKeepTheTimeOfDay() {
+        for (String[] args : new String[][]{{"seed", "movie.mkv"}, {"seed", "-v", "movie.mkv"}, {"create", "dir"}, {}}) {
             Map<String, String> p = Logging.properties(args);
             assertEquals("true", p.get(SHOW_TIME), String.join(" ", args));
             assertEquals("HH:mm:ss.SSS", p.get(TIME_FORMAT), String.join(" ", args));
         }
-        Map<String, String> verbose = Logging.properties(new String[]{"stream", "--verbose", "x.torrent"});
-        assertEquals("debug", verbose.get("org.slf4j.simpleLogger.log.flux"));
-        assertEquals("info", verbose.get("org.slf4j.simpleLogger.defaultLogLevel"));
         assertEquals("error", Logging.properties(new String[]{"seed", "-q", "a"}).get("org.slf4j.simpleLogger.log.flux"));
     }
 }
