@@ -213,9 +213,7 @@ public final class StreamServer implements AutoCloseable {
                 return;
             }
             if (library == null) {
-                exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
-                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-                page(exchange, "text/plain; charset=utf-8", "flux is still fetching the torrent's metadata\n");
+                stillFetching(exchange);
                 return;
             }
             String path = exchange.getRelativePath();
@@ -262,10 +260,15 @@ public final class StreamServer implements AutoCloseable {
                 exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
                 exchange.endExchange();
             } catch (ExecutionException | TimeoutException | CancellationException e) {
-                exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
-                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
-                page(exchange, "text/plain; charset=utf-8", "flux is still fetching the torrent's metadata\n");
+                stillFetching(exchange);
             }
+        }
+
+        /** 503 with a retry hint: nothing to serve before the metadata is in. */
+        private static void stillFetching(HttpServerExchange exchange) {
+            exchange.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "1");
+            page(exchange, "text/plain; charset=utf-8", "flux is still fetching the torrent's metadata\n");
         }
 
         /** 307: the player asks the file's own URL again, with its method, and shows its name. */

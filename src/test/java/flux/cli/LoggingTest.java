@@ -13,20 +13,25 @@ class LoggingTest {
 
     @Test
     void aStreamLogsWithoutTheTimeOfDaySoThatNoDateFormatIsLoadedBeforeTheEngineStarts() {
-        Map<String, String> p = Logging.properties(new String[]{"stream", "magnet:?xt=urn:btih:x"});
+        Map<String, String> p = withoutDateFormat("stream", "magnet:?xt=urn:btih:x");
         assertEquals("false", p.get(SHOW_TIME));
-        assertFalse(p.containsKey(TIME_FORMAT), "slf4j-simple builds its date format whenever a pattern is set");
         assertEquals("info", p.get("org.slf4j.simpleLogger.log.flux"));
         assertEquals("off", p.get("org.slf4j.simpleLogger.defaultLogLevel"));
     }
 
     @Test
     void aVerboseStreamCountsMillisecondsSinceStartStillWithoutADateFormat() {
-        Map<String, String> verbose = Logging.properties(new String[]{"stream", "--verbose", "x.torrent"});
-        assertEquals("true", verbose.get(SHOW_TIME));
-        assertFalse(verbose.containsKey(TIME_FORMAT), "without a pattern slf4j-simple prints the time since start");
-        assertEquals("debug", verbose.get("org.slf4j.simpleLogger.log.flux"));
-        assertEquals("info", verbose.get("org.slf4j.simpleLogger.defaultLogLevel"));
+        Map<String, String> p = withoutDateFormat("stream", "--verbose", "x.torrent");
+        assertEquals("true", p.get(SHOW_TIME), "without a pattern slf4j-simple prints the time since start");
+        assertEquals("debug", p.get("org.slf4j.simpleLogger.log.flux"));
+        assertEquals("info", p.get("org.slf4j.simpleLogger.defaultLogLevel"));
+    }
+
+    /** The settings for a command line, checked to set no date pattern (slf4j-simple builds its date format whenever one is set). */
+    private static Map<String, String> withoutDateFormat(String... args) {
+        Map<String, String> p = Logging.properties(args);
+        assertFalse(p.containsKey(TIME_FORMAT), String.join(" ", args));
+        return p;
     }
 
     @Test

@@ -61,10 +61,7 @@ class StreamServerTest {
 
     @AfterEach
     void stop() {
-        // release any handler still waiting for a piece before stopping the server
-        for (int p = 0; p < META.pieceCount(); p++) {
-            verified.markVerified(p);
-        }
+        verifyAll(); // releases any handler still waiting for a piece before the server stops
         if (server != null) {
             server.close();
         }
@@ -104,10 +101,14 @@ class StreamServerTest {
         return Arrays.copyOfRange(TORRENT, (int) (start + from), (int) (start + toExclusive));
     }
 
-    StreamServer startAllVerified() {
+    void verifyAll() {
         for (int p = 0; p < META.pieceCount(); p++) {
             verified.markVerified(p);
         }
+    }
+
+    StreamServer startAllVerified() {
+        verifyAll();
         server = StreamServer.start(library, "127.0.0.1", 0, false);
         return server;
     }
@@ -371,9 +372,7 @@ class StreamServerTest {
 
     @Test
     void aPlayerOnTheStreamUrlWaitsForTheMetadataWhileOtherPathsGet503() throws Exception {
-        for (int p = 0; p < META.pieceCount(); p++) {
-            verified.markVerified(p);
-        }
+        verifyAll();
         server = StreamServer.start("127.0.0.1", 0, false); // no metadata yet
         String streamUrl = server.openStreamUrl(HASH);
         HttpClient player = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
@@ -394,9 +393,7 @@ class StreamServerTest {
     void theWarmUpRequestGoesThroughTheRouterAndLeavesTheServerServing() throws Exception {
         try (StreamServer early = StreamServer.start("127.0.0.1", 0, false)) {
             assertEquals(503, early.warmUp().get(10, TimeUnit.SECONDS), "before serve: the metadata page");
-            for (int p = 0; p < META.pieceCount(); p++) {
-                verified.markVerified(p);
-            }
+            verifyAll();
             early.serve(library);
             assertEquals(200, early.warmUp().get(10, TimeUnit.SECONDS), "after serve: the index page");
             HttpResponse<byte[]> r = get(early.fileUrl(0), "Range", "bytes=10-19");
