@@ -2,6 +2,7 @@ package flux.cli;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import flux.seed.TorrentCreator;
 import flux.ui.Json;
 import flux.ui.Sizes;
@@ -51,7 +52,7 @@ public class CreateCommand implements Callable<Integer> {
         try {
             Files.write(out, made.torrent());
         } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot write " + out + ": " + e.getMessage(), null, e);
+            throw new FluxException(ExitCode.IO, "cannot write " + out + ": " + IoErrors.reason(e), null, e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {

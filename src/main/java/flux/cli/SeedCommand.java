@@ -2,6 +2,7 @@ package flux.cli;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
@@ -236,7 +237,7 @@ public class SeedCommand implements Callable<Integer> {
             try (BufferedReader r = Files.newBufferedReader(from)) {
                 inputs.addAll(readLines(r));
             } catch (IOException e) {
-                throw new FluxException(ExitCode.IO, "cannot read " + from + ": " + e.getMessage());
+                throw new FluxException(ExitCode.IO, "cannot read " + from + ": " + IoErrors.reason(e));
             }
         }
         return inputs;

@@ -109,6 +109,10 @@ public class StreamCommand implements Callable<Integer> {
         if (windowMiB < 1) {
             throw new FluxException(ExitCode.USAGE, "--window must be at least 1 MiB");
         }
+        boolean intoOut = out != null && !"-".equals(out);
+        Path base = intoOut ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
+        // before anything starts: a directory flux cannot write fails the command at once
+        Directories.create(base, intoOut ? "--out DIR" : "--cache-dir DIR");
         PrintStream stdout = System.out;
         Events events = new Events(stdout, json);
 
@@ -134,8 +138,6 @@ public class StreamCommand implements Callable<Integer> {
                 early.thenAccept(StreamServer::warmUp); // the engine is up: the metadata wait is idle time
             }
 
-            Path base = out != null && !"-".equals(out) ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
-            boolean intoOut = out != null && !"-".equals(out);
             boolean keepData = keep || intoOut;
             Streamer streamer = Streamer.open(engine, input, base, intoOut,
                     new Streamer.Plan(select, list, (long) windowMiB << 20), events, timeoutSeconds, cleanup, keepData);

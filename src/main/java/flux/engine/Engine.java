@@ -21,6 +21,7 @@ import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -265,7 +266,7 @@ public final class Engine implements AutoCloseable {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot create directory " + directory + ": " + e.getMessage(), null, e);
+            throw new FluxException(ExitCode.IO, "cannot create directory " + directory + ": " + IoErrors.reason(e), null, e);
         }
         Storage storage = new FileSystemStorage(directory);
         BtClientBuilder client = Bt.client(runtime).storage(storage);

@@ -2,6 +2,7 @@ package flux.engine;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -28,7 +29,7 @@ final class TorrentFiles {
                 }
                 return Files.readAllBytes(f.path());
             } catch (IOException e) {
-                throw new FluxException(ExitCode.IO, "cannot read " + f.path() + ": " + e.getMessage(), null, e);
+                throw new FluxException(ExitCode.IO, "cannot read " + f.path() + ": " + IoErrors.reason(e), null, e);
             }
         }
         if (input instanceof TorrentInput.TorrentUrl u) {

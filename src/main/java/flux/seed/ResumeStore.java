@@ -2,6 +2,7 @@ package flux.seed;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -48,7 +49,7 @@ public final class ResumeStore {
             Files.delete(probe);
             return this;
         } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "state directory " + dir + " is not writable (" + e.getMessage() + ")",
+            throw new FluxException(ExitCode.IO, "state directory " + dir + " is not writable (" + IoErrors.reason(e) + ")",
                     "choose another with --state DIR");
         }
     }
@@ -133,7 +134,7 @@ public final class ResumeStore {
             }
             move(tmp, dir.resolve(record.infoHash() + ".resume"));
         } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot write resume state in " + dir + ": " + e.getMessage(), null, e);
+            throw new FluxException(ExitCode.IO, "cannot write resume state in " + dir + ": " + IoErrors.reason(e), null, e);
         }
     }
 

@@ -2,6 +2,7 @@ package flux.seed;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import flux.engine.Metainfo;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
@@ -60,7 +61,7 @@ public final class SeedPreparer {
         try {
             return Files.readAllBytes(p);
         } catch (java.io.IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot read " + p + ": " + e.getMessage(), null, e);
+            throw new FluxException(ExitCode.IO, "cannot read " + p + ": " + IoErrors.reason(e), null, e);
         }
     }
 }

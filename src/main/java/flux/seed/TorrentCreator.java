@@ -7,6 +7,7 @@ import bt.bencoding.model.BEObject;
 import bt.bencoding.types.BEString;
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import flux.engine.TorrentInput;
 
 import java.io.ByteArrayOutputStream;
@@ -144,7 +145,7 @@ public final class TorrentCreator {
                 files.add(new Entry(p, rel, size(p)));
             });
         } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot list " + source + ": " + e.getMessage(), null, e);
+            throw new FluxException(ExitCode.IO, "cannot list " + source + ": " + IoErrors.reason(e), null, e);
         }
         if (files.isEmpty()) {
             throw new FluxException(ExitCode.BAD_INPUT, "directory " + source + " has no files to share");
@@ -162,7 +163,7 @@ public final class TorrentCreator {
         try {
             return Files.size(p);
         } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot read " + p + ": " + e.getMessage(), null, e);
+            throw new FluxException(ExitCode.IO, "cannot read " + p + ": " + IoErrors.reason(e), null, e);
         }
     }
 

@@ -63,6 +63,26 @@ class BadInputTest {
     }
 
     @Test
+    void cacheDirectoryThatIsAFile(@TempDir Path dir) throws Exception {
+        Path notADir = Files.writeString(dir.resolve("cache"), "a file, not a directory");
+        FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
+                "--bind", "127.0.0.1", "--peer-port", "0", "--port", "0", "--cache-dir", notADir.toString());
+        assertOneCleanError(r, 5, "cannot create directory " + notADir + ": a file of that name is in the way\n");
+        assertTrue(r.stderr().contains("choose another with --cache-dir DIR"), r.stderr());
+        assertEquals("a file, not a directory", Files.readString(notADir), "the file must not be touched");
+    }
+
+    @Test
+    void outDirectoryUnderAFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("movie.mkv"), "a file");
+        Path under = file.resolve("out");
+        FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
+                "--bind", "127.0.0.1", "--peer-port", "0", "--port", "0", "--out", under.toString());
+        assertOneCleanError(r, 5, "cannot create directory " + under + ": not a directory\n");
+        assertTrue(r.stderr().contains("choose another with --out DIR"), r.stderr());
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");
