@@ -53,6 +53,10 @@ public class NetworkOptions {
         if (maxPeers < 1) {
             throw new FluxException(ExitCode.USAGE, "--max-peers must be at least 1");
         }
+        if (peerPort != null) {
+            checkPort("--peer-port", peerPort);
+        }
+        checkPort("--dht-port", dhtPort);
         return EngineSettings.defaults()
                 .withBind(address)
                 .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort)
@@ -62,6 +66,13 @@ public class NetworkOptions {
                 .withMaxPeers(maxPeers)
                 .withPex(pex)
                 .withUploadLimit(flux.seed.PieceSizes.parse(uploadLimit));
+    }
+
+    /** A TCP/UDP port number, 0 meaning any free one. */
+    static void checkPort(String option, int port) {
+        if (port < 0 || port > 65535) {
+            throw new FluxException(ExitCode.USAGE, option + " must be between 0 and 65535 (0: any free port), not " + port);
+        }
     }
 
     public boolean peerPortChosen() {

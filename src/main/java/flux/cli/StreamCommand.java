@@ -23,6 +23,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,6 +111,10 @@ public class StreamCommand implements Callable<Integer> {
         if (windowMiB < 1) {
             throw new FluxException(ExitCode.USAGE, "--window must be at least 1 MiB");
         }
+        if (port != null) {
+            NetworkOptions.checkPort("--port", port);
+        }
+        checkHost(host);
         boolean intoOut = out != null && !"-".equals(out);
         Path base = intoOut ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
         // before anything starts: a directory flux cannot write fails the command at once
@@ -129,7 +135,7 @@ public class StreamCommand implements Callable<Integer> {
                 }
             }
             Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input);
-            if (early != null && early.isCompletedExceptionally()) {
+            if (early != null && (early.isCompletedExceptionally() || (port != null && port != 0))) {
                 joinServer(early); // a port in use: say so now, not after the metadata
             }
             cleanup.add("engine", engine::close);
@@ -181,6 +187,15 @@ public class StreamCommand implements Callable<Integer> {
         System.err.println("flux: listening: " + url + " (plays once the metadata is in)");
         System.err.flush();
         events.emit("listening", Json.object().put("url", url));
+    }
+
+    private static void checkHost(String host) {
+        try {
+            InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new FluxException(ExitCode.BAD_INPUT, "--host: unknown address '" + host + "'",
+                    "give an IP address such as 127.0.0.1 (this machine) or 0.0.0.0 (every interface)");
+        }
     }
 
     private static StreamServer joinServer(CompletableFuture<StreamServer> early) throws InterruptedException {

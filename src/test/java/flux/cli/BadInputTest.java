@@ -83,6 +83,22 @@ class BadInputTest {
     }
 
     @Test
+    void portOutOfRangeIsAUsageError() throws Exception {
+        for (String option : new String[]{"--port", "--peer-port", "--dht-port"}) {
+            FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
+                    "--bind", "127.0.0.1", option, "99999");
+            assertOneCleanError(r, 2, option + " must be between 0 and 65535");
+        }
+    }
+
+    @Test
+    void unknownHttpHost() throws Exception {
+        FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
+                "--bind", "127.0.0.1", "--peer-port", "0", "--host", "[not-an-address]"); // brackets: refused without a DNS lookup
+        assertOneCleanError(r, 3, "--host: unknown address '[not-an-address]'");
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");
