@@ -28,11 +28,13 @@ public final class IoErrors {
         if (e instanceof NotDirectoryException) {
             return "not a directory";
         }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            String reason = f.getReason();
-            // the operating system's words ("Not a directory", "No space left on device")
-            return reason.isEmpty() ? reason : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        return reason != null ? lowerCaseSentence(reason) : e.getClass().getSimpleName();
+    }
+
+    /** The operating system's words ("No space left on device") as the rest of a flux message, not an acronym ("EIO"). */
+    private static String lowerCaseSentence(String s) {
+        boolean word = s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1));
+        return word ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
     }
 }

@@ -40,7 +40,8 @@ class IoErrorsTest {
 
     @Test
     void anyOtherFailureKeepsItsMessage() {
-        assertEquals("disk on fire", IoErrors.reason(new IOException("disk on fire")));
+        assertEquals("no space left on device", IoErrors.reason(new IOException("No space left on device")));
+        assertEquals("EIO from the driver", IoErrors.reason(new IOException("EIO from the driver")));
         assertEquals("IOException", IoErrors.reason(new IOException()));
     }
 }

@@ -103,10 +103,7 @@ public class FluxCommand implements Runnable {
         try {
             cli = configured(model(subcommandsFor(args)));
         } catch (FluxException e) { // a malformed config file
-            System.err.println("flux: " + e.getMessage());
-            if (e.hint() != null) {
-                System.err.println("  " + e.hint());
-            }
+            printError(new PrintWriter(System.err, true), e);
             return e.exitCode().code;
         }
         return cli.execute(args);
@@ -115,20 +112,17 @@ public class FluxCommand implements Runnable {
     /** One line, a hint, no stack trace unless --verbose. */
     private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
+        FluxException fatal = Fatal.failure();
+        if (fatal != null) {
+            return fatal.exitCode().code; // already said, and the process is exiting with it
+        }
         if (Cleanup.signalled()) {
             err.println("flux: interrupted");
             err.flush();
             return ExitCode.INTERRUPTED.code;
         }
         if (e instanceof FluxException fe) {
-            err.println("flux: " + fe.getMessage());
-            if (fe.hint() != null) {
-                err.println("  " + fe.hint());
-            }
-            if (Logging.verbose() && fe.getCause() != null) {
-                fe.getCause().printStackTrace(err);
-            }
-            err.flush();
+            printError(err, fe);
             return fe.exitCode().code;
         }
         err.println("flux: internal error: " + e);
@@ -139,6 +133,18 @@ public class FluxCommand implements Runnable {
         }
         err.flush();
         return ExitCode.FAILURE.code;
+    }
+
+    /** A failure the user can act on: "flux: what went wrong", the hint, the cause's trace only with --verbose. */
+    static void printError(PrintWriter err, FluxException fe) {
+        err.println("flux: " + fe.getMessage());
+        if (fe.hint() != null) {
+            err.println("  " + fe.hint());
+        }
+        if (Logging.verbose() && fe.getCause() != null) {
+            fe.getCause().printStackTrace(err);
+        }
+        err.flush();
     }
 
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {

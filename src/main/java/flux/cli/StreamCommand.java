@@ -2,6 +2,7 @@ package flux.cli;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
@@ -139,6 +140,10 @@ public class StreamCommand implements Callable<Integer> {
                 joinServer(early); // a port in use: say so now, not after the metadata
             }
             cleanup.add("engine", engine::close);
+            // bt would ask for a block it cannot write again and again: the stream would never end
+            engine.onWriteFailure(e -> Fatal.exit(new FluxException(ExitCode.IO, "cannot write the download in "
+                    + base + ": " + IoErrors.reason(e), "free some space there, or choose another "
+                    + (intoOut ? "--out DIR" : "--cache-dir DIR"), e)));
             log.debug("peer port {}", engine.peerPort());
             if (early != null) {
                 early.thenAccept(StreamServer::warmUp); // the engine is up: the metadata wait is idle time

@@ -361,6 +361,14 @@ public final class Engine implements AutoCloseable {
         session.close();
     }
 
+    /**
+     * Called once, on one of bt's threads, with the first block that could not be written to disk
+     * (bt itself would keep asking peers for it).
+     */
+    public void onWriteFailure(Consumer<IOException> listener) {
+        runtime.service(WriteFailures.class).listen(listener);
+    }
+
     /** Connections the scout opened that bt took over (for tests and the verbose log). */
     public int scoutedConnectionsAdopted() {
         return scout.adopted();

@@ -112,9 +112,14 @@ final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DataWorker dataWorker(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
-                          BlockCache blockCache, Config config) {
-        DataWorker worker = new DefaultDataWorker(lifecycle, torrents, verifier, blockCache, config);
+    WriteFailures writeFailures(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
+                                BlockCache blockCache, Config config) {
+        return new WriteFailures(new DefaultDataWorker(lifecycle, torrents, verifier, blockCache, config));
+    }
+
+    @Provides
+    @Singleton
+    DataWorker dataWorker(WriteFailures worker) {
         return uploadLimit > 0 ? new UploadLimiter(worker, uploadLimit) : worker;
     }
 

@@ -281,6 +281,31 @@ class StreamIT {
         }
     }
 
+    @Test
+    void aDownloadThatCannotBeWrittenEndsWithAnIoError() throws Exception {
+        // a file size limit of 2 MiB makes every write past it fail, as a full disk does (EFBIG
+        // instead of ENOSPC: the JVM ignores SIGXFSZ), without a filesystem to fill
+        Path cache = work.resolve("cache-limited");
+        List<String> args = fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "-o", "-");
+        args.set(args.indexOf("--cache-dir") + 1, cache.toString());
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -f 2048 && exec \"$@\"", "flux"));
+        cmd.addAll(FluxProcess.builder(args).command());
+        Path stderr = work.resolve("write-failure.stderr");
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile()).start();
+        try {
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "flux kept going after its writes failed");
+            String err = Files.readString(stderr);
+            assertEquals(5, p.exitValue(), err);
+            assertTrue(err.contains("flux: cannot write the download in " + cache + ": file too large\n"), err);
+            assertTrue(err.contains("choose another --cache-dir DIR"), err);
+            assertFalse(err.contains("Exception"), err);
+            assertFalse(Files.exists(cache.resolve(mp4Torrent.infoHash())), "the partial download was left behind");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
