@@ -268,7 +268,7 @@ public final class Engine implements AutoCloseable {
         } catch (IOException e) {
             throw new FluxException(ExitCode.IO, "cannot create directory " + directory + ": " + IoErrors.reason(e), null, e);
         }
-        Storage storage = new FileSystemStorage(directory);
+        Storage storage = storage(directory);
         BtClientBuilder client = Bt.client(runtime).storage(storage);
         TorrentId id;
         if (input instanceof TorrentInput.Magnet m) {
@@ -324,6 +324,15 @@ public final class Engine implements AutoCloseable {
         prepareHashingInBackground();
         announceAsSoonAsActive(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         return session;
+    }
+
+    /**
+     * Where a torrent's files go: bt's file storage, whose path normalizer turns a name's "..",
+     * "." and leading separators into "_", so that no file of a hostile torrent lands outside
+     * {@code directory} (HostileTorrentPathsTest holds bt to that).
+     */
+    static Storage storage(Path directory) {
+        return new FileSystemStorage(directory);
     }
 
     /** Pieces the owner trusts (fast resume) skip hashing; the result lands in the session. */
