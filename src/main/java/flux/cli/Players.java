@@ -77,7 +77,17 @@ final class Players {
         try {
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            return p.waitFor();
+            // the player lives as long as the stream: a SIGTERM or a fatal error that ends flux ends it too
+            // (Ctrl-C in a terminal reaches both anyway), rather than leaving it on a dead URL
+            Thread stopPlayer = new Thread(p::destroy, "flux-stop-player");
+            Runtime.getRuntime().addShutdownHook(stopPlayer);
+            int code = p.waitFor();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopPlayer);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway, on a player that has exited
+            }
+            return code;
         } catch (IOException e) {
             throw new FluxException(ExitCode.BAD_INPUT, "cannot start player '" + cmd.get(0) + "': " + e.getMessage(),
                     "install it, or name another with --player (the URL is printed above)", e);

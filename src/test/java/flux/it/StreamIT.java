@@ -306,6 +306,33 @@ class StreamIT {
         }
     }
 
+    @Test
+    void sigtermToFluxStopsThePlayerItStarted() throws Exception {
+        // a "player" that notes its pid and waits, as a real one playing the URL would
+        Path pidFile = work.resolve("player.pid");
+        Path player = work.resolve("player.sh");
+        Files.writeString(player, "#!/bin/sh\necho $$ > " + quote(pidFile.toString()) + "\nexec sleep 300\n");
+        assertTrue(player.toFile().setExecutable(true));
+        try (FluxRun flux = FluxRun.start(work.resolve("player-run"),
+                fluxArgs(mkvTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "--player", player.toString()))) {
+            flux.awaitEvent("ready", 30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!(Files.exists(pidFile) && Files.size(pidFile) > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            ProcessHandle playing = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("the player is not running"));
+            try {
+                flux.process().destroy(); // SIGTERM, as systemctl stop or kill sends it
+                assertTrue(flux.process().waitFor(20, TimeUnit.SECONDS), "flux did not stop on SIGTERM");
+                assertTrue(playing.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() != null,
+                        "the player outlived flux: " + flux.stderr());
+            } finally {
+                playing.destroyForcibly();
+            }
+        }
+    }
+
     private static String quote(String s) {
         return "'" + s.replace("'", "'\\''") + "'";
     }
