@@ -74,23 +74,51 @@ final class Players {
 
     static int play(String player, String url, List<String> subtitles) throws InterruptedException {
         List<String> cmd = command(player, url, subtitles);
+        // the player lives as long as the stream: a SIGTERM or a fatal error that ends flux ends it
+        // too (Ctrl-C in a terminal reaches both anyway), rather than leaving it on a dead URL; the
+        // hook is in place before the player starts, so a signal in between cannot miss it
+        Stoppable playing = new Stoppable();
+        Thread stopPlayer = new Thread(playing::stop, "flux-stop-player");
+        try {
+            Runtime.getRuntime().addShutdownHook(stopPlayer);
+        } catch (IllegalStateException shuttingDown) {
+            throw new InterruptedException("stopping");
+        }
         try {
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            // the player lives as long as the stream: a SIGTERM or a fatal error that ends flux ends it too
-            // (Ctrl-C in a terminal reaches both anyway), rather than leaving it on a dead URL
-            Thread stopPlayer = new Thread(p::destroy, "flux-stop-player");
-            Runtime.getRuntime().addShutdownHook(stopPlayer);
-            int code = p.waitFor();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopPlayer);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway, on a player that has exited
-            }
-            return code;
+            playing.started(p);
+            return p.waitFor();
         } catch (IOException e) {
             throw new FluxException(ExitCode.BAD_INPUT, "cannot start player '" + cmd.get(0) + "': " + e.getMessage(),
                     "install it, or name another with --player (the URL is printed above)", e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopPlayer);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway
+            }
+        }
+    }
+
+    /** The player process once started; stopped at once if the stop came first. */
+    private static final class Stoppable {
+        private Process process;
+        private boolean stopped;
+
+        synchronized void started(Process p) {
+            if (stopped) {
+                p.destroy();
+            } else {
+                process = p;
+            }
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            if (process != null) {
+                process.destroy();
+            }
         }
     }
 }

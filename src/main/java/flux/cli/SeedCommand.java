@@ -115,6 +115,12 @@ public class SeedCommand implements Callable<Integer> {
                     fail(input, e.getMessage(), e.hint(), e.exitCode());
                 }
             }
+            // the last line of a seeder's log, under systemd's `stop` too: runs first, before the torrents close
+            cleanup.add("last status", () -> {
+                if (Cleanup.signalled()) {
+                    log.info("stopping on a signal: {}", status());
+                }
+            });
             long nextStatus = System.nanoTime();
             while (true) {
                 Thread.sleep(1000);
@@ -200,13 +206,17 @@ public class SeedCommand implements Callable<Integer> {
     }
 
     private void logStatus() {
+        log.info("seeding {}", status());
+    }
+
+    private String status() {
         long up = 0;
         int peers = 0;
         for (Seeding s : seedings) {
             up += s.session().uploadedBytes();
             peers += s.session().connectedPeers();
         }
-        log.info("seeding {} torrent(s), {} peer(s) connected, {} uploaded", seedings.size(), peers, Sizes.bytes(up));
+        return seedings.size() + " torrent(s), " + peers + " peer(s) connected, " + Sizes.bytes(up) + " uploaded";
     }
 
     private void fail(String path, String message, String hint, ExitCode code) {
