@@ -1,8 +1,13 @@
 package flux.cli;
 
+import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Ends the command from any thread: its error line and hint, then the exit with its code, while
@@ -27,6 +32,15 @@ final class Fatal {
             System.exit(e.exitCode().code);
         }, "flux-fatal");
         exit.start();
+    }
+
+    /**
+     * For a download that cannot be written (a full disk): bt would ask for the block again and
+     * again, and the stream would never end; this ends it with the reason.
+     */
+    static Consumer<IOException> onWriteFailure(Path directory, String hint) {
+        return e -> exit(new FluxException(ExitCode.IO, "cannot write the download in " + directory + ": "
+                + IoErrors.reason(e), hint, e));
     }
 
     /** The failure that is ending the process, if any: what fails after it is a consequence. */

@@ -2,7 +2,6 @@ package flux.cli;
 
 import flux.ExitCode;
 import flux.FluxException;
-import flux.IoErrors;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
@@ -140,10 +139,8 @@ public class StreamCommand implements Callable<Integer> {
                 joinServer(early); // a port in use: say so now, not after the metadata
             }
             cleanup.add("engine", engine::close);
-            // bt would ask for a block it cannot write again and again: the stream would never end
-            engine.onWriteFailure(e -> Fatal.exit(new FluxException(ExitCode.IO, "cannot write the download in "
-                    + base + ": " + IoErrors.reason(e), "free some space there, or choose another "
-                    + (intoOut ? "--out DIR" : "--cache-dir DIR"), e)));
+            engine.onWriteFailure(Fatal.onWriteFailure(base,
+                    "free some space there, or choose another " + (intoOut ? "--out DIR" : "--cache-dir DIR")));
             log.debug("peer port {}", engine.peerPort());
             if (early != null) {
                 early.thenAccept(StreamServer::warmUp); // the engine is up: the metadata wait is idle time
