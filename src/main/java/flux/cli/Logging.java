@@ -47,7 +47,9 @@ public final class Logging {
         if (!stream) {
             p.put("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
         }
-        p.put("org.slf4j.simpleLogger.showShortLogName", "true");
+        // which class speaks is for --verbose; a user reads "INFO fetching metadata: 3 peers found"
+        p.put("org.slf4j.simpleLogger.showShortLogName", Boolean.toString(verbose));
+        p.put("org.slf4j.simpleLogger.showLogName", "false"); // the full name, when the short one is off
         p.put("org.slf4j.simpleLogger.levelInBrackets", "false");
         // Undertow and XNIO log through jboss-logging: send that to SLF4J too.
         p.put("org.jboss.logging.provider", "slf4j");

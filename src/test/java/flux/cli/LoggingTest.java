@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class LoggingTest {
     private static final String SHOW_TIME = "org.slf4j.simpleLogger.showDateTime";
     private static final String TIME_FORMAT = "org.slf4j.simpleLogger.dateTimeFormat";
+    private static final String SHOW_CLASS = "org.slf4j.simpleLogger.showShortLogName";
 
     @Test
     void aStreamLogsWithoutTheTimeOfDaySoThatNoDateFormatIsLoadedBeforeTheEngineStarts() {
@@ -17,6 +18,7 @@ class LoggingTest {
         assertEquals("false", p.get(SHOW_TIME));
         assertEquals("info", p.get("org.slf4j.simpleLogger.log.flux"));
         assertEquals("off", p.get("org.slf4j.simpleLogger.defaultLogLevel"));
+        assertEquals("false", p.get(SHOW_CLASS), "class names are for --verbose");
     }
 
     @Test
@@ -25,6 +27,7 @@ class LoggingTest {
         assertEquals("true", p.get(SHOW_TIME), "without a pattern slf4j-simple prints the time since start");
         assertEquals("debug", p.get("org.slf4j.simpleLogger.log.flux"));
         assertEquals("info", p.get("org.slf4j.simpleLogger.defaultLogLevel"));
+        assertEquals("true", p.get(SHOW_CLASS));
     }
 
     /** The settings for a command line, checked to set no date pattern (slf4j-simple builds its date format whenever one is set). */
