@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 
 /**
  * Why an I/O operation failed, in words for a one-line error. The JDK's file exceptions carry the
@@ -30,6 +32,15 @@ public final class IoErrors {
         }
         String reason = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
         return reason != null ? lowerCaseSentence(reason) : e.getClass().getSimpleName();
+    }
+
+    /** Creates {@code dir} and its parents, or fails (exit code 5) with the reason and {@code hint} (may be null). */
+    public static Path createDirectories(Path dir, String hint) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new FluxException(ExitCode.IO, "cannot create directory " + dir + ": " + reason(e), hint, e);
+        }
     }
 
     /** The operating system's words ("No space left on device") as the rest of a flux message, not an acronym ("EIO"). */

@@ -1,11 +1,5 @@
 package flux.cli;
 
-import flux.ExitCode;
-import flux.FluxException;
-import flux.IoErrors;
-
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** XDG base directories (falling back to the spec's defaults under $HOME). */
@@ -23,16 +17,6 @@ public final class Directories {
 
     public static Path config() {
         return xdg("XDG_CONFIG_HOME", ".config").resolve("flux");
-    }
-
-    /** Creates {@code dir} and its parents, or fails with the reason and a hint naming the option that chose it. */
-    public static Path create(Path dir, String option) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot create directory " + dir + ": " + IoErrors.reason(e),
-                    "choose another with " + option, e);
-        }
     }
 
     private static Path xdg(String variable, String fallback) {

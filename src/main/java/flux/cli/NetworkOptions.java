@@ -44,12 +44,7 @@ public class NetworkOptions {
     String uploadLimit;
 
     public EngineSettings settings() {
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new FluxException(ExitCode.BAD_INPUT, "--bind: unknown address '" + bind + "'", "give an IP address such as 0.0.0.0 or 127.0.0.1");
-        }
+        InetAddress address = address("--bind", bind);
         if (maxPeers < 1) {
             throw new FluxException(ExitCode.USAGE, "--max-peers must be at least 1");
         }
@@ -66,6 +61,16 @@ public class NetworkOptions {
                 .withMaxPeers(maxPeers)
                 .withPex(pex)
                 .withUploadLimit(flux.seed.PieceSizes.parse(uploadLimit));
+    }
+
+    /** The address an option names, or a bad-input error saying which option and what to give. */
+    static InetAddress address(String option, String value) {
+        try {
+            return InetAddress.getByName(value);
+        } catch (UnknownHostException e) {
+            throw new FluxException(ExitCode.BAD_INPUT, option + ": unknown address '" + value + "'",
+                    "give an IP address such as 127.0.0.1 (this machine) or 0.0.0.0 (every interface)");
+        }
     }
 
     /** A TCP/UDP port number, 0 meaning any free one. */

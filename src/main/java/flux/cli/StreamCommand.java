@@ -2,6 +2,7 @@ package flux.cli;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
@@ -23,8 +24,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -114,11 +113,12 @@ public class StreamCommand implements Callable<Integer> {
         if (port != null) {
             NetworkOptions.checkPort("--port", port);
         }
-        checkHost(host);
+        NetworkOptions.address("--host", host);
         boolean intoOut = out != null && !"-".equals(out);
         Path base = intoOut ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
+        String baseOption = intoOut ? "--out DIR" : "--cache-dir DIR";
         // before anything starts: a directory flux cannot write fails the command at once
-        Directories.create(base, intoOut ? "--out DIR" : "--cache-dir DIR");
+        IoErrors.createDirectories(base, "choose another with " + baseOption);
         PrintStream stdout = System.out;
         Events events = new Events(stdout, json);
 
@@ -140,7 +140,7 @@ public class StreamCommand implements Callable<Integer> {
             }
             cleanup.add("engine", engine::close);
             engine.onWriteFailure(Fatal.onWriteFailure(base,
-                    "free some space there, or choose another " + (intoOut ? "--out DIR" : "--cache-dir DIR")));
+                    "free some space there, or choose another " + baseOption));
             log.debug("peer port {}", engine.peerPort());
             if (early != null) {
                 early.thenAccept(StreamServer::warmUp); // the engine is up: the metadata wait is idle time
@@ -189,15 +189,6 @@ public class StreamCommand implements Callable<Integer> {
         System.err.println("flux: listening: " + url + " (plays once the metadata is in)");
         System.err.flush();
         events.emit("listening", Json.object().put("url", url));
-    }
-
-    private static void checkHost(String host) {
-        try {
-            InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new FluxException(ExitCode.BAD_INPUT, "--host: unknown address '" + host + "'",
-                    "give an IP address such as 127.0.0.1 (this machine) or 0.0.0.0 (every interface)");
-        }
     }
 
     private static StreamServer joinServer(CompletableFuture<StreamServer> early) throws InterruptedException {

@@ -31,7 +31,6 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -263,11 +262,7 @@ public final class Engine implements AutoCloseable {
      */
     public TorrentSession open(TorrentInput input, Path directory, Consumer<TorrentSession> onMetadata,
                                BooleanSupplier wantsData) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new FluxException(ExitCode.IO, "cannot create directory " + directory + ": " + IoErrors.reason(e), null, e);
-        }
+        IoErrors.createDirectories(directory, null);
         Storage storage = storage(directory);
         BtClientBuilder client = Bt.client(runtime).storage(storage);
         TorrentId id;

@@ -8,7 +8,6 @@ import bt.torrent.data.BlockWrite;
 import bt.torrent.data.DataWorker;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -48,12 +47,8 @@ final class WriteFailures implements DataWorker {
     /** Only the storage's own failures count: a full write queue, say, is bt's to retry. */
     private void check(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof IOException io) {
+            if (t instanceof IOException io) { // bt wraps it in an UncheckedIOException
                 report(io);
-                return;
-            }
-            if (t instanceof UncheckedIOException unchecked) {
-                report(unchecked.getCause());
                 return;
             }
         }
