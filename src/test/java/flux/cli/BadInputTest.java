@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,11 +64,18 @@ class BadInputTest {
         assertOneCleanError(r, 5, "state directory " + notADir + " is not writable");
     }
 
+    /** `flux stream` of an info-hash no tracker or peer serves, on loopback with the DHT off, plus {@code options}. */
+    private static FluxProcess.Result streamNobody(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
+                "--bind", "127.0.0.1"));
+        args.addAll(List.of(options));
+        return FluxProcess.run(30, args.toArray(String[]::new));
+    }
+
     @Test
     void cacheDirectoryThatIsAFile(@TempDir Path dir) throws Exception {
         Path notADir = Files.writeString(dir.resolve("cache"), "a file, not a directory");
-        FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
-                "--bind", "127.0.0.1", "--peer-port", "0", "--port", "0", "--cache-dir", notADir.toString());
+        FluxProcess.Result r = streamNobody("--peer-port", "0", "--port", "0", "--cache-dir", notADir.toString());
         assertOneCleanError(r, 5, "cannot create directory " + notADir + ": a file of that name is in the way\n");
         assertTrue(r.stderr().contains("choose another with --cache-dir DIR"), r.stderr());
         assertEquals("a file, not a directory", Files.readString(notADir), "the file must not be touched");
@@ -76,8 +85,7 @@ class BadInputTest {
     void outDirectoryUnderAFile(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("movie.mkv"), "a file");
         Path under = file.resolve("out");
-        FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
-                "--bind", "127.0.0.1", "--peer-port", "0", "--port", "0", "--out", under.toString());
+        FluxProcess.Result r = streamNobody("--peer-port", "0", "--port", "0", "--out", under.toString());
         assertOneCleanError(r, 5, "cannot create directory " + under + ": not a directory\n");
         assertTrue(r.stderr().contains("choose another with --out DIR"), r.stderr());
     }
@@ -85,16 +93,15 @@ class BadInputTest {
     @Test
     void portOutOfRangeIsAUsageError() throws Exception {
         for (String option : new String[]{"--port", "--peer-port", "--dht-port"}) {
-            FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
-                    "--bind", "127.0.0.1", option, "99999");
+            FluxProcess.Result r = streamNobody(option, "99999");
             assertOneCleanError(r, 2, option + " must be between 0 and 65535");
         }
     }
 
     @Test
     void unknownHttpHost() throws Exception {
-        FluxProcess.Result r = FluxProcess.run(30, "stream", "30ae5a4e00883375d0bec525cd7ec258ca3cbc97", "--no-dht",
-                "--bind", "127.0.0.1", "--peer-port", "0", "--host", "[not-an-address]"); // brackets: refused without a DNS lookup
+        // brackets: refused without a DNS lookup
+        FluxProcess.Result r = streamNobody("--peer-port", "0", "--host", "[not-an-address]");
         assertOneCleanError(r, 3, "--host: unknown address '[not-an-address]'");
     }
 
