@@ -208,7 +208,7 @@ function _picocli_flux_stream() {
 
   local commands=""
   local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--lsd' '--pex' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
+  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '-t' '--tracker' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -238,6 +238,9 @@ function _picocli_flux_stream() {
       return
       ;;
     '--window')
+      return
+      ;;
+    '-t'|'--tracker')
       return
       ;;
     '--bind')

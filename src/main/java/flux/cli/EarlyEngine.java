@@ -7,10 +7,12 @@ import flux.seed.PieceSizes;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Starts the engine of `flux stream MAGNET` (or `FILE.torrent`) from the raw arguments, on another
@@ -19,15 +21,20 @@ import java.util.regex.Pattern;
  * new connection on their own clock (aria2c on a ~1 s tick) get the connection sooner. Only the
  * network options are read here; the command takes the engine over only if its parsed settings
  * are exactly these ({@link Engine#startAhead}), so a misreading costs time, never a wrong setting.
- * When the environment or the config file sets a network option, nothing is started early.
+ * When the environment or the config file sets a network option or a tracker, nothing is started early.
  */
 public final class EarlyEngine {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     /** NetworkOptions' options, as config-file keys (a test compares them with the mixin). */
     static final List<String> NETWORK_OPTIONS =
             List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "max-peers", "upload-limit");
+    /** What the engine started ahead depends on, as config-file keys. */
+    private static final List<String> CONFIGURED_ELSEWHERE =
+            Stream.concat(NETWORK_OPTIONS.stream(), Stream.of("tracker")).toList();
     static final List<String> OPTIONS_WITH_VALUE =
             List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit");
+    /** The stream's own option the engine needs: the scout asks the added trackers too. */
+    static final List<String> TRACKER_OPTIONS = List.of("-t", "--tracker");
 
     private EarlyEngine() {
     }
@@ -53,13 +60,14 @@ public final class EarlyEngine {
         Integer peerPort = null;
         EngineSettings settings = EngineSettings.defaults();
         String torrent = null;
+        List<String> trackers = new ArrayList<>();
         try {
             for (int i = 1; i < args.length; i++) {
                 String arg = args[i];
                 String name = arg.startsWith("--") && arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 boolean attached = name.length() < arg.length();
                 String value = null;
-                if (OPTIONS_WITH_VALUE.contains(name)) {
+                if (OPTIONS_WITH_VALUE.contains(name) || TRACKER_OPTIONS.contains(name)) {
                     if (attached) {
                         value = arg.substring(name.length() + 1);
                     } else if (i + 1 < args.length) {
@@ -80,6 +88,7 @@ public final class EarlyEngine {
                     case "--no-dht" -> settings = settings.withDht(false);
                     case "--lsd" -> settings = settings.withLsd(true);
                     case "--pex" -> settings = settings.withPex(true);
+                    case "--tracker", "-t" -> trackers.add(value);
                     default -> {
                         if (torrent == null && (arg.regionMatches(true, 0, "magnet:", 0, 7)
                                 || arg.toLowerCase(Locale.ROOT).endsWith(".torrent"))) {
@@ -94,7 +103,7 @@ public final class EarlyEngine {
             }
             settings = settings.withBind(InetAddress.getByName(bind))
                     .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort);
-            return Optional.of(new Reading(settings, peerPort != null, TorrentInput.parse(torrent)));
+            return Optional.of(new Reading(settings, peerPort != null, TorrentInput.parse(torrent).withTrackers(trackers)));
         } catch (RuntimeException | UnknownHostException e) {
             return Optional.empty(); // picocli and the command report bad input properly
         }
@@ -103,7 +112,7 @@ public final class EarlyEngine {
     /** True when the environment or the config file sets a network option for `flux stream`. */
     private static boolean configuredElsewhere() {
         try {
-            return ConfigDefaults.fromSystem().setsAny("stream", NETWORK_OPTIONS);
+            return ConfigDefaults.fromSystem().setsAny("stream", CONFIGURED_ELSEWHERE);
         } catch (RuntimeException e) {
             return true; // a malformed config file: the command reports it
         }

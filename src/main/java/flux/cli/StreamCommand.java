@@ -26,7 +26,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -96,12 +98,18 @@ public class StreamCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print events as JSON lines on stdout (listening, metadata, ready, progress, done).")
     boolean json;
 
+    @Option(names = {"-t", "--tracker"}, paramLabel = "URL",
+            description = "Also ask this tracker for peers (http(s):// or udp:// announce URL; repeatable), "
+                    + "e.g. for a bare info-hash or a magnet whose trackers are dead.")
+    List<String> trackers = new ArrayList<>();
+
     @Mixin
     NetworkOptions network;
 
     @Override
     public Integer call() throws Exception {
-        TorrentInput input = TorrentInput.parse(torrent);
+        trackers.forEach(StreamCommand::checkTracker);
+        TorrentInput input = TorrentInput.parse(torrent).withTrackers(trackers);
         boolean toStdout = "-".equals(out)
                 || (out == null && playerCommand() == null && !list && !json && !Terminals.stdoutIsTerminal());
         if (toStdout && json) {
@@ -185,6 +193,15 @@ public class StreamCommand implements Callable<Integer> {
         }
     }
 
+    /** bt announces over http(s) and udp; anything else would be ignored without a word. */
+    static void checkTracker(String url) {
+        String scheme = url.contains("://") ? url.substring(0, url.indexOf("://")).toLowerCase(Locale.ROOT) : "";
+        if (!List.of("http", "https", "udp").contains(scheme)) {
+            throw new FluxException(ExitCode.USAGE, "--tracker '" + url + "' is not a tracker flux can ask",
+                    "give an http://, https:// or udp:// announce URL");
+        }
+    }
+
     private static void announceStreamUrl(String url, Events events) {
         System.err.println("flux: listening: " + url + " (plays once the metadata is in)");
         System.err.flush();
@@ -211,9 +228,6 @@ public class StreamCommand implements Callable<Integer> {
         }
         return player == null || player.isBlank() ? null : player;
     }
-
-
-
 
     private static void printList(TorrentMeta meta, PrintStream stdout) {
         stdout.println(meta.name() + "  (" + meta.infoHash() + ")");

@@ -19,6 +19,7 @@ import bt.net.InetPeer;
 import bt.net.PeerId;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
+import bt.tracker.AnnounceKey;
 import flux.ExitCode;
 import flux.FluxException;
 import flux.IoErrors;
@@ -274,6 +275,7 @@ public final class Engine implements AutoCloseable {
             Torrent torrent = Metainfo.parse(input);
             id = torrent.getTorrentId();
             client.torrent(() -> torrent);
+            askExtraTrackers(id, torrent, input.extraTrackers());
         }
         TorrentSession session = new TorrentSession(id, directory, storage, runtime.service(TorrentRegistry.class));
         client.selector(session.selector());
@@ -319,6 +321,23 @@ public final class Engine implements AutoCloseable {
         prepareHashingInBackground();
         announceAsSoonAsActive(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         return session;
+    }
+
+    /**
+     * Trackers the user added to a .torrent (a magnet lists its own): bt asks them beside the
+     * torrent's, except for a private torrent, whose peers come from its own trackers only.
+     */
+    private void askExtraTrackers(TorrentId id, Torrent torrent, List<String> trackers) {
+        if (trackers.isEmpty()) {
+            return;
+        }
+        if (torrent.isPrivate()) {
+            log.warn("{} is a private torrent: its peers come from its own trackers only, the added ones are not asked",
+                    torrent.getName());
+            return;
+        }
+        IPeerRegistry peers = runtime.service(IPeerRegistry.class);
+        trackers.forEach(url -> peers.addPeerSource(id, new AnnounceKey(url)));
     }
 
     /**

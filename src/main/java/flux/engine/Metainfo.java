@@ -75,7 +75,7 @@ public final class Metainfo {
     }
 
     /** What the peer scout needs from a .torrent. */
-    record Peek(byte[] infoHash, List<String> trackers, long totalSize) {
+    record Peek(byte[] infoHash, List<String> trackers, long totalSize, boolean isPrivate) {
     }
 
     /**
@@ -104,7 +104,8 @@ public final class Metainfo {
             if (info.getValue().get("files") instanceof BEList files) {
                 size = files.getValue().stream().mapToLong(Metainfo::length).sum();
             }
-            return new Peek(infoHash, List.copyOf(trackers), size);
+            boolean isPrivate = info.getValue().get("private") instanceof BEInteger flag && flag.getValue().intValue() == 1;
+            return new Peek(infoHash, List.copyOf(trackers), size, isPrivate);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-1", e);
         }

@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * Meets the first torrent's peers while bt is still being wired (~0.35 s of the start-up).
@@ -63,7 +64,10 @@ final class PeerScout implements AutoCloseable {
                 }
                 if (input instanceof TorrentInput.TorrentFile || input instanceof TorrentInput.TorrentBytes) {
                     Metainfo.Peek meta = Metainfo.peek(input);
-                    return Optional.of(new Target(TorrentId.fromBytes(meta.infoHash()), meta.trackers(), meta.totalSize()));
+                    // a private torrent's peers come from its own trackers only (bt keeps to that too)
+                    List<String> trackers = meta.isPrivate() ? meta.trackers()
+                            : Stream.concat(meta.trackers().stream(), input.extraTrackers().stream()).distinct().toList();
+                    return Optional.of(new Target(TorrentId.fromBytes(meta.infoHash()), trackers, meta.totalSize()));
                 }
             } catch (RuntimeException e) {
                 log.debug("nothing to scout for {}", input, e); // bt reports a bad input itself

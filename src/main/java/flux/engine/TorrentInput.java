@@ -10,13 +10,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-/** What the user gave to name a torrent: a magnet, a bare info-hash, a .torrent file or URL. */
+/**
+ * What the user gave to name a torrent: a magnet, a bare info-hash, a .torrent file or URL, with
+ * any trackers the user added (`flux stream --tracker`).
+ */
 public sealed interface TorrentInput {
+
+    /** Trackers asked beside those the torrent names (none for a magnet: it lists them all). */
+    List<String> extraTrackers();
+
+    /**
+     * The same torrent with these trackers asked too: a magnet lists them, a .torrent keeps them
+     * beside its own (its bytes, and so its info-hash, stay as they are).
+     */
+    TorrentInput withTrackers(List<String> trackers);
 
     /** A magnet link (or a bare info-hash, which is a magnet with nothing but the hash). */
     record Magnet(String infoHash, Optional<String> name, List<String> trackers, List<String> peers)
@@ -28,18 +42,57 @@ public sealed interface TorrentInput {
             peers.forEach(p -> b.append("&x.pe=").append(p));
             return b.toString();
         }
+
+        @Override
+        public List<String> extraTrackers() {
+            return List.of();
+        }
+
+        @Override
+        public Magnet withTrackers(List<String> more) {
+            return new Magnet(infoHash, name, union(trackers, more), peers);
+        }
     }
 
     /** A .torrent file on disk. */
-    record TorrentFile(Path path) implements TorrentInput {
+    record TorrentFile(Path path, List<String> extraTrackers) implements TorrentInput {
+        public TorrentFile(Path path) {
+            this(path, List.of());
+        }
+
+        @Override
+        public TorrentFile withTrackers(List<String> more) {
+            return new TorrentFile(path, union(extraTrackers, more));
+        }
     }
 
     /** The bytes of a .torrent already in memory (made or stored by flux). */
-    record TorrentBytes(byte[] bytes, String origin) implements TorrentInput {
+    record TorrentBytes(byte[] bytes, String origin, List<String> extraTrackers) implements TorrentInput {
+        public TorrentBytes(byte[] bytes, String origin) {
+            this(bytes, origin, List.of());
+        }
+
+        @Override
+        public TorrentBytes withTrackers(List<String> more) {
+            return new TorrentBytes(bytes, origin, union(extraTrackers, more));
+        }
     }
 
     /** An http(s) URL of a .torrent file. */
-    record TorrentUrl(URI url) implements TorrentInput {
+    record TorrentUrl(URI url, List<String> extraTrackers) implements TorrentInput {
+        public TorrentUrl(URI url) {
+            this(url, List.of());
+        }
+
+        @Override
+        public TorrentUrl withTrackers(List<String> more) {
+            return new TorrentUrl(url, union(extraTrackers, more));
+        }
+    }
+
+    /** The trackers of both lists, each once, in order. */
+    private static List<String> union(List<String> first, List<String> second) {
+        return List.copyOf(new LinkedHashSet<>(Stream.concat(first.stream(), second.stream()).toList()));
     }
 
     Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");

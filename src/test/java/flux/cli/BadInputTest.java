@@ -106,6 +106,13 @@ class BadInputTest {
     }
 
     @Test
+    void aTrackerFluxCannotAskIsAUsageError() throws Exception {
+        FluxProcess.Result r = streamNobody("--peer-port", "0", "--tracker", "wss://tracker.example");
+        assertOneCleanError(r, 2, "--tracker 'wss://tracker.example' is not a tracker flux can ask");
+        assertTrue(r.stderr().contains("give an http://, https:// or udp:// announce URL"), r.stderr());
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");

@@ -50,6 +50,22 @@ class EarlyEngineTest {
     }
 
     @Test
+    void addedTrackersAreReadAsPicocliWould(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("movie.torrent"), new byte[]{'d', 'e'});
+        String[][] commandLines = {
+                {"stream", MAGNET, "-t", "udp://127.0.0.1:6969", "--tracker=http://127.0.0.2:1/announce", "--no-dht"},
+                {"stream", "--tracker", "http://127.0.0.2:1/announce", file.toString(), "-t", "udp://127.0.0.1:6969"},
+        };
+        for (String[] args : commandLines) {
+            EarlyEngine.Reading early = EarlyEngine.read(args).orElseThrow();
+            CommandLine cli = FluxCommand.model(FluxCommand.subcommandsFor(args));
+            StreamCommand stream = (StreamCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
+            assertEquals(TorrentInput.parse(stream.torrent).withTrackers(stream.trackers), early.input(), String.join(" ", args));
+            assertEquals(2, stream.trackers.size());
+        }
+    }
+
+    @Test
     void theNetworkOptionsReadEarlyAreExactlyTheMixinsOptions() {
         CommandLine.Model.CommandSpec stream = FluxCommand.model(List.of(StreamCommand.class))
                 .getSubcommands().get("stream").getCommandSpec().mixins().get("network");

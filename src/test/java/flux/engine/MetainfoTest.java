@@ -10,8 +10,10 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetainfoTest {
     @Test
@@ -45,6 +47,21 @@ class MetainfoTest {
         assertEquals(345, peek.totalSize());
         assertEquals(bt.totalSize(), peek.totalSize());
         assertThrows(RuntimeException.class, () -> Metainfo.peek(new TorrentInput.TorrentBytes(ascii("d3:fooi1ee"), "x")));
+    }
+
+    @Test
+    void theScoutAsksTheAddedTrackersUnlessTheTorrentIsPrivate() {
+        String info = "d6:lengthi300e4:name5:a.mkv12:piece lengthi16384e6:pieces20:" + "x".repeat(20);
+        String announce = "d8:announce20:http://a.example/ann4:info";
+        List<String> added = List.of("udp://b.example:1", "http://a.example/ann");
+        TorrentInput open = new TorrentInput.TorrentBytes(ascii(announce + info + "ee"), "open").withTrackers(added);
+        TorrentInput closed = new TorrentInput.TorrentBytes(ascii(announce + info + "7:privatei1eee"), "private")
+                .withTrackers(added);
+
+        assertEquals(List.of("http://a.example/ann", "udp://b.example:1"), PeerScout.Target.of(open).orElseThrow().trackers());
+        assertEquals(List.of("http://a.example/ann"), PeerScout.Target.of(closed).orElseThrow().trackers());
+        assertTrue(Metainfo.peek(closed).isPrivate());
+        assertFalse(Metainfo.peek(open).isPrivate());
     }
 
     private static byte[] ascii(String s) {

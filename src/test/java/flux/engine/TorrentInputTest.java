@@ -186,4 +186,23 @@ class TorrentInputTest {
     void anUpperCaseSchemeIsStillAUrl() {
         assertTrue(TorrentInput.parse("HTTPS://example.org/a.torrent") instanceof TorrentInput.TorrentUrl);
     }
+
+    @Test
+    void addedTrackersJoinAMagnetsOwnOnceEach() {
+        TorrentInput.Magnet m = magnet("magnet:?xt=urn:btih:" + HEX + "&tr=http%3A%2F%2Fa.example%2Fann&x.pe=127.0.0.1:1");
+        TorrentInput.Magnet more = m.withTrackers(List.of("udp://b.example:1", "http://a.example/ann"));
+        assertEquals(List.of("http://a.example/ann", "udp://b.example:1"), more.trackers());
+        assertEquals(m.peers(), more.peers());
+        assertEquals(List.of(), more.extraTrackers(), "a magnet lists them all itself");
+        assertEquals(magnet(more.uri()), more);
+    }
+
+    @Test
+    void addedTrackersStayBesideATorrentFile(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("a.torrent"), new byte[]{'d', 'e'});
+        TorrentInput in = TorrentInput.parse(file.toString()).withTrackers(List.of("udp://b.example:1"))
+                .withTrackers(List.of("udp://b.example:1", "http://c.example/ann"));
+        assertEquals(new TorrentInput.TorrentFile(file, List.of("udp://b.example:1", "http://c.example/ann")), in);
+        assertEquals(List.of(), TorrentInput.parse(file.toString()).extraTrackers());
+    }
 }

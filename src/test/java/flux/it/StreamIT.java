@@ -117,19 +117,40 @@ class StreamIT {
     @Test
     void magnetToStdoutIsByteExactAndLeavesNoCache() throws Exception {
         Path cache = work.resolve("cache");
-        Process p = FluxProcess.builder(fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "-o", "-", "-v"))
-                .redirectError(work.resolve("stdout-test.stderr").toFile()).start();
-        String hash;
-        try (InputStream out = p.getInputStream()) {
-            hash = Tools.sha256(out);
-        }
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "flux did not exit after writing the file");
-        assertEquals(0, p.exitValue(), Files.readString(work.resolve("stdout-test.stderr")));
+        String hash = streamToStdout("stdout-test", fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "-o", "-", "-v"));
         assertEquals(Tools.sha256(mp4), hash);
         assertFalse(Files.exists(cache.resolve(mp4Torrent.infoHash())), "the streaming cache was not removed");
         // the peer scout met Transmission while bt was being wired, and bt took that connection over
         assertTrue(Files.readString(work.resolve("stdout-test.stderr")).contains("adopted the scout's connection"),
                 "bt dialled Transmission again instead of adopting the scout's connection");
+    }
+
+    @Test
+    void addedTrackersFindThePeersOfABareInfoHashAndOfATorrentWithoutTrackers() throws Exception {
+        TorrentMaker.Made trackerless = TorrentMaker.make(mkv, work.resolve("trackerless.torrent"), null, 18);
+        assertEquals(mkvTorrent.infoHash(), trackerless.infoHash(), "the same data and pieces, only the announce left out");
+        // with the DHT off, the added tracker is the only way to the seeder
+        assertEquals(Tools.sha256(mkv), streamToStdout("bare-hash",
+                fluxArgs(mkvTorrent.infoHash(), "-o", "-", "--tracker", tracker.announceUrl())));
+        assertEquals(Tools.sha256(mkv), streamToStdout("trackerless",
+                fluxArgs(trackerless.torrent().toString(), "-o", "-", "-t", tracker.udpAnnounceUrl())));
+    }
+
+    /** The SHA-256 of what `flux stream` writes to stdout; it must exit 0 after writing. */
+    private String streamToStdout(String name, List<String> args) throws Exception {
+        Path stderr = work.resolve(name + ".stderr");
+        Process p = FluxProcess.builder(args).redirectError(stderr.toFile()).start();
+        try {
+            String hash;
+            try (InputStream out = p.getInputStream()) {
+                hash = Tools.sha256(out);
+            }
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "flux did not exit after writing the file");
+            assertEquals(0, p.exitValue(), Files.readString(stderr));
+            return hash;
+        } finally {
+            p.destroyForcibly();
+        }
     }
 
     @Test
