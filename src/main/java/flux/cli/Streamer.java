@@ -5,6 +5,7 @@ import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
 import flux.http.MediaLibrary;
+import flux.http.MediaTypes;
 import flux.stream.PieceLayout;
 import flux.stream.PiecePriorities;
 import flux.stream.StreamingFile;
@@ -123,8 +124,18 @@ final class Streamer {
         return session;
     }
 
-    /** Head 2 MiB; tail 2 MiB or 0.5% (an MP4 index at the end grows with the duration). */
+    /**
+     * The file's order, then the head and tail of the next file in the playlist (a season pack's
+     * next episode), so that a player moving on starts it without waiting.
+     */
     static PiecePriorities priorities(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes) {
+        PiecePriorities order = ofFile(meta, file, windowBytes);
+        return meta.files().stream().skip(file.index() + 1L).filter(f -> f.size() > 0 && MediaTypes.isPlayable(f.fileName())).findFirst()
+                .map(next -> order.thenStartOf(ofFile(meta, next, 0))).orElse(order);
+    }
+
+    /** Head 2 MiB; tail 2 MiB or 0.5% (an MP4 index at the end grows with the duration). */
+    private static PiecePriorities ofFile(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes) {
         PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
         long tail = Math.max(2L << 20, file.size() / 200);
         return new PiecePriorities(layout, windowBytes, 2L << 20, tail);

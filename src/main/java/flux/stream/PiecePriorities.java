@@ -15,7 +15,9 @@ import java.util.List;
  *   <li>each reader's read-ahead window, nearest first, the most recently active reader first
  *       (two players reading take turns being the most recent; a reader whose client went away
  *       while it waited for a piece is never active again and falls behind);</li>
- *   <li>the rest of the file in order from the main reader, then what lies behind it.</li>
+ *   <li>the rest of the file in order from the main reader, then what lies behind it;</li>
+ *   <li>the head and tail of the next video, if {@link #thenStartOf} named one: a player going
+ *       through the playlist starts the next episode without waiting.</li>
  * </ol>
  */
 public final class PiecePriorities {
@@ -26,12 +28,26 @@ public final class PiecePriorities {
     private final int windowPieces;
     private final int headPieces;
     private final int tailPieces;
+    /** Pieces wanted once all of this file is: the start of the next video. */
+    private final int[] afterwards;
 
     public PiecePriorities(PieceLayout layout, long windowBytes, long headBytes, long tailBytes) {
+        this(layout, layout.piecesFor(windowBytes), layout.piecesFor(headBytes), layout.piecesFor(tailBytes), new int[0]);
+    }
+
+    private PiecePriorities(PieceLayout layout, int windowPieces, int headPieces, int tailPieces, int[] afterwards) {
         this.layout = layout;
-        this.windowPieces = layout.piecesFor(windowBytes);
-        this.headPieces = layout.piecesFor(headBytes);
-        this.tailPieces = layout.piecesFor(tailBytes);
+        this.windowPieces = windowPieces;
+        this.headPieces = headPieces;
+        this.tailPieces = tailPieces;
+        this.afterwards = afterwards;
+    }
+
+    /** This order, then the head and tail of {@code next}'s file, once everything of this file is asked for. */
+    public PiecePriorities thenStartOf(PiecePriorities next) {
+        Emitter start = new Emitter(new BitSet(), next.layout.firstPiece(), next.layout.lastPiece());
+        next.headAndTail(start);
+        return new PiecePriorities(layout, windowPieces, headPieces, tailPieces, start.result());
     }
 
     public PieceLayout layout() {
@@ -51,14 +67,7 @@ public final class PiecePriorities {
         Emitter out = new Emitter(verified, first, last);
 
         interleaveForward(out, readers, URGENT_PIECES);
-        for (int i = 0; i < Math.max(headPieces, tailPieces); i++) {
-            if (i < headPieces) {
-                out.add(first + i);
-            }
-            if (i < tailPieces) {
-                out.add(last - i);
-            }
-        }
+        headAndTail(out);
         for (ReaderPosition r : readers) {
             for (int step = 0; step < windowPieces && r.piece() + step <= r.lastPiece(); step++) {
                 out.addAnyFile(r.piece() + step);
@@ -72,7 +81,24 @@ public final class PiecePriorities {
         for (int p = first; p < from; p++) {
             out.add(p);
         }
+        for (int p : afterwards) {
+            out.addAnyFile(p);
+        }
         return out.result();
+    }
+
+    /** The file's first and last pieces, alternating. */
+    private void headAndTail(Emitter out) {
+        int first = layout.firstPiece();
+        int last = layout.lastPiece();
+        for (int i = 0; i < Math.max(headPieces, tailPieces); i++) {
+            if (i < headPieces) {
+                out.add(first + i);
+            }
+            if (i < tailPieces) {
+                out.add(last - i);
+            }
+        }
     }
 
     /** Round-robin over readers: piece +0 of each, then +1 of each, ... up to {@code depth}. */

@@ -20,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,6 +263,39 @@ class StreamIT {
                 assertEquals(Tools.sha256(mp4), Tools.sha256(episode));
             }
         }
+    }
+
+    @Test
+    void theNextEpisodesStartAndEndAreFetchedOnceTheChosenOneIsIn() throws Exception {
+        Path out = work.resolve("next-episode");
+        Path next = out.resolve("Show").resolve("Show.S01E02.mp4");
+        byte[] original = Files.readAllBytes(mp4);
+        int head = 1 << 20;
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(showTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0",
+                "--select", "*E01*", "--out", out.toString()))) {
+            flux.awaitEvent("done", 60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!(holds(next, original, 0, head) && holds(next, original, original.length - head, head))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertTrue(holds(next, original, 0, head), "the next episode's first MiB did not come");
+            assertTrue(holds(next, original, original.length - head, head), "the next episode's last MiB did not come");
+            // only its start and end: the rest waits for a player to get there
+            assertFalse(holds(next, original, original.length / 2, 64 << 10), "the whole next episode was downloaded");
+        }
+    }
+
+    /** True when {@code file} holds {@code expected[from, from + length)} at offset {@code from}. */
+    private static boolean holds(Path file, byte[] expected, int from, int length) throws IOException {
+        if (!Files.exists(file) || Files.size(file) < from + length) {
+            return false;
+        }
+        byte[] actual = new byte[length];
+        try (FileChannel channel = FileChannel.open(file)) {
+            channel.read(ByteBuffer.wrap(actual), from);
+        }
+        return Arrays.equals(actual, Arrays.copyOfRange(expected, from, from + length));
     }
 
     @Test

@@ -42,6 +42,21 @@ class PiecePrioritiesTest {
     }
 
     @Test
+    void theNextVideosHeadAndTailComeOnceAllOfTheFileIsAskedFor() {
+        // D (pieces 20-24) is the next video: head 20, 21 and tail 24, after every piece of B
+        PiecePriorities d = new PiecePriorities(new PieceLayout(100, 2500, 2000, 500), 100, 200, 100);
+        PiecePriorities p = SMALL.thenStartOf(d);
+        assertArrayEquals(new int[] {2, 17, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 20, 24, 21},
+                order(p, new BitSet()));
+        BitSet allOfB = new BitSet();
+        allOfB.set(FIRST, LAST + 1);
+        allOfB.set(21);
+        assertArrayEquals(new int[] {20, 24}, order(p, allOfB), "what is verified is not asked again");
+        // a reader on the next video is urgent, before anything of B
+        assertArrayEquals(new int[] {22, 23}, Arrays.copyOf(order(p, new BitSet(), new ReaderPosition(22, 24, false)), 2));
+    }
+
+    @Test
     void urgentPiecesOfAReaderComeBeforeHeadAndTail() {
         int[] order = order(SMALL, new BitSet(), inB(10));
         assertArrayEquals(new int[] {10, 11}, Arrays.copyOf(order, 2));
