@@ -24,6 +24,8 @@ public final class FluxProcess {
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("FLUX_"));
         env.put("XDG_CONFIG_HOME", System.getProperty("java.io.tmpdir") + File.separator + "flux-test-config");
+        // resume records of kept streams and seeds go here, not into the user's home
+        env.put("XDG_DATA_HOME", System.getProperty("java.io.tmpdir") + File.separator + "flux-test-data");
         return pb;
     }
 

@@ -138,7 +138,6 @@ public class SeedCommand implements Callable<Integer> {
     }
 
     private void start(Engine engine, ResumeStore store, SeedItem item, Cleanup cleanup) {
-        BitSet[] trustedAtStart = {new BitSet()};
         TorrentSession session = engine.open(new TorrentInput.TorrentBytes(item.torrent(), item.source().toString()),
                 item.dataRoot(), s -> {
                     TorrentMeta meta = s.meta();
@@ -150,7 +149,6 @@ public class SeedCommand implements Callable<Integer> {
                         trusted = FastResume.trusted(meta, record, FastResume.stamps(meta, item.dataRoot()));
                     }
                     s.trust(trusted);
-                    trustedAtStart[0] = trusted;
                 }, () -> false);
         cleanup.add("torrent " + item.infoHash(), () -> engine.close(session));
         running.incrementAndGet();
@@ -176,7 +174,7 @@ public class SeedCommand implements Callable<Integer> {
                 emit(Json.object().put("event", "ready").put("path", item.source().toString()).put("name", meta.name())
                         .put("infoHash", meta.infoHash()).put("magnet", magnet).put("size", meta.totalSize())
                         .put("verifiedPieces", verified.cardinality()).put("pieces", meta.pieceCount())
-                        .put("recheckedPieces", meta.pieceCount() - trustedAtStart[0].cardinality()));
+                        .put("recheckedPieces", session.piecesHashedAtStart()));
             } else {
                 synchronized (System.out) {
                     System.out.println(magnet + "\t" + item.source());

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -56,13 +57,22 @@ final class Streamer {
         AtomicReference<RuntimeException> planError = new AtomicReference<>();
         AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
         // a directory per torrent in the cache, so that cleaning up never touches anything else
-        Path directory = directlyIn ? base : base.resolve(directoryName(input));
-        if (!keepData) {
+        Optional<String> infoHash = Engine.infoHash(input);
+        // (named by the info-hash, so a kept download is found again; a URL's is known only later)
+        Path directory = directlyIn ? base : base.resolve(infoHash.orElse("torrent-" + ProcessHandle.current().pid()));
+        StreamResume resume = new StreamResume(directory, infoHash);
+        if (resume.keptBefore() && !keepData) {
+            log.info("using the download kept in {}: it stays there", directory);
+        }
+        if (keepData || resume.keptBefore()) {
+            cleanup.add("resume", resume::save); // runs after the torrent is closed (registered below)
+        } else {
             // registered before the directory exists, so it runs last: after bt closed its files
             cleanup.add("cache", () -> DeleteTree.delete(directory));
         }
         AtomicReference<StreamingFile> selected = new AtomicReference<>();
         TorrentSession session = engine.open(input, directory, s -> {
+            resume.applyTo(s);
             try {
                 if (plan.listOnly()) {
                     s.planNothing();
@@ -139,14 +149,6 @@ final class Streamer {
         PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
         long tail = Math.max(2L << 20, file.size() / 200);
         return new PiecePriorities(layout, windowBytes, 2L << 20, tail);
-    }
-
-    private static String directoryName(TorrentInput input) {
-        if (input instanceof TorrentInput.Magnet m) {
-            return m.infoHash();
-        }
-        // .torrent inputs: the info-hash is known only after parsing; one directory per process
-        return "torrent-" + ProcessHandle.current().pid();
     }
 
     /** The torrent's files as the HTTP server sees them; streaming views made on first use. */

@@ -37,6 +37,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -257,6 +258,24 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The info-hash an input names, known before bt runs: a magnet's, or a .torrent's read from its
+     * bencoding; empty for a URL (not fetched twice) or a file that is not a torrent (bt says why).
+     */
+    public static Optional<String> infoHash(TorrentInput input) {
+        if (input instanceof TorrentInput.Magnet m) {
+            return Optional.of(m.infoHash());
+        }
+        if (input instanceof TorrentInput.TorrentUrl) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HexFormat.of().formatHex(Metainfo.peek(input).infoHash()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Opens a torrent: data goes under {@code directory}. {@code onMetadata} runs on bt's thread as
      * soon as the metadata is known and before any piece is requested, so it can plan the order.
      * {@code wantsData} tells the watchdog whether a stall matters.
@@ -281,7 +300,6 @@ public final class Engine implements AutoCloseable {
         client.selector(session.selector());
         client.afterTorrentFetched(t -> {
             session.metadataArrived(t);
-            expectVerification(t, session);
             // bt reads the request depth when it sets up the torrent, right after this callback; a
             // .torrent gets here before any connection, with the peers the scout is meeting known
             List<InetAddress> peers = new ArrayList<>();
@@ -298,6 +316,8 @@ public final class Engine implements AutoCloseable {
             try {
                 onMetadata.accept(session);
             } finally {
+                // after the owner said which pieces it trusts (fast resume), before bt checks the data
+                expectVerification(t, session);
                 session.metadataPlanned();
             }
         });
@@ -356,7 +376,7 @@ public final class Engine implements AutoCloseable {
             return;
         }
         int count = session.meta().pieceCount();
-        verifier.expect(hashes.next(), count, session.trustedPieces(), session::initialVerification);
+        verifier.expect(hashes.next(), count, session.trustedPieces(), session.knownPieces(), session::initialVerification);
     }
 
     /**

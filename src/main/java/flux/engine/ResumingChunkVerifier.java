@@ -9,29 +9,34 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Fast resume for bt, which re-hashes all data of every torrent at every start. Before a torrent
- * starts, flux tells this verifier which pieces it trusts (the resume state says they were verified
- * and the files under them are unchanged); those are marked verified without reading them, the
- * others are hashed as usual. bt does not say which torrent a verification is for, so torrents
+ * starts, flux tells this verifier which pieces it knows about (the files under them are as the
+ * resume state saw them) and which of those it trusts (verified then); known pieces are marked
+ * verified or left missing without reading them, the others are hashed as usual. bt does not say which torrent a verification is for, so torrents
  * are recognised by the hash of their first piece and their piece count.
  */
 final class ResumingChunkVerifier implements ChunkVerifier {
     private final ChunkVerifier delegate;
     private final Map<String, Expected> expected = new ConcurrentHashMap<>();
 
-    private record Expected(BitSet trusted, Consumer<BitSet> onVerified) {
+    private record Expected(BitSet trusted, BitSet known, BiConsumer<BitSet, Integer> onChecked) {
     }
 
     ResumingChunkVerifier(ChunkVerifier delegate) {
         this.delegate = delegate;
     }
 
-    /** Registers a torrent about to start; {@code onVerified} gets its verified pieces after the check. */
-    void expect(byte[] firstPieceHash, int pieceCount, BitSet trusted, Consumer<BitSet> onVerified) {
-        expected.put(key(firstPieceHash, pieceCount), new Expected((BitSet) trusted.clone(), onVerified));
+    /**
+     * Registers a torrent about to start; {@code onChecked} gets its verified pieces after the
+     * check, and how many pieces were read and hashed for it.
+     */
+    void expect(byte[] firstPieceHash, int pieceCount, BitSet trusted, BitSet known, BiConsumer<BitSet, Integer> onChecked) {
+        BitSet knownOrTrusted = (BitSet) known.clone();
+        knownOrTrusted.or(trusted);
+        expected.put(key(firstPieceHash, pieceCount), new Expected((BitSet) trusted.clone(), knownOrTrusted, onChecked));
     }
 
     @Override
@@ -41,13 +46,23 @@ final class ResumingChunkVerifier implements ChunkVerifier {
             return delegate.verify(chunks, bitfield);
         }
         BitSet verified = new BitSet(chunks.size());
+        int hashed = 0;
         for (int i = 0; i < chunks.size(); i++) {
-            if (e.trusted().get(i) || (allDataPresent(chunks.get(i)) && delegate.verifyIfPresent(chunks.get(i)))) {
+            boolean good;
+            if (e.known().get(i)) {
+                good = e.trusted().get(i);
+            } else if (allDataPresent(chunks.get(i))) {
+                hashed++;
+                good = delegate.verifyIfPresent(chunks.get(i));
+            } else {
+                good = false;
+            }
+            if (good) {
                 bitfield.markLocalPieceVerified(i);
                 verified.set(i);
             }
         }
-        e.onVerified().accept(verified);
+        e.onChecked().accept(verified, hashed);
         return bitfield.getPiecesRemaining() == 0;
     }
 

@@ -36,6 +36,8 @@ public final class TorrentSession implements AutoCloseable {
     private final AtomicInteger knownPeers = new AtomicInteger();
     private final CompletableFuture<BitSet> initiallyVerified = new CompletableFuture<>();
     private volatile BitSet trusted = new BitSet();
+    private volatile BitSet known = new BitSet();
+    private volatile int piecesHashedAtStart;
     private volatile Torrent torrent;
     private volatile TorrentMeta meta;
     private volatile VerifiedPieces verified;
@@ -136,20 +138,40 @@ public final class TorrentSession implements AutoCloseable {
 
     /** Set before start: pieces known good from the resume state, marked verified without hashing. */
     public void trust(BitSet pieces) {
-        this.trusted = (BitSet) pieces.clone();
+        trust(pieces, pieces);
+    }
+
+    /**
+     * Set before start: of the pieces in {@code known} (whose files are as the resume state saw
+     * them) those in {@code good} are verified and the others missing, all without hashing; the
+     * rest is hashed where data is present.
+     */
+    public void trust(BitSet good, BitSet known) {
+        this.trusted = (BitSet) good.clone();
+        this.known = (BitSet) known.clone();
     }
 
     BitSet trustedPieces() {
         return trusted;
     }
 
-    /** bt finished checking the data present at start: these pieces are verified. */
-    void initialVerification(BitSet pieces) {
+    BitSet knownPieces() {
+        return known;
+    }
+
+    /** bt finished checking the data present at start: these pieces are verified, {@code hashed} were read for it. */
+    void initialVerification(BitSet pieces, int hashed) {
         VerifiedPieces v = verified;
         if (v != null) {
             pieces.stream().forEach(v::markVerified);
         }
+        piecesHashedAtStart = hashed;
         initiallyVerified.complete(pieces);
+    }
+
+    /** How many pieces bt read and hashed at start (the others were trusted or had no data); valid once {@link #initiallyVerified} completed. */
+    public int piecesHashedAtStart() {
+        return piecesHashedAtStart;
     }
 
     /** Completes with the verified pieces once the data present at start has been checked. */

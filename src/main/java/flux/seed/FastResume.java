@@ -32,23 +32,51 @@ public final class FastResume {
         return stamps;
     }
 
+    /** Pieces verified last time whose files are all unchanged: good without reading them. */
     public static BitSet trusted(TorrentMeta meta, ResumeStore.Record record, List<ResumeStore.FileStamp> now) {
-        BitSet trusted = new BitSet();
-        if (record == null || record.pieceCount() != meta.pieceCount() || record.files().size() != now.size()) {
-            return trusted;
-        }
-        trusted.or(record.verified());
-        for (int i = 0; i < now.size(); i++) {
-            if (!now.get(i).equals(record.files().get(i))) {
-                TorrentMeta.FileEntry f = meta.files().get(i);
-                if (f.size() == 0) {
-                    continue;
-                }
-                int first = (int) (f.offset() / meta.pieceLength());
-                int last = (int) ((f.offset() + f.size() - 1) / meta.pieceLength());
-                trusted.clear(first, last + 1);
-            }
+        BitSet trusted = unchanged(meta, record, now);
+        if (record != null) {
+            trusted.and(record.verified());
         }
         return trusted;
+    }
+
+    /**
+     * Pieces whose files all have the size and time the record saw: whether they are good is
+     * known without reading them (the record's verified pieces are, the others are not).
+     */
+    public static BitSet unchanged(TorrentMeta meta, ResumeStore.Record record, List<ResumeStore.FileStamp> now) {
+        BitSet unchanged = new BitSet();
+        if (record == null || record.pieceCount() != meta.pieceCount() || record.files().size() != now.size()) {
+            return unchanged;
+        }
+        unchanged.set(0, meta.pieceCount());
+        for (int i = 0; i < now.size(); i++) {
+            TorrentMeta.FileEntry f = meta.files().get(i);
+            if (!now.get(i).equals(record.files().get(i)) && f.size() > 0) {
+                unchanged.clear(firstPiece(meta, f), lastPiece(meta, f) + 1);
+            }
+        }
+        return unchanged;
+    }
+
+    /** The verified pieces minus those of files missing now: nothing of them can be trusted later. */
+    public static BitSet onDisk(TorrentMeta meta, BitSet verified, List<ResumeStore.FileStamp> now) {
+        BitSet kept = (BitSet) verified.clone();
+        for (int i = 0; i < now.size(); i++) {
+            TorrentMeta.FileEntry f = meta.files().get(i);
+            if (now.get(i).size() < 0 && f.size() > 0) {
+                kept.clear(firstPiece(meta, f), lastPiece(meta, f) + 1);
+            }
+        }
+        return kept;
+    }
+
+    private static int firstPiece(TorrentMeta meta, TorrentMeta.FileEntry f) {
+        return (int) (f.offset() / meta.pieceLength());
+    }
+
+    private static int lastPiece(TorrentMeta meta, TorrentMeta.FileEntry f) {
+        return (int) ((f.offset() + f.size() - 1) / meta.pieceLength());
     }
 }

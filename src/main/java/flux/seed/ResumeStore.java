@@ -105,7 +105,10 @@ public final class ResumeStore {
         }
     }
 
-    /** Writes atomically (temp file + rename), so a crash never leaves a half-written record. */
+    /**
+     * Writes atomically (temp file + rename), so a crash never leaves a half-written record; the
+     * torrent is stored beside it unless null.
+     */
     public void save(Record record, byte[] torrent) {
         Properties p = new Properties();
         p.setProperty("infohash", record.infoHash());
@@ -124,8 +127,9 @@ public final class ResumeStore {
             p.setProperty("file." + i + ".modified", Long.toString(f.modifiedMillis()));
         }
         try {
+            Files.createDirectories(dir);
             Path torrentFile = dir.resolve(record.infoHash() + ".torrent");
-            if (!Files.exists(torrentFile)) {
+            if (torrent != null && !Files.exists(torrentFile)) {
                 writeAtomically(torrentFile, torrent);
             }
             Path tmp = Files.createTempFile(dir, record.infoHash(), ".tmp");

@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -283,6 +285,62 @@ class StreamIT {
             assertTrue(holds(next, original, original.length - head, head), "the next episode's last MiB did not come");
             // only its start and end: the rest waits for a player to get there
             assertFalse(holds(next, original, original.length / 2, 64 << 10), "the whole next episode was downloaded");
+        }
+    }
+
+    @Test
+    void aKeptDownloadResumesWithoutHashingAgainAndAChangedFileIsCheckedAgain() throws Exception {
+        Path out = work.resolve("kept");
+        Path file = out.resolve("slow-" + mp4.getFileName());
+        byte[] original = Files.readAllBytes(slowSeeder.dataDir().resolve("slow-" + mp4.getFileName()));
+        List<String> args = fluxArgs(slowTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "--out", out.toString());
+        Pattern resumed = Pattern.compile("resumed the download in \\S+: (\\d+) of (\\d+) pieces verified, (\\d+) read to check them");
+
+        // a first stream stopped part way (the seeder sends 600 KiB/s)
+        try (FluxRun flux = FluxRun.start(work, args)) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            String status = url.substring(0, url.indexOf('/', 8)) + "/status.json";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Long.parseLong(FluxRun.field(http.send(HttpRequest.newBuilder(URI.create(status)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body(), "verified")) < (2 << 20) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            flux.process().destroy();
+            assertTrue(flux.process().waitFor(20, TimeUnit.SECONDS), "flux did not stop on SIGTERM");
+        }
+
+        // the next one takes what was verified as it was, reads nothing to check it, and gets the rest
+        try (FluxRun flux = FluxRun.start(work, args)) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            assertEquals(Tools.sha256(original), sha256Of(url)); // the check at start is over by then
+            Matcher m = resumed.matcher(flux.stderr());
+            assertTrue(m.find(), flux.stderr());
+            int still = Integer.parseInt(m.group(1));
+            int pieces = Integer.parseInt(m.group(2));
+            assertTrue(still >= 8 && still < pieces, "pieces taken from the first stream: " + m.group());
+            assertEquals("0", m.group(3), "nothing read again: " + m.group());
+            flux.process().destroy();
+            assertTrue(flux.process().waitFor(20, TimeUnit.SECONDS), "flux did not stop on SIGTERM");
+        }
+
+        // a byte changed on disk since: the file's pieces are read and checked, the damaged one comes again
+        try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[]{(byte) ~original[original.length / 2]}), original.length / 2);
+        }
+        try (FluxRun flux = FluxRun.start(work, args)) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            assertEquals(Tools.sha256(original), sha256Of(url));
+            Matcher m = resumed.matcher(flux.stderr());
+            assertTrue(m.find(), flux.stderr());
+            assertEquals(m.group(2), m.group(3), "every piece of the changed file is read again: " + m.group());
+            assertEquals(Integer.parseInt(m.group(2)) - 1, Integer.parseInt(m.group(1)), "all but the damaged piece: " + m.group());
+        }
+    }
+
+    private String sha256Of(String url) throws Exception {
+        try (InputStream body = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            return Tools.sha256(body);
         }
     }
 
