@@ -7,6 +7,7 @@ import flux.seed.ResumeStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.List;
@@ -37,7 +38,9 @@ final class StreamResume {
     StreamResume(ResumeStore store, Path directory, Optional<String> infoHash) {
         this.store = store;
         this.directory = directory.toAbsolutePath().normalize();
-        this.saved = infoHash.flatMap(store::load).filter(r -> this.directory.equals(r.dataRoot()));
+        // a record whose directory was deleted since vouches for nothing and keeps nothing
+        this.saved = infoHash.filter(h -> Files.isDirectory(this.directory)).flatMap(store::load)
+                .filter(r -> this.directory.equals(r.dataRoot()));
     }
 
     /** True when a stream that kept its data saved it here: the data is the user's, not a cache to delete. */
