@@ -208,7 +208,7 @@ function _picocli_flux_stream() {
 
   local commands=""
   local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--lsd' '--pex' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '-t' '--tracker' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
+  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '-t' '--tracker' '--peer' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -241,6 +241,9 @@ function _picocli_flux_stream() {
       return
       ;;
     '-t'|'--tracker')
+      return
+      ;;
+    '--peer')
       return
       ;;
     '--bind')

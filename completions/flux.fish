@@ -31,6 +31,7 @@ complete -c flux -n '__fish_seen_subcommand_from stream' -l timeout -x -d 'Give 
 complete -c flux -n '__fish_seen_subcommand_from stream' -l window -x -d 'Read-ahead window per reader, in MiB, fetched before the rest of the file'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l json -d 'Print events as JSON lines on stdout'
 complete -c flux -n '__fish_seen_subcommand_from stream' -s t -l tracker -x -d 'Also ask this tracker for peers (http:// or udp:// announce URL'
+complete -c flux -n '__fish_seen_subcommand_from stream' -l peer -x -d 'Also connect to this peer, e.g'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l bind -x -d 'Address for the peer port and outgoing peer connections'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l peer-port -x -d 'TCP port for incoming peers'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l dht -l no-dht -d 'Join the Mainline DHT to find peers'

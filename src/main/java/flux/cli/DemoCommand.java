@@ -84,7 +84,7 @@ public class DemoCommand implements Callable<Integer> {
             Engine engine = Engine.start(loopback, true, input);
             cleanup.add("engine", engine::close);
             engine.onWriteFailure(Fatal.onWriteFailure(work, "free some space in " + work.getParent()));
-            Streamer streamer = Streamer.open(engine, input, work.resolve("cache"), false,
+            Streamer streamer = Streamer.open(engine, input, List.of(), work.resolve("cache"), false,
                     new Streamer.Plan(null, false, 32L << 20), new Events(System.out, false), 30, cleanup, false);
             StreamServer server = StreamServer.start(streamer.library(), "127.0.0.1", 0, true);
             cleanup.add("http", server::close);

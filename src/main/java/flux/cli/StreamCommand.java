@@ -24,6 +24,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,12 +104,17 @@ public class StreamCommand implements Callable<Integer> {
                     + "e.g. for a bare info-hash or a magnet whose trackers are dead.")
     List<String> trackers = new ArrayList<>();
 
+    @Option(names = "--peer", paramLabel = "HOST:PORT",
+            description = "Also connect to this peer (repeatable), e.g. a seedbox on the LAN: 192.168.1.5:51413, [::1]:6881.")
+    List<String> peers = new ArrayList<>();
+
     @Mixin
     NetworkOptions network;
 
     @Override
     public Integer call() throws Exception {
         trackers.forEach(StreamCommand::checkTracker);
+        List<InetSocketAddress> namedPeers = peers.stream().map(StreamCommand::peerAddress).toList(); // before anything starts
         TorrentInput input = TorrentInput.parse(torrent).withTrackers(trackers);
         boolean toStdout = "-".equals(out)
                 || (out == null && playerCommand() == null && !list && !json && !Terminals.stdoutIsTerminal());
@@ -155,7 +161,7 @@ public class StreamCommand implements Callable<Integer> {
             }
 
             boolean keepData = keep || intoOut;
-            Streamer streamer = Streamer.open(engine, input, base, intoOut,
+            Streamer streamer = Streamer.open(engine, input, namedPeers, base, intoOut,
                     new Streamer.Plan(select, list, (long) windowMiB << 20), events, timeoutSeconds, cleanup, keepData);
             if (list) {
                 printList(streamer.meta(), stdout);
@@ -191,6 +197,30 @@ public class StreamCommand implements Callable<Integer> {
                 Thread.sleep(60_000);
             }
         }
+    }
+
+    /** HOST:PORT, an IPv6 address in brackets; a host name is looked up here. */
+    static InetSocketAddress peerAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "" : text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = colon < 0 ? -1 : Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (host.isEmpty() || port < 1 || port > 65535 || (host.contains(":") && !text.startsWith("["))) {
+            throw new FluxException(ExitCode.USAGE, "--peer '" + text + "' is not HOST:PORT",
+                    "for example 192.168.1.5:51413, or [::1]:6881 for an IPv6 address");
+        }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new FluxException(ExitCode.BAD_INPUT, "--peer: unknown host '" + host + "'", null);
+        }
+        return address;
     }
 
     /** bt announces over http(s) and udp; anything else would be ignored without a word. */

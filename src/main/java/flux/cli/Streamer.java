@@ -15,7 +15,9 @@ import flux.ui.Sizes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,12 +50,14 @@ final class Streamer {
     }
 
     /**
+     * @param peers       peers the user named (--peer), dialled beside those the trackers name
      * @param base        the cache (or --out) directory
      * @param directlyIn  download right into {@code base} (--out), else into a per-torrent directory below it
      * @param keepData    false: the download directory is deleted at exit
      */
-    static Streamer open(Engine engine, TorrentInput input, Path base, boolean directlyIn, Plan plan, Events events,
-                         int timeoutSeconds, Cleanup cleanup, boolean keepData) throws InterruptedException {
+    static Streamer open(Engine engine, TorrentInput input, List<InetSocketAddress> peers, Path base, boolean directlyIn,
+                         Plan plan, Events events, int timeoutSeconds, Cleanup cleanup, boolean keepData)
+            throws InterruptedException {
         AtomicReference<RuntimeException> planError = new AtomicReference<>();
         AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
         // a directory per torrent in the cache, so that cleaning up never touches anything else
@@ -71,7 +75,7 @@ final class Streamer {
             cleanup.add("cache", () -> DeleteTree.delete(directory));
         }
         AtomicReference<StreamingFile> selected = new AtomicReference<>();
-        TorrentSession session = engine.open(input, directory, s -> {
+        TorrentSession session = engine.open(input, directory, peers, s -> {
             resume.applyTo(s);
             try {
                 if (plan.listOnly()) {

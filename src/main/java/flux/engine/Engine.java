@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The only place that touches bt. One runtime, built explicitly (no auto-loaded modules: LSD only
@@ -282,6 +283,12 @@ public final class Engine implements AutoCloseable {
      */
     public TorrentSession open(TorrentInput input, Path directory, Consumer<TorrentSession> onMetadata,
                                BooleanSupplier wantsData) {
+        return open(input, directory, List.of(), onMetadata, wantsData);
+    }
+
+    /** As above, and bt dials {@code namedPeers} (the user's `--peer`) as soon as it has registered the torrent. */
+    public TorrentSession open(TorrentInput input, Path directory, List<InetSocketAddress> namedPeers,
+                               Consumer<TorrentSession> onMetadata, BooleanSupplier wantsData) {
         IoErrors.createDirectories(directory, null);
         Storage storage = storage(directory);
         BtClientBuilder client = Bt.client(runtime).storage(storage);
@@ -339,7 +346,7 @@ public final class Engine implements AutoCloseable {
         urgent.track(id, session.waitedOn());
         running.whenComplete((ok, error) -> urgent.forget(id));
         prepareHashingInBackground();
-        announceAsSoonAsActive(id, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        announceAsSoonAsActive(id, List.copyOf(namedPeers), System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         return session;
     }
 
@@ -383,19 +390,21 @@ public final class Engine implements AutoCloseable {
      * bt asks trackers and the DHT on a fixed timer (every couple of seconds); a new torrent would
      * wait for the next tick. Ask the moment bt has registered it instead: it is the first step
      * on the way to the first byte. The peers the scout already met are handed over at that
-     * moment too, a tracker round trip before bt's own announce names them.
+     * moment too, a tracker round trip before bt's own announce names them, and so are the peers
+     * the user named.
      */
-    private void announceAsSoonAsActive(TorrentId id, long deadlineNanos) {
+    private void announceAsSoonAsActive(TorrentId id, List<InetSocketAddress> named, long deadlineNanos) {
         TorrentRegistry registry = runtime.service(TorrentRegistry.class);
         boolean active = registry.getDescriptor(id).map(d -> d.isActive()).orElse(false);
         if (active) {
             IPeerRegistry peers = runtime.service(IPeerRegistry.class);
             List<InetSocketAddress> scouted = scout.peers(id);
-            log.debug("torrent active; {} peers from the scout", scouted.size());
-            scouted.forEach(p -> peers.addPeer(id, InetPeer.build(p.getAddress(), p.getPort())));
+            log.debug("torrent active; {} peers from the scout, {} named", scouted.size(), named.size());
+            Stream.concat(scouted.stream(), named.stream())
+                    .forEach(p -> peers.addPeer(id, InetPeer.build(p.getAddress(), p.getPort())));
             peers.triggerPeerCollection(id);
         } else if (System.nanoTime() < deadlineNanos && !scheduler.isShutdown()) {
-            scheduler.schedule(() -> announceAsSoonAsActive(id, deadlineNanos), 10, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> announceAsSoonAsActive(id, named, deadlineNanos), 10, TimeUnit.MILLISECONDS);
         }
     }
 

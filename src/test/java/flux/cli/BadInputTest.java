@@ -113,6 +113,14 @@ class BadInputTest {
     }
 
     @Test
+    void aPeerThatIsNotHostAndPortIsAUsageError() throws Exception {
+        for (String peer : new String[]{"192.168.1.5", "192.168.1.5:99999", "::1:6881", "host:port"}) {
+            FluxProcess.Result r = streamNobody("--peer-port", "0", "--peer", peer);
+            assertOneCleanError(r, 2, "--peer '" + peer + "' is not HOST:PORT");
+        }
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");

@@ -51,6 +51,8 @@ class StreamIT {
     private TorrentMaker.Made mkvTorrent;
     private OpenTracker tracker;
     private TransmissionPeer seeder;
+    /** HOST:PORT where the seeder takes peer connections. */
+    private String seederAddress;
     private TransmissionPeer slowSeeder;
     private TorrentMaker.Made slowTorrent;
     private Path show;
@@ -66,7 +68,9 @@ class StreamIT {
         String announce = "http://127.0.0.1:" + trackerPort + "/announce";
 
         String seederIp = Net.freshLoopback();
-        seeder = TransmissionPeer.start(work.resolve("seeder"), seederIp, Net.freePort(seederIp), Net.freePort(seederIp), 0);
+        int seederPort = Net.freePort(seederIp);
+        seederAddress = seederIp + ":" + seederPort;
+        seeder = TransmissionPeer.start(work.resolve("seeder"), seederIp, seederPort, Net.freePort(seederIp), 0);
         Files.copy(mp4, seeder.dataDir().resolve(mp4.getFileName()));
         Files.copy(mkv, seeder.dataDir().resolve(mkv.getFileName()));
         mp4Torrent = TorrentMaker.make(mp4, work.resolve("mp4.torrent"), announce, 18);
@@ -138,6 +142,13 @@ class StreamIT {
                 fluxArgs(mkvTorrent.infoHash(), "-o", "-", "--tracker", tracker.announceUrl())));
         assertEquals(Tools.sha256(mkv), streamToStdout("trackerless",
                 fluxArgs(trackerless.torrent().toString(), "-o", "-", "-t", tracker.udpAnnounceUrl())));
+    }
+
+    @Test
+    void aNamedPeerIsEnoughForABareInfoHash() throws Exception {
+        // no tracker, no DHT: the seeder named with --peer is the only way to the data
+        assertEquals(Tools.sha256(mkv), streamToStdout("named-peer",
+                fluxArgs(mkvTorrent.infoHash(), "-o", "-", "--peer", seederAddress)));
     }
 
     /** The SHA-256 of what `flux stream` writes to stdout; it must exit 0 after writing. */
