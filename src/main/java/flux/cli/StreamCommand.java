@@ -70,7 +70,8 @@ public class StreamCommand implements Callable<Integer> {
             description = "Keep the download in DIR; '-' writes the file to stdout instead (the default when stdout is a pipe).")
     String out;
 
-    @Option(names = "--keep", description = "Keep the downloaded data in the cache directory after exit.")
+    @Option(names = "--keep", description = "Keep the downloaded data in the cache directory after exit "
+            + "(a later stream of the torrent resumes from it; so does one into the same --out DIR).")
     boolean keep;
 
     @Option(names = "--cache-dir", paramLabel = "DIR",
