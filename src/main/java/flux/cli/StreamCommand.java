@@ -117,6 +117,11 @@ public class StreamCommand implements Callable<Integer> {
         trackers.forEach(StreamCommand::checkTracker);
         List<InetSocketAddress> namedPeers = peers.stream().map(StreamCommand::peerAddress).toList(); // before anything starts
         TorrentInput input = TorrentInput.parse(torrent).withTrackers(trackers);
+        if (input instanceof TorrentInput.TorrentUrl url) {
+            // fetched once, here: the peer scout can then announce it while bt is wired, and its
+            // cache directory is named by its info-hash (a kept download is found again)
+            input = url.fetch();
+        }
         boolean toStdout = "-".equals(out)
                 || (out == null && playerCommand() == null && !list && !json && !Terminals.stdoutIsTerminal());
         if (toStdout && json) {

@@ -88,6 +88,11 @@ public sealed interface TorrentInput {
         public TorrentUrl withTrackers(List<String> more) {
             return new TorrentUrl(url, union(extraTrackers, more));
         }
+
+        /** The .torrent fetched once, so that its info-hash and trackers are known before bt starts. */
+        public TorrentBytes fetch() {
+            return new TorrentBytes(TorrentFiles.read(this), url.toString(), extraTrackers);
+        }
     }
 
     /** The trackers of both lists, each once, in order. */

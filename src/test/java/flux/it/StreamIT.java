@@ -8,6 +8,7 @@ import flux.lab.OpenTracker;
 import flux.lab.Tools;
 import flux.lab.TorrentMaker;
 import flux.lab.TransmissionPeer;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,6 +152,35 @@ class StreamIT {
         // no tracker, no DHT: the seeder named with --peer is the only way to the data
         assertEquals(Tools.sha256(mkv), streamToStdout("named-peer",
                 fluxArgs(mkvTorrent.infoHash(), "-o", "-", "--peer", seederAddress)));
+    }
+
+    @Test
+    void aTorrentUrlIsFetchedOnceScoutedAndKeptUnderItsInfoHash() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger fetches = new AtomicInteger();
+        byte[] torrent = Files.readAllBytes(mkvTorrent.torrent());
+        server.createContext("/mkv.torrent", exchange -> {
+            fetches.incrementAndGet();
+            exchange.sendResponseHeaders(200, torrent.length);
+            try (var body = exchange.getResponseBody()) {
+                body.write(torrent);
+            }
+        });
+        server.start();
+        try {
+            Path cache = work.resolve("url-cache");
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mkv.torrent";
+            List<String> args = fluxArgs(url, "-o", "-", "--keep", "-v");
+            args.set(args.indexOf("--cache-dir") + 1, cache.toString());
+            assertEquals(Tools.sha256(mkv), streamToStdout("url", args));
+            assertEquals(1, fetches.get(), "the .torrent is fetched once");
+            assertEquals(Tools.sha256(mkv), Tools.sha256(cache.resolve(mkvTorrent.infoHash()).resolve(mkv.getFileName())),
+                    "the kept download is under the torrent's info-hash");
+            assertTrue(Files.readString(work.resolve("url.stderr")).contains("adopted the scout's connection"),
+                    "the scout did not meet the seeder for a URL");
+        } finally {
+            server.stop(0);
+        }
     }
 
     /** The SHA-256 of what `flux stream` writes to stdout; it must exit 0 after writing. */
