@@ -5,7 +5,7 @@ import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
 import flux.http.MediaLibrary;
-import flux.http.MediaTypes;
+import flux.http.StreamServer;
 import flux.stream.PieceLayout;
 import flux.stream.PiecePriorities;
 import flux.stream.StreamingFile;
@@ -62,7 +62,7 @@ final class Streamer {
         AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
         // a directory per torrent in the cache, so that cleaning up never touches anything else
         Optional<String> infoHash = Engine.infoHash(input);
-        // (named by the info-hash, so a kept download is found again; a URL's is known only later)
+        // (named by the info-hash, so a kept download is found again; bt reports a torrent flux cannot read)
         Path directory = directlyIn ? base : base.resolve(infoHash.orElse("torrent-" + ProcessHandle.current().pid()));
         StreamResume resume = new StreamResume(directory, infoHash);
         if (resume.keptBefore() && !keepData) {
@@ -144,7 +144,7 @@ final class Streamer {
      */
     static PiecePriorities priorities(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes) {
         PiecePriorities order = ofFile(meta, file, windowBytes);
-        return meta.files().stream().skip(file.index() + 1L).filter(f -> f.size() > 0 && MediaTypes.isPlayable(f.fileName())).findFirst()
+        return StreamServer.playable(meta).stream().filter(f -> f.index() > file.index() && f.size() > 0).findFirst()
                 .map(next -> order.thenStartOf(ofFile(meta, next, 0))).orElse(order);
     }
 

@@ -15,8 +15,9 @@ import java.util.function.BiConsumer;
  * Fast resume for bt, which re-hashes all data of every torrent at every start. Before a torrent
  * starts, flux tells this verifier which pieces it knows about (the files under them are as the
  * resume state saw them) and which of those it trusts (verified then); known pieces are marked
- * verified or left missing without reading them, the others are hashed as usual. bt does not say which torrent a verification is for, so torrents
- * are recognised by the hash of their first piece and their piece count.
+ * verified or left missing without reading them, the others are hashed as usual. bt does not say
+ * which torrent a verification is for, so torrents are recognised by the hash of their first
+ * piece and their piece count.
  */
 final class ResumingChunkVerifier implements ChunkVerifier {
     private final ChunkVerifier delegate;

@@ -289,7 +289,7 @@ public final class StreamServer implements AutoCloseable {
     }
 
     /** The files a playlist should hold: playable media, in torrent order. */
-    static List<TorrentMeta.FileEntry> playable(TorrentMeta meta) {
+    public static List<TorrentMeta.FileEntry> playable(TorrentMeta meta) {
         return meta.files().stream().filter(f -> MediaTypes.isPlayable(f.fileName())).toList();
     }
 }
