@@ -52,7 +52,7 @@ import java.util.stream.Stream;
 
 /**
  * The only place that touches bt. One runtime, built explicitly (no auto-loaded modules: LSD only
- * when asked), with the fixes flux needs on top of bt 1.10: MSE off, a request depth sized in
+ * when asked), with the fixes flux needs on top of bt 1.10: its own stream encryption, a request depth sized in
  * bytes, choke state tracked from the first message, and a watchdog against stalls.
  */
 public final class Engine implements AutoCloseable {
@@ -147,10 +147,9 @@ public final class Engine implements AutoCloseable {
             // request left from, where nothing listens when flux is bound to another one
             config.setPeerAddress(settings.bindAddress());
         }
-        // MSE in bt 1.10 double-decrypts the bytes that arrive with the last handshake step, so
-        // encrypted connections to Transmission always fail; plaintext works with every client.
+        // bt 1.10's MSE decrypts the bytes that arrive with its last handshake step twice, so every
+        // encrypted connection failed: flux's StreamEncryption takes its place, and bt's stays off
         config.setMseDisabled(true);
-        config.setMseWaitBetweenReads(Duration.ofMillis(20));
         config.setMaxMessageProcessingInterval(Duration.ofMillis(20));
         config.setNumOfHashingThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
         config.setMaxPeerConnections(Math.max(settings.maxPeers(), 500));

@@ -152,7 +152,7 @@ final class EngineModule extends AbstractModule {
         };
     }
 
-    /** bt's connection factory (as its ServiceModule wires it), adopting the scout's connections. */
+    /** bt's connection factory (as its ServiceModule wires it), adopting the scout's connections, with flux's encryption. */
     @Provides
     @Singleton
     IPeerConnectionFactory connections(@PeerConnectionSelector SharedSelector selector,
@@ -161,8 +161,10 @@ final class EngineModule extends AbstractModule {
                                        TorrentRegistry torrents, IChannelPipelineFactory pipelines,
                                        IBufferManager buffers, DataReceiver receiver, EventSource events,
                                        Config config) {
-        return new ScoutedConnections(new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
-                buffers, receiver, events, config), scout);
+        PeerConnectionFactory factory = new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
+                buffers, receiver, events, config);
+        StreamEncryption encryption = new StreamEncryption(torrents, protocol, config);
+        return new ScoutedConnections(factory, scout, encryption.replaceIn(factory) ? encryption : null);
     }
 
     @Provides

@@ -66,6 +66,11 @@ final class FirstAnnounce {
                 + (tracker.getRawQuery() == null ? "?" : "?" + tracker.getRawQuery() + "&") + query(request);
         int port = tracker.getPort() < 0 ? 80 : tracker.getPort();
         try (Socket socket = new Socket()) {
+            if (request.announcedAddress() != null) {
+                // most trackers (opentracker among them) ignore the ip= parameter and record the
+                // address the request comes from: it must be the one flux listens on
+                socket.bind(new InetSocketAddress(request.announcedAddress(), 0));
+            }
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(tracker.getHost(), port), timeoutMillis);
             socket.setSoTimeout(timeoutMillis);

@@ -215,6 +215,15 @@ final class PeerScout implements AutoCloseable {
     }
 
     /**
+     * bt could not take over the connection to {@code peer} (it closed before bt sent anything):
+     * the next connection bt dials there gets bt's own handshake, or it would wait for a reply
+     * to a handshake never sent.
+     */
+    void adoptionFailed(InetSocketAddress peer) {
+        handshakeSent.remove(peer);
+    }
+
+    /**
      * Called with the handshake bt is about to send on a connection: true (and bt must not send
      * it) when the scout already sent this very handshake there.
      *

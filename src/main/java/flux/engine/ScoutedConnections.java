@@ -22,19 +22,23 @@ import java.nio.channels.SocketChannel;
 final class ScoutedConnections implements IPeerConnectionFactory {
     private static final Logger log = LoggerFactory.getLogger(ScoutedConnections.class);
     private static final Method ON_CHANNEL = channelMethod();
+    private static final String ADOPTION_FAILED = "adoption failed";
 
     private final PeerConnectionFactory bt;
     private final PeerScout scout;
+    private final StreamEncryption encryption;
 
-    ScoutedConnections(PeerConnectionFactory bt, PeerScout scout) {
+    /** @param encryption null when bt's factory could not take it (connections stay plaintext) */
+    ScoutedConnections(PeerConnectionFactory bt, PeerScout scout, StreamEncryption encryption) {
         this.bt = bt;
         this.scout = scout;
+        this.encryption = encryption;
     }
 
     @Override
     public ConnectionResult createOutgoingConnection(Peer peer, TorrentId torrentId) {
-        SocketChannel channel = ON_CHANNEL == null ? null
-                : scout.claim(torrentId, new InetSocketAddress(peer.getInetAddress(), peer.getPort()));
+        InetSocketAddress address = new InetSocketAddress(peer.getInetAddress(), peer.getPort());
+        SocketChannel channel = ON_CHANNEL == null ? null : scout.claim(torrentId, address);
         if (channel != null) {
             ConnectionResult adopted = adopt(peer, torrentId, channel);
             if (adopted.isSuccess()) {
@@ -42,13 +46,38 @@ final class ScoutedConnections implements IPeerConnectionFactory {
                 return adopted;
             }
             log.debug("the scout's connection to {} failed ({}); dialling again", peer, adopted.getMessage().orElse("?"));
+            scout.adoptionFailed(address);
+            if (encryption != null && refusedHandshake(adopted)) {
+                encryption.encryptTo(address, true); // the scout's handshake was plaintext
+            }
         }
-        return bt.createOutgoingConnection(peer, torrentId);
+        ConnectionResult dialled = bt.createOutgoingConnection(peer, torrentId);
+        if (encryption == null || !refusedHandshake(dialled)) {
+            return dialled;
+        }
+        // a peer that requires encryption closes a plaintext handshake: the next try is encrypted,
+        // and after an encrypted one fails, plaintext again
+        boolean wasEncrypted = encryption.encryptsTo(address);
+        encryption.encryptTo(address, !wasEncrypted);
+        if (wasEncrypted) {
+            return dialled;
+        }
+        log.debug("{} refused a plaintext handshake; trying it encrypted", peer);
+        ConnectionResult encrypted = bt.createOutgoingConnection(peer, torrentId);
+        if (!encrypted.isSuccess()) {
+            encryption.encryptTo(address, false);
+        }
+        return encrypted;
     }
 
     @Override
     public ConnectionResult createIncomingConnection(Peer peer, SocketChannel channel) {
         return bt.createIncomingConnection(peer, channel);
+    }
+
+    /** The peer took the TCP connection but not the handshake ("I/O error" is bt's word for a failed connect). */
+    private static boolean refusedHandshake(ConnectionResult result) {
+        return !result.isSuccess() && !result.getMessage().map(m -> m.equals("I/O error") || m.equals(ADOPTION_FAILED)).orElse(false);
     }
 
     private ConnectionResult adopt(Peer peer, TorrentId torrentId, SocketChannel channel) {
@@ -60,7 +89,7 @@ final class ScoutedConnections implements IPeerConnectionFactory {
             } catch (java.io.IOException ignored) {
                 // it failed anyway
             }
-            return ConnectionResult.failure("adoption failed", e);
+            return ConnectionResult.failure(ADOPTION_FAILED, e);
         }
     }
 

@@ -80,6 +80,50 @@ class PeerScoutTest {
     }
 
     @Test
+    void aConnectionBtCouldNotAdoptLeavesNoHandshakeMarkedAsSent() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(bytes(20, 9));
+        PeerId peerId = Engine.newPeerId();
+        try (ServerSocket peer = new ServerSocket(0, 5, LOOPBACK);
+             ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            CompletableFuture.runAsync(() -> answerOnce(tracker, peer.getLocalPort()));
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
+            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent,
+                    List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), peerId, false, 6881, LOOPBACK);
+            received.get(10, TimeUnit.SECONDS);
+            InetSocketAddress peerAddress = new InetSocketAddress(LOOPBACK, peer.getLocalPort());
+            try (SocketChannel channel = scout.claim(torrent, peerAddress)) {
+                assertNotNull(channel);
+            }
+            // the peer hung up before bt sent anything on it: bt dials again, and that connection
+            // has had no handshake yet
+            scout.adoptionFailed(peerAddress);
+            assertFalse(scout.alreadySent(peerAddress, PeerScout.handshake(torrent, peerId, false)),
+                    "bt would skip its handshake on a new connection and wait for a reply that never comes");
+            scout.close();
+        }
+    }
+
+    @Test
+    void theAnnounceComesFromTheBoundAddressWhichTrackersRecord() throws Exception {
+        InetAddress bound = InetAddress.getByName("127.0.0.3");
+        try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            CompletableFuture<InetAddress> from = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = tracker.accept()) {
+                    return s.getInetAddress();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            PeerScout scout = PeerScout.start(new PeerScout.Target(TorrentId.fromBytes(bytes(20, 4)),
+                    List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), Engine.newPeerId(), false, 6881, bound);
+            // opentracker ignores ip= and lists the request's source: from 127.0.0.1 the swarm
+            // would be told to dial an address where flux does not listen
+            assertEquals(bound, from.get(10, TimeUnit.SECONDS));
+            scout.close();
+        }
+    }
+
+    @Test
     void aConnectionWhoseHandshakeDiffersFromBtsIsRefused() throws Exception {
         TorrentId torrent = TorrentId.fromBytes(bytes(20, 1));
         PeerId peerId = Engine.newPeerId();

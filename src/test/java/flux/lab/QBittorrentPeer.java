@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 /**
  * qbittorrent-nox (libtorrent-rasterbar 2.0, the engine of most clients in real swarms) on its
  * own loopback address, driven through its Web API. DHT, Local Service Discovery and port
- * mapping are off; uTP, PEX and encryption keep qBittorrent's defaults, as a user has them.
+ * mapping are off; uTP and PEX keep qBittorrent's defaults, as a user has them.
  */
 public final class QBittorrentPeer implements AutoCloseable {
     private final Process process;
@@ -33,6 +33,12 @@ public final class QBittorrentPeer implements AutoCloseable {
     }
 
     public static QBittorrentPeer start(Path dir, String address, int peerPort, int webPort) throws IOException, InterruptedException {
+        return start(dir, address, peerPort, webPort, false);
+    }
+
+    /** @param requireEncryption qBittorrent's "Require encryption" (its default allows both) */
+    public static QBittorrentPeer start(Path dir, String address, int peerPort, int webPort, boolean requireEncryption)
+            throws IOException, InterruptedException {
         Path config = Files.createDirectories(dir.resolve("profile/qBittorrent/config"));
         Path downloads = Files.createDirectories(dir.resolve("downloads"));
         // the legal notice would otherwise wait for a keypress; the Web API needs no login from
@@ -43,6 +49,7 @@ public final class QBittorrentPeer implements AutoCloseable {
 
                 [BitTorrent]
                 Session\\DHTEnabled=false
+                Session\\Encryption=%d
                 Session\\LSDEnabled=false
                 Session\\Port=%d
                 Session\\InterfaceAddress=%s
@@ -61,7 +68,7 @@ public final class QBittorrentPeer implements AutoCloseable {
                 WebUI\\CSRFProtection=false
                 WebUI\\HostHeaderValidation=false
                 Connection\\ResolvePeerCountries=false
-                """.formatted(peerPort, address, downloads.toAbsolutePath(), address, webPort);
+                """.formatted(requireEncryption ? 1 : 0, peerPort, address, downloads.toAbsolutePath(), address, webPort);
         Files.writeString(config.resolve("qBittorrent.conf"), settings);
         Path log = dir.resolve("qbittorrent.log");
         Process p = new ProcessBuilder(Tools.require("qbittorrent-nox"), "--profile=" + dir.resolve("profile").toAbsolutePath())

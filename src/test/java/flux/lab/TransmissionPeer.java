@@ -27,6 +27,15 @@ public final class TransmissionPeer implements AutoCloseable {
      */
     public static TransmissionPeer start(Path dir, String address, int peerPort, int rpcPort, int uploadLimitKiB)
             throws IOException, InterruptedException {
+        return start(dir, address, peerPort, rpcPort, uploadLimitKiB, false);
+    }
+
+    /**
+     * @param requireEncryption Transmission's "Require encryption": it then takes only encrypted
+     *                          connections and dials only encrypted (otherwise it prefers encryption)
+     */
+    public static TransmissionPeer start(Path dir, String address, int peerPort, int rpcPort, int uploadLimitKiB,
+                                         boolean requireEncryption) throws IOException, InterruptedException {
         Path config = dir.resolve("config");
         Path data = dir.resolve("data");
         Files.createDirectories(config);
@@ -36,12 +45,12 @@ public final class TransmissionPeer implements AutoCloseable {
                  "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,
                  "port-forwarding-enabled": false, "rpc-enabled": true, "rpc-bind-address": "%s", "rpc-port": %d,
                  "rpc-authentication-required": false, "rpc-whitelist-enabled": false,
-                 "rpc-host-whitelist-enabled": false, "download-dir": "%s", "encryption": 1,
+                 "rpc-host-whitelist-enabled": false, "download-dir": "%s", "encryption": %d,
                  "ratio-limit-enabled": false, "idle-seeding-limit-enabled": false,
                  "speed-limit-up-enabled": %s, "speed-limit-up": %d, "start-added-torrents": true,
                  "peer-limit-global": 200, "peer-limit-per-torrent": 60, "message-level": 1,
                  "cache-size-mb": 16}
-                """.formatted(address, peerPort, address, rpcPort, data.toAbsolutePath(),
+                """.formatted(address, peerPort, address, rpcPort, data.toAbsolutePath(), requireEncryption ? 2 : 1,
                 uploadLimitKiB > 0, Math.max(uploadLimitKiB, 1));
         Files.writeString(config.resolve("settings.json"), settings);
         Process p = new ProcessBuilder(Tools.require("transmission-daemon"), "-f", "-g", config.toAbsolutePath().toString())
