@@ -76,13 +76,16 @@ public final class Engine implements AutoCloseable {
     private final ResumingChunkVerifier verifier;
     private final PeerScout scout;
     private final UrgentRequests urgent;
+    private final PeerClients clients;
 
-    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, UrgentRequests urgent) {
+    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, UrgentRequests urgent,
+                   PeerClients clients) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
         this.scout = scout;
         this.urgent = urgent;
+        this.clients = clients;
         urgent.wire(UrgentRequests.connections(runtime.service(IPeerConnectionPool.class)));
         this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
@@ -170,8 +173,9 @@ public final class Engine implements AutoCloseable {
         config.setNetworkBufferSize(256 * 1024);
 
         UrgentRequests urgent = new UrgentRequests();
+        PeerClients clients = new PeerClients();
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new EngineModule(settings.uploadLimit(), peerId, scout, urgent))
+                .module(new EngineModule(settings.uploadLimit(), peerId, scout, urgent, clients))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();
@@ -189,7 +193,7 @@ public final class Engine implements AutoCloseable {
         try {
             BtRuntime runtime = builder.build();
             runtime.startup();
-            return new Engine(runtime, settings, port, scout, urgent);
+            return new Engine(runtime, settings, port, scout, urgent, clients);
         } catch (RuntimeException e) {
             scout.close();
             if (hasCause(e, BindException.class)) {
@@ -308,10 +312,13 @@ public final class Engine implements AutoCloseable {
             session.metadataArrived(t);
             // bt reads the request depth when it sets up the torrent, right after this callback; a
             // .torrent gets here before any connection, with the peers the scout is meeting known
-            List<InetAddress> peers = new ArrayList<>();
-            runtime.service(IPeerConnectionPool.class).visitConnections(id,
-                    c -> peers.add(c.getRemotePeer().getInetAddress()));
-            scout.peers(id).stream().map(InetSocketAddress::getAddress).filter(Objects::nonNull).forEach(peers::add);
+            List<RequestDepth.Known> peers = new ArrayList<>();
+            runtime.service(IPeerConnectionPool.class).visitConnections(id, c -> {
+                InetSocketAddress peer = new InetSocketAddress(c.getRemotePeer().getInetAddress(), c.getRemotePort());
+                peers.add(new RequestDepth.Known(peer.getAddress(), clients.answersAtOnce(peer)));
+            });
+            scout.peers(id).stream().map(InetSocketAddress::getAddress).filter(Objects::nonNull)
+                    .forEach(address -> peers.add(new RequestDepth.Known(address, false)));
             Config config = runtime.getConfig();
             RequestDepth.Depth depth = RequestDepth.of(peers, settings.inFlightBytes(), t.getChunkSize(),
                     config.getTransferBlockSize());
@@ -333,6 +340,8 @@ public final class Engine implements AutoCloseable {
                 .onPeerDisconnected(id, e -> {
                     session.peerDisconnected();
                     urgent.peerGone(e.getConnectionKey());
+                    clients.disconnected(new InetSocketAddress(e.getConnectionKey().getPeer().getInetAddress(),
+                            e.getConnectionKey().getRemotePort()));
                 })
                 .onPeerDiscovered(id, e -> {
                     session.peerDiscovered();

@@ -60,15 +60,18 @@ final class EngineModule extends AbstractModule {
     private final PeerId peerId;
     private final PeerScout scout;
     private final UrgentRequests urgent;
+    private final PeerClients clients;
 
     /**
      * @param uploadLimit bytes per second for all uploads together; 0 for none
      * @param peerId      flux's peer id (the scout announced and shook hands with it already)
      * @param scout       connections opened before bt was wired, for bt to adopt
      * @param urgent      the requests for pieces readers wait on
+     * @param clients     filled in with the client each peer's handshake names
      */
-    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent) {
+    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerClients clients) {
         this.urgent = urgent;
+        this.clients = clients;
         this.uploadLimit = uploadLimit;
         this.peerId = peerId;
         this.scout = scout;
@@ -133,7 +136,7 @@ final class EngineModule extends AbstractModule {
         handlers.add(new BitfieldConnectionHandler(torrents));
         handlers.add(new ExtendedProtocolHandshakeHandler(extendedHandshakes));
         return new PromptHandshakes(new ConnectionHandlerFactory(handshakes, torrents, handlers,
-                config.getPeerHandshakeTimeout()), scout);
+                config.getPeerHandshakeTimeout()), scout, clients);
     }
 
     @Provides

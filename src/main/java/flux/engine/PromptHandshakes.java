@@ -24,42 +24,52 @@ final class PromptHandshakes implements IConnectionHandlerFactory {
 
     private final IConnectionHandlerFactory delegate;
     private final PeerScout scout;
+    private final PeerClients clients;
 
-    PromptHandshakes(IConnectionHandlerFactory delegate, PeerScout scout) {
+    PromptHandshakes(IConnectionHandlerFactory delegate, PeerScout scout, PeerClients clients) {
         this.delegate = delegate;
         this.scout = scout;
+        this.clients = clients;
     }
 
     @Override
     public ConnectionHandler getIncomingHandler() {
-        return prompt(delegate.getIncomingHandler(), PeerScout.NONE);
+        return prompt(delegate.getIncomingHandler(), PeerScout.NONE, clients);
     }
 
     @Override
     public ConnectionHandler getOutgoingHandler(TorrentId torrentId) {
-        return prompt(delegate.getOutgoingHandler(torrentId), scout);
+        return prompt(delegate.getOutgoingHandler(torrentId), scout, clients);
     }
 
-    private static ConnectionHandler prompt(ConnectionHandler handler, PeerScout scout) {
-        return connection -> handler.handleConnection(new PromptReads(connection, scout));
+    private static ConnectionHandler prompt(ConnectionHandler handler, PeerScout scout, PeerClients clients) {
+        return connection -> handler.handleConnection(new PromptReads(connection, scout, clients));
     }
 
     /**
-     * The connection as the handshake sees it: reads wait in short steps, and a handshake the
-     * scout already sent on it is not sent twice; all else is the connection's.
+     * The connection as the handshake sees it: reads wait in short steps, a handshake the scout
+     * already sent on it is not sent twice, and the peer's handshake says which client it runs;
+     * all else is the connection's.
      */
-    private record PromptReads(PeerConnection connection, PeerScout scout) implements PeerConnection {
+    private record PromptReads(PeerConnection connection, PeerScout scout, PeerClients clients) implements PeerConnection {
         @Override
         public Message readMessage(long timeoutMillis) throws IOException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
             while (true) {
                 Message message = connection.readMessageNow();
+                if (message instanceof Handshake handshake) {
+                    clients.handshake(remote(), handshake.getPeerId());
+                }
                 long left = deadline - System.nanoTime();
                 if (message != null || left <= 0 || connection.isClosed()) {
                     return message;
                 }
                 LockSupport.parkNanos(Math.min(left, POLL_NANOS));
             }
+        }
+
+        private InetSocketAddress remote() {
+            return new InetSocketAddress(connection.getRemotePeer().getInetAddress(), connection.getRemotePort());
         }
 
         @Override
@@ -89,8 +99,7 @@ final class PromptHandshakes implements IConnectionHandlerFactory {
 
         @Override
         public void postMessage(Message message) throws IOException {
-            if (message instanceof Handshake handshake && scout.alreadySent(
-                    new InetSocketAddress(connection.getRemotePeer().getInetAddress(), connection.getRemotePort()), handshake)) {
+            if (message instanceof Handshake handshake && scout.alreadySent(remote(), handshake)) {
                 return;
             }
             connection.postMessage(message);

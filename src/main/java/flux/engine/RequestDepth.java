@@ -12,8 +12,9 @@ import java.util.Collection;
  * 35-60 ms per seek and 80-120 ms for a read at 90 % right after start, 1 MiB 15-25 ms and 30-45
  * ms, both ~100 MiB/s for the whole file; with the same seeders 25 ms away (50 ms round trip) 4
  * MiB gave 55 MiB/s and 1 MiB 15.7. So the shallow depth is used only when every peer known when
- * the torrent is set up is on this machine or the local network; anything else keeps the deep
- * one. bt reads both numbers once per torrent, when it sets the torrent up.
+ * the torrent is set up is on this machine or the local network, and one of them is connected and
+ * answers requests at once; anything else keeps the deep one. bt reads both numbers once per
+ * torrent, when it sets the torrent up (for a .torrent file: before any peer is connected).
  */
 final class RequestDepth {
     /** Pieces assigned per peer when all peers are near: a few milliseconds of a LAN link. */
@@ -34,17 +35,28 @@ final class RequestDepth {
     record Depth(int pieces, int requests) {
     }
 
+    /**
+     * A peer known when the torrent is set up.
+     *
+     * @param answersAtOnce connected, and its client sends blocks as soon as they are asked for
+     *                      (see {@link PeerClients}); false when not known
+     */
+    record Known(InetAddress address, boolean answersAtOnce) {
+    }
+
     private RequestDepth() {
     }
 
     /**
-     * @param peers     addresses of the peers known now
+     * @param peers     the peers known now
      * @param farBytes  assigned per peer otherwise (the engine's setting)
      * @param pieceSize the torrent's piece length
      * @param blockSize bytes per request
      */
-    static Depth of(Collection<InetAddress> peers, long farBytes, long pieceSize, int blockSize) {
-        boolean near = !peers.isEmpty() && peers.stream().allMatch(RequestDepth::isNear);
+    static Depth of(Collection<Known> peers, long farBytes, long pieceSize, int blockSize) {
+        // shallow only where it pays: every peer near, and one of them known to answer at once (a
+        // swarm of Transmission seeders on the LAN needs the deep depth to send at LAN speed)
+        boolean near = peers.stream().allMatch(p -> isNear(p.address())) && peers.stream().anyMatch(Known::answersAtOnce);
         long bytes = near ? Math.min(NEAR_BYTES, farBytes) : farBytes;
         // at least two pieces, so the next one is requested while the last blocks of one arrive;
         // four for distant peers, whose round trip is longer than a piece takes to arrive

@@ -85,11 +85,7 @@ class PeerScoutTest {
         PeerId peerId = Engine.newPeerId();
         try (ServerSocket peer = new ServerSocket(0, 5, LOOPBACK);
              ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
-            CompletableFuture.runAsync(() -> answerOnce(tracker, peer.getLocalPort()));
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
-            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent,
-                    List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), peerId, false, 6881, LOOPBACK);
-            received.get(10, TimeUnit.SECONDS);
+            PeerScout scout = scoutOnePeer(tracker, peer, torrent, peerId, false).scout();
             InetSocketAddress peerAddress = new InetSocketAddress(LOOPBACK, peer.getLocalPort());
             try (SocketChannel channel = scout.claim(torrent, peerAddress)) {
                 assertNotNull(channel);
@@ -129,11 +125,9 @@ class PeerScoutTest {
         PeerId peerId = Engine.newPeerId();
         try (ServerSocket peer = new ServerSocket(0, 5, LOOPBACK);
              ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
-            CompletableFuture.runAsync(() -> answerOnce(tracker, peer.getLocalPort()));
-            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
-            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent,
-                    List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), peerId, true, 6881, LOOPBACK);
-            assertEquals(1, received.get(10, TimeUnit.SECONDS)[27], "the DHT bit when DHT is on");
+            Scouted scouted = scoutOnePeer(tracker, peer, torrent, peerId, true);
+            PeerScout scout = scouted.scout();
+            assertEquals(1, scouted.handshake()[27], "the DHT bit when DHT is on");
             InetSocketAddress peerAddress = new InetSocketAddress(LOOPBACK, peer.getLocalPort());
             try (SocketChannel channel = scout.claim(torrent, peerAddress)) {
                 assertNotNull(channel);
@@ -208,6 +202,19 @@ class PeerScoutTest {
     }
 
     /** A one-shot HTTP tracker: returns the request line, answers with one compact peer on 127.0.0.1. */
+    private record Scouted(PeerScout scout, byte[] handshake) {
+    }
+
+    /** A scout whose tracker names one peer, once that peer has the scout's handshake. */
+    private static Scouted scoutOnePeer(ServerSocket tracker, ServerSocket peer, TorrentId torrent, PeerId peerId, boolean dht)
+            throws Exception {
+        CompletableFuture.runAsync(() -> answerOnce(tracker, peer.getLocalPort()));
+        CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
+        PeerScout scout = PeerScout.start(new PeerScout.Target(torrent,
+                List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), peerId, dht, 6881, LOOPBACK);
+        return new Scouted(scout, received.get(10, TimeUnit.SECONDS));
+    }
+
     static String answerOnce(ServerSocket tracker, int peerPort) {
         try (Socket s = tracker.accept()) {
             s.setSoTimeout(10_000);

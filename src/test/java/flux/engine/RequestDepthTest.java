@@ -19,19 +19,27 @@ class RequestDepthTest {
     @Test
     void peersOnThisMachineOrTheLanGetTheShallowDepth() throws Exception {
         assertEquals(new RequestDepth.Depth(4, 24),
-                RequestDepth.of(List.of(ip("127.0.0.2"), ip("192.168.1.20")), FAR, PIECE, BLOCK));
-        assertEquals(new RequestDepth.Depth(2, 24), RequestDepth.of(List.of(ip("10.0.0.5")), FAR, 1 << 20, BLOCK),
+                RequestDepth.of(List.of(prompt("127.0.0.2"), unknown("192.168.1.20")), FAR, PIECE, BLOCK));
+        assertEquals(new RequestDepth.Depth(2, 24), RequestDepth.of(List.of(prompt("10.0.0.5")), FAR, 1 << 20, BLOCK),
                 "at least two pieces, and no more blocks in flight for bigger pieces");
-        assertEquals(12, RequestDepth.of(List.of(ip("10.0.0.5")), FAR, PIECE, 32 << 10).requests(),
+        assertEquals(12, RequestDepth.of(List.of(prompt("10.0.0.5")), FAR, PIECE, 32 << 10).requests(),
                 "the blocks in flight are counted in bytes");
     }
 
     @Test
     void oneDistantPeerOrNoneKnownKeepsTheDeepDepth() throws Exception {
         RequestDepth.Depth deep = new RequestDepth.Depth(16, RequestDepth.FAR_REQUESTS);
-        assertEquals(deep, RequestDepth.of(List.of(ip("127.0.0.2"), ip("203.0.113.9")), FAR, PIECE, BLOCK));
+        assertEquals(deep, RequestDepth.of(List.of(prompt("127.0.0.2"), unknown("203.0.113.9")), FAR, PIECE, BLOCK));
         assertEquals(deep, RequestDepth.of(List.of(), FAR, PIECE, BLOCK), "no peer known yet");
-        assertEquals(4, RequestDepth.of(List.of(ip("203.0.113.9")), FAR, 4 << 20, BLOCK).pieces(), "at least four pieces");
+        assertEquals(4, RequestDepth.of(List.of(unknown("203.0.113.9")), FAR, 4 << 20, BLOCK).pieces(), "at least four pieces");
+    }
+
+    @Test
+    void nearPeersNoneOfThemKnownToAnswerAtOnceKeepTheDeepDepth() throws Exception {
+        // Transmission sends only what was asked for in the half second before each of its pulses
+        RequestDepth.Depth deep = new RequestDepth.Depth(16, RequestDepth.FAR_REQUESTS);
+        assertEquals(deep, RequestDepth.of(List.of(unknown("192.168.1.20"), unknown("127.0.0.2")), FAR, PIECE, BLOCK),
+                "Transmission seeders, or a .torrent's peers before any connection");
     }
 
     @Test
@@ -43,6 +51,14 @@ class RequestDepthTest {
         for (String far : List.of("8.8.8.8", "172.32.0.1", "2001:db8::1", "100.64.0.1")) {
             assertFalse(RequestDepth.isNear(ip(far)), far);
         }
+    }
+
+    private static RequestDepth.Known prompt(String literal) throws UnknownHostException {
+        return new RequestDepth.Known(ip(literal), true);
+    }
+
+    private static RequestDepth.Known unknown(String literal) throws UnknownHostException {
+        return new RequestDepth.Known(ip(literal), false);
     }
 
     private static InetAddress ip(String literal) throws UnknownHostException {

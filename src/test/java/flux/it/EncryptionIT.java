@@ -1,6 +1,5 @@
 package flux.it;
 
-import flux.FluxProcess;
 import flux.lab.FluxRun;
 import flux.lab.Net;
 import flux.lab.OpenTracker;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,15 +84,7 @@ class EncryptionIT {
 
     @AfterAll
     void stopSwarm() {
-        for (AutoCloseable c : new AutoCloseable[]{qbittorrent, transmission, tracker}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        Tools.closeAll(qbittorrent, transmission, tracker);
     }
 
     private static Path randomFile(Path file, int size, long seed) throws Exception {
@@ -116,22 +106,12 @@ class EncryptionIT {
     /** The peer refuses flux's plaintext handshake; flux dials it again encrypted and gets every byte. */
     private void streamsEncrypted(TorrentMaker.Made made, Path content, String name) throws Exception {
         Path stderr = work.resolve(name + ".stderr");
-        Process p = FluxProcess.builder(List.of("stream", made.magnet(tracker.announceUrl()), "-o", "-", "-v", "--no-dht",
+        String hash = FluxRun.toStdout(stderr, List.of("stream", made.magnet(tracker.announceUrl()), "-o", "-", "-v", "--no-dht",
                 "--bind", Net.freshLoopback(), "--peer-port", "0", "--cache-dir", work.resolve("cache").toString(),
-                "--timeout", "40")).redirectError(stderr.toFile()).start();
-        try {
-            String hash;
-            try (InputStream out = p.getInputStream()) {
-                hash = Tools.sha256(out);
-            }
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "flux did not exit after writing the file");
-            String log = Files.readString(stderr);
-            assertEquals(0, p.exitValue(), log);
-            assertEquals(Tools.sha256(content), hash, log);
-            assertTrue(log.contains("encrypted connection to"), log);
-        } finally {
-            p.destroyForcibly();
-        }
+                "--timeout", "40"));
+        String log = Files.readString(stderr);
+        assertEquals(Tools.sha256(content), hash, log);
+        assertTrue(log.contains("encrypted connection to"), log);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package flux.it;
 
-import flux.FluxProcess;
 import flux.lab.FluxRun;
 import flux.lab.Media;
 import flux.lab.Net;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,15 +81,7 @@ class QBittorrentIT {
 
     @AfterAll
     void stopSwarm() {
-        for (AutoCloseable c : new AutoCloseable[]{seeder, leecher, tracker}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        Tools.closeAll(seeder, leecher, tracker);
     }
 
     private List<String> streamArgs(String torrent, String... extra) {
@@ -103,20 +93,8 @@ class QBittorrentIT {
 
     @Test
     void aMagnetStreamsByteExactToStdout() throws Exception {
-        Path stderr = work.resolve("stdout.stderr");
-        Process p = FluxProcess.builder(streamArgs(videoTorrent.magnet(tracker.announceUrl()), "-o", "-"))
-                .redirectError(stderr.toFile()).start();
-        try {
-            String hash;
-            try (InputStream out = p.getInputStream()) {
-                hash = Tools.sha256(out);
-            }
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "flux did not exit after writing the file");
-            assertEquals(0, p.exitValue(), Files.readString(stderr));
-            assertEquals(Tools.sha256(video), hash, Files.readString(stderr));
-        } finally {
-            p.destroyForcibly();
-        }
+        String hash = FluxRun.toStdout(work.resolve("stdout.stderr"), streamArgs(videoTorrent.magnet(tracker.announceUrl()), "-o", "-"));
+        assertEquals(Tools.sha256(video), hash);
     }
 
     @Test

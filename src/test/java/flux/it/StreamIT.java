@@ -107,15 +107,7 @@ class StreamIT {
 
     @AfterAll
     void stopSwarm() {
-        for (AutoCloseable c : new AutoCloseable[]{seeder, slowSeeder, tracker}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
+        Tools.closeAll(seeder, slowSeeder, tracker);
     }
 
     private List<String> fluxArgs(String torrent, String... extra) {
@@ -185,19 +177,7 @@ class StreamIT {
 
     /** The SHA-256 of what `flux stream` writes to stdout; it must exit 0 after writing. */
     private String streamToStdout(String name, List<String> args) throws Exception {
-        Path stderr = work.resolve(name + ".stderr");
-        Process p = FluxProcess.builder(args).redirectError(stderr.toFile()).start();
-        try {
-            String hash;
-            try (InputStream out = p.getInputStream()) {
-                hash = Tools.sha256(out);
-            }
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "flux did not exit after writing the file");
-            assertEquals(0, p.exitValue(), Files.readString(stderr));
-            return hash;
-        } finally {
-            p.destroyForcibly();
-        }
+        return FluxRun.toStdout(work.resolve(name + ".stderr"), args);
     }
 
     @Test

@@ -45,6 +45,29 @@ public final class FluxRun implements AutoCloseable {
         return new FluxRun(p, err);
     }
 
+    /**
+     * Runs a flux command that writes the file to stdout ({@code -o -}) to its end and returns the
+     * SHA-256 of what it wrote; its stderr goes to {@code stderr}. Fails unless flux exits 0.
+     */
+    public static String toStdout(Path stderr, List<String> args) throws IOException, InterruptedException {
+        Process p = FluxProcess.builder(args).redirectError(stderr.toFile()).start();
+        try {
+            String hash;
+            try (var out = p.getInputStream()) {
+                hash = Tools.sha256(out);
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("flux did not exit after writing the file: " + Files.readString(stderr));
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError("flux exited " + p.exitValue() + ": " + Files.readString(stderr));
+            }
+            return hash;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     /** Waits for a JSON line whose "event" is {@code event}; fails with flux's stderr on timeout. */
     public String awaitEvent(String event, long timeoutSeconds) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

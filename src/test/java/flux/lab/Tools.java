@@ -99,6 +99,19 @@ public final class Tools {
         throw new AssertionError(host + ":" + port + " did not open within " + timeoutMillis + " ms");
     }
 
+    /** Stops lab processes at the end of a test class; one that fails to close does not keep the others running. */
+    public static void closeAll(AutoCloseable... all) {
+        for (AutoCloseable c : all) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
     public static void kill(Process p) {
         if (p == null) {
             return;
