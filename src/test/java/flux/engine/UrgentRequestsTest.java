@@ -145,6 +145,27 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void blocksLeftToBtsRequestsAreAskedForHereWhenBtDropsThem() throws Exception {
+        MessageContext peer = peer(6889, 0xff, 0);
+        askedByBt(peer, 5); // bt asked for the sought piece before the reader got there
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertEquals(null, written.get(peer.getConnectionKey()), "bt's requests stand");
+
+        // bt takes the peer's assignment away: it cancels every request of it and forgets them
+        waiting.blocks.get(5).present.set(1); // one block had come
+        peer.getConnectionState().getPendingRequests().clear();
+        nanos += 1_000_000;
+        agent.produce(m -> { }, peer);
+
+        assertEquals(List.of("request 5/0", "request 5/2", "request 5/3"), written.get(peer.getConnectionKey()),
+                "bt would not ask again for a piece fetched here; it waited for its 4 s timeout");
+        written.clear();
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "asked once");
+    }
+
+    @Test
     void aReaderReadingOnOrAPieceAlreadyArrivingIsLeftToBt() throws Exception {
         MessageContext peer = peer(6888, 0xff, 0);
         waiting.pieces = new int[]{5}; // reached by reading on: not sought
