@@ -27,7 +27,7 @@ public final class EarlyEngine {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     /** NetworkOptions' options, as config-file keys (a test compares them with the mixin). */
     static final List<String> NETWORK_OPTIONS =
-            List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "max-peers", "upload-limit");
+            List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "require-encryption", "max-peers", "upload-limit");
     /** What the engine started ahead depends on, as config-file keys. */
     private static final List<String> CONFIGURED_ELSEWHERE =
             Stream.concat(NETWORK_OPTIONS.stream(), Stream.of("tracker")).toList();
@@ -88,6 +88,7 @@ public final class EarlyEngine {
                     case "--no-dht" -> settings = settings.withDht(false);
                     case "--lsd" -> settings = settings.withLsd(true);
                     case "--pex" -> settings = settings.withPex(true);
+                    case "--require-encryption" -> settings = settings.withRequireEncryption(true);
                     case "--tracker", "-t" -> trackers.add(value);
                     default -> {
                         if (torrent == null && (arg.regionMatches(true, 0, "magnet:", 0, 7)

@@ -35,6 +35,11 @@ public class NetworkOptions {
             description = "Peer Exchange (default: off: bt 1.10 drops peers that send an empty PEX message, as aria2c does).")
     boolean pex;
 
+    @Option(names = "--require-encryption", defaultValue = "false",
+            description = "Encrypted peer connections only (Message Stream Encryption): plaintext ones are refused "
+                    + "(default: both; a peer that requires encryption gets it).")
+    boolean requireEncryption;
+
     @Option(names = "--max-peers", paramLabel = "N", defaultValue = "60",
             description = "Most peer connections per torrent (default: ${DEFAULT-VALUE}).")
     int maxPeers;
@@ -60,6 +65,7 @@ public class NetworkOptions {
                 .withLsd(lsd)
                 .withMaxPeers(maxPeers)
                 .withPex(pex)
+                .withRequireEncryption(requireEncryption)
                 .withUploadLimit(flux.seed.PieceSizes.parse(uploadLimit));
     }
 

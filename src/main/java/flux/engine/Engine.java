@@ -175,7 +175,7 @@ public final class Engine implements AutoCloseable {
         UrgentRequests urgent = new UrgentRequests();
         PeerClients clients = new PeerClients();
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new EngineModule(settings.uploadLimit(), peerId, scout, urgent, clients))
+                .module(new EngineModule(settings.uploadLimit(), peerId, scout, urgent, clients, settings.requireEncryption()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();

@@ -61,6 +61,7 @@ final class EngineModule extends AbstractModule {
     private final PeerScout scout;
     private final UrgentRequests urgent;
     private final PeerClients clients;
+    private final boolean requireEncryption;
 
     /**
      * @param uploadLimit bytes per second for all uploads together; 0 for none
@@ -68,10 +69,13 @@ final class EngineModule extends AbstractModule {
      * @param scout       connections opened before bt was wired, for bt to adopt
      * @param urgent      the requests for pieces readers wait on
      * @param clients     filled in with the client each peer's handshake names
+     * @param requireEncryption every peer connection encrypted
      */
-    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerClients clients) {
+    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerClients clients,
+                 boolean requireEncryption) {
         this.urgent = urgent;
         this.clients = clients;
+        this.requireEncryption = requireEncryption;
         this.uploadLimit = uploadLimit;
         this.peerId = peerId;
         this.scout = scout;
@@ -166,8 +170,14 @@ final class EngineModule extends AbstractModule {
                                        Config config) {
         PeerConnectionFactory factory = new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
                 buffers, receiver, events, config);
-        StreamEncryption encryption = new StreamEncryption(torrents, protocol, config);
-        return new ScoutedConnections(factory, scout, encryption.replaceIn(factory) ? encryption : null);
+        StreamEncryption encryption = new StreamEncryption(torrents, protocol, config, requireEncryption);
+        if (!encryption.replaceIn(factory)) {
+            if (requireEncryption) {
+                throw new IllegalStateException("this bt version cannot take flux's encryption; --require-encryption is not possible");
+            }
+            encryption = null;
+        }
+        return new ScoutedConnections(factory, scout, encryption);
     }
 
     @Provides

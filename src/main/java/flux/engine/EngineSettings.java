@@ -19,9 +19,12 @@ import java.time.Duration;
  * @param stallAfter    no progress for this long with data still wanted: the watchdog reconnects
  * @param uploadLimit   bytes per second for all uploads together, 0 for no limit
  * @param pex           Peer Exchange (off by default: see Engine)
+ * @param requireEncryption every peer connection encrypted (MSE): plaintext ones refused, none
+ *                      dialled in plaintext (by default both, encrypted when a peer requires it)
  */
 public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
-                             long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, boolean pex) {
+                             long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, boolean pex,
+                             boolean requireEncryption) {
 
     public static final int DEFAULT_PEER_PORT = 6881;
 
@@ -33,39 +36,43 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
      */
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
-                4L << 20, 60, Duration.ofSeconds(10), 0, false);
+                4L << 20, 60, Duration.ofSeconds(10), 0, false, false);
     }
 
     public EngineSettings withBind(InetAddress address) {
-        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
+        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withPeerPort(int port) {
-        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
+        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withDht(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
+        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withDhtPort(int port) {
-        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
+        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withLsd(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withMaxPeers(int peers) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, pex);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withUploadLimit(long bytesPerSecond) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, pex);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, pex, requireEncryption);
     }
 
     public EngineSettings withPex(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, on);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, on, requireEncryption);
+    }
+
+    public EngineSettings withRequireEncryption(boolean on) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, on);
     }
 
     static InetAddress anyAddress() {

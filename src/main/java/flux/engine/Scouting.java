@@ -13,7 +13,8 @@ record Scouting(int port, PeerId peerId, PeerScout scout) {
     static Scouting start(EngineSettings settings, boolean portChosenByUser, TorrentInput input) {
         int port = Engine.listenPort(settings, portChosenByUser);
         PeerId peerId = Engine.newPeerId();
-        PeerScout scout = Optional.ofNullable(input).flatMap(PeerScout.Target::of)
+        // the scout's handshakes are plaintext: with encryption required bt makes every connection
+        PeerScout scout = settings.requireEncryption() ? PeerScout.NONE : Optional.ofNullable(input).flatMap(PeerScout.Target::of)
                 .map(target -> PeerScout.start(target, peerId, settings.dht(), port, settings.bindAddress()))
                 .orElse(PeerScout.NONE);
         return new Scouting(port, peerId, scout);

@@ -41,7 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Incoming: a plaintext handshake is taken as it is; an encrypted one is answered with RC4.
  * Outgoing: plaintext, which every client accepts and which is one round trip shorter, except to
- * the peers {@link #encryptTo marked} after they closed a plaintext handshake. Bytes that arrive
+ * the peers {@link #encryptTo marked} after they closed a plaintext handshake. With encryption
+ * required, every connection is encrypted and a plaintext one refused. Bytes that arrive
  * behind the handshake are left in the buffer still encrypted, with the cipher positioned at
  * them, which is what bt's pipeline decodes.
  */
@@ -60,12 +61,15 @@ final class StreamEncryption extends MSEHandshakeProcessor {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final TorrentRegistry torrents;
+    private final boolean required;
     private final SecureRandom random = new SecureRandom();
     private final Set<InetSocketAddress> encrypted = ConcurrentHashMap.newKeySet();
 
-    StreamEncryption(TorrentRegistry torrents, MessageHandler<Message> protocol, Config config) {
+    /** @param required every connection encrypted, a plaintext one refused (--require-encryption) */
+    StreamEncryption(TorrentRegistry torrents, MessageHandler<Message> protocol, Config config, boolean required) {
         super(torrents, protocol, config);
         this.torrents = torrents;
+        this.required = required;
     }
 
     /**
@@ -94,7 +98,7 @@ final class StreamEncryption extends MSEHandshakeProcessor {
     }
 
     boolean encryptsTo(InetSocketAddress peer) {
-        return encrypted.contains(peer);
+        return required || encrypted.contains(peer);
     }
 
     @Override
@@ -146,6 +150,9 @@ final class StreamEncryption extends MSEHandshakeProcessor {
         if (wire.byteAt(0) == PROTOCOL[0]) {
             wire.readAtLeast(PROTOCOL.length);
             if (Arrays.equals(wire.bytes(0, PROTOCOL.length), PROTOCOL)) {
+                if (required) {
+                    throw new IOException("plaintext connection refused (--require-encryption)");
+                }
                 wire.keepFrom(0); // a plaintext handshake, for bt's handshake handler
                 return Optional.empty();
             }

@@ -39,6 +39,7 @@ class EarlyEngineTest {
                 {"stream", MAGNET, "--no-dht", "--bind", "127.0.0.9", "--peer-port", "0", "--port", "0", "--json", "-v"},
                 {"stream", "--dht-port=7000", "--lsd", "--pex", "--max-peers", "12", "--upload-limit=2M", MAGNET, "-q"},
                 {"stream", "--dht", "--bind=::1", "--peer-port=6999", "--max-peers=3", "--upload-limit", "500K", MAGNET},
+                {"stream", MAGNET, "--require-encryption", "--no-dht"},
         };
         for (String[] args : commandLines) {
             EarlyEngine.Reading early = EarlyEngine.read(args).orElseThrow();

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -95,6 +96,19 @@ class QBittorrentIT {
     void aMagnetStreamsByteExactToStdout() throws Exception {
         String hash = FluxRun.toStdout(work.resolve("stdout.stderr"), streamArgs(videoTorrent.magnet(tracker.announceUrl()), "-o", "-"));
         assertEquals(Tools.sha256(video), hash);
+    }
+
+    @Test
+    void withEncryptionRequiredEveryConnectionIsEncrypted() throws Exception {
+        Path stderr = work.resolve("required.stderr");
+        String hash = FluxRun.toStdout(stderr, streamArgs(videoTorrent.magnet(tracker.announceUrl()), "-o", "-", "-v",
+                "--require-encryption"));
+        String log = Files.readString(stderr);
+        assertEquals(Tools.sha256(video), hash, log);
+        // qBittorrent takes both: flux asked for encryption itself, and the scout's plaintext
+        // handshake was never sent
+        assertTrue(log.contains("encrypted connection to"), log);
+        assertFalse(log.contains("scout: handshake sent"), log);
     }
 
     @Test
