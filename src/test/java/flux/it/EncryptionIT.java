@@ -106,9 +106,7 @@ class EncryptionIT {
     /** The peer refuses flux's plaintext handshake; flux dials it again encrypted and gets every byte. */
     private void streamsEncrypted(TorrentMaker.Made made, Path content, String name) throws Exception {
         Path stderr = work.resolve(name + ".stderr");
-        String hash = FluxRun.toStdout(stderr, List.of("stream", made.magnet(tracker.announceUrl()), "-o", "-", "-v", "--no-dht",
-                "--bind", Net.freshLoopback(), "--peer-port", "0", "--cache-dir", work.resolve("cache").toString(),
-                "--timeout", "40"));
+        String hash = FluxRun.toStdout(stderr, FluxRun.streamArgs(work, made.magnet(tracker.announceUrl()), "-o", "-", "-v"));
         String log = Files.readString(stderr);
         assertEquals(Tools.sha256(content), hash, log);
         assertTrue(log.contains("encrypted connection to"), log);

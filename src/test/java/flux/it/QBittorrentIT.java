@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -86,10 +85,7 @@ class QBittorrentIT {
     }
 
     private List<String> streamArgs(String torrent, String... extra) {
-        List<String> args = new ArrayList<>(List.of("stream", torrent, "--no-dht", "--bind", Net.freshLoopback(),
-                "--peer-port", "0", "--cache-dir", work.resolve("cache").toString(), "--timeout", "40"));
-        args.addAll(Arrays.asList(extra));
-        return args;
+        return FluxRun.streamArgs(work, torrent, extra);
     }
 
     @Test

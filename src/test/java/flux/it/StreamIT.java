@@ -111,10 +111,7 @@ class StreamIT {
     }
 
     private List<String> fluxArgs(String torrent, String... extra) {
-        List<String> args = new ArrayList<>(List.of("stream", torrent, "--no-dht", "--bind", Net.freshLoopback(),
-                "--peer-port", "0", "--cache-dir", work.resolve("cache").toString(), "--timeout", "40"));
-        args.addAll(Arrays.asList(extra));
-        return args;
+        return FluxRun.streamArgs(work, torrent, extra);
     }
 
     @Test

@@ -46,6 +46,17 @@ public final class FluxRun implements AutoCloseable {
     }
 
     /**
+     * {@code flux stream TORRENT} as the lab runs it: no DHT, a fresh loopback address, any peer
+     * port, the cache under {@code work}, a 40 s metadata timeout; then {@code extra}.
+     */
+    public static List<String> streamArgs(Path work, String torrent, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("stream", torrent, "--no-dht", "--bind", Net.freshLoopback(),
+                "--peer-port", "0", "--cache-dir", work.resolve("cache").toString(), "--timeout", "40"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    /**
      * Runs a flux command that writes the file to stdout ({@code -o -}) to its end and returns the
      * SHA-256 of what it wrote; its stderr goes to {@code stderr}. Fails unless flux exits 0.
      */
