@@ -261,22 +261,32 @@ public class UrgentRequests {
             return;
         }
         BlockSet blocks = waiting.blocks(piece);
-        Map<PeerView, List<Message>> dropped = new HashMap<>();
+        // runs on every turn while the piece comes: nothing is allocated unless bt dropped a block
+        Map<PeerView, List<Message>> dropped = null;
         for (Iterator<Asked> it = fetch.leftToBt.iterator(); it.hasNext(); ) {
             Asked left = it.next();
             Request r = left.request;
             if (blocks == null || blocks.isPresent((int) (r.getOffset() / blocks.blockSize()))) {
                 it.remove();
-            } else if (!left.peer.pending().contains(key(r))) {
+            } else if (left.peer.pending().add(key(r))) { // not pending any more: bt dropped it
                 it.remove();
+                if (dropped == null) {
+                    dropped = new HashMap<>();
+                }
                 dropped.computeIfAbsent(left.peer, p -> new ArrayList<>()).add(r);
-                left.peer.pending().add(key(r));
                 fetch.asked.add(left);
             }
         }
+        if (dropped != null) {
+            sendEach(dropped);
+        }
+    }
+
+    /** Writes each peer's messages to its socket at once. */
+    private void sendEach(Map<PeerView, List<Message>> messages) {
         Wire w = wire;
         if (w != null) {
-            dropped.forEach((peer, requests) -> w.send(peer.key, requests));
+            messages.forEach((peer, list) -> w.send(peer.key, list));
         }
     }
 
@@ -288,10 +298,7 @@ public class UrgentRequests {
             }
         }
         fetch.asked.clear();
-        Wire w = wire;
-        if (w != null) {
-            cancels.forEach((peer, messages) -> w.send(peer.key, messages));
-        }
+        sendEach(cancels);
     }
 
     /**

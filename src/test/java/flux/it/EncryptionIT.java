@@ -67,7 +67,7 @@ class EncryptionIT {
 
         tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort, List.of(fromQBittorrentTorrent.infoHash(),
                 fromTransmissionTorrent.infoHash(), toQBittorrentTorrent.infoHash(), toTransmissionTorrent.infoHash()));
-        qbittorrent.seed(fromQBittorrentTorrent.torrent(), qbData);
+        qbittorrent.seed(fromQBittorrentTorrent, qbData);
         transmission.seed(fromTransmissionTorrent.torrent());
         // a magnet's only announce must find the seeder: the next would come after the tracker's interval
         awaitAnnounced(fromQBittorrentTorrent);

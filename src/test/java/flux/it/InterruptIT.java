@@ -1,6 +1,5 @@
 package flux.it;
 
-import flux.FluxProcess;
 import flux.lab.FluxRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -72,8 +72,8 @@ class QBittorrentIT {
                 List.of(videoTorrent.infoHash(), slowTorrent.infoHash(), seededByFluxTorrent.infoHash()));
         String seederIp = Net.freshLoopback();
         seeder = QBittorrentPeer.start(work.resolve("seeder"), seederIp, Net.freePort(seederIp), Net.freePort(seederIp));
-        seeder.seed(videoTorrent.torrent(), seedData);
-        seeder.seed(slowTorrent.torrent(), seedData);
+        seeder.seed(videoTorrent, seedData);
+        seeder.seed(slowTorrent, seedData);
         seeder.limitUpload(slowTorrent.infoHash(), 600 * 1024);
         String leecherIp = Net.freshLoopback();
         leecher = QBittorrentPeer.start(work.resolve("leecher"), leecherIp, Net.freePort(leecherIp), Net.freePort(leecherIp));

@@ -83,17 +83,17 @@ public final class QBittorrentPeer implements AutoCloseable {
     }
 
     /** Adds a .torrent whose data is in {@code saveDir}, lets qBittorrent check it and waits until it seeds. */
-    public void seed(Path torrent, Path saveDir) throws IOException, InterruptedException {
+    public void seed(TorrentMaker.Made made, Path saveDir) throws IOException, InterruptedException {
+        Path torrent = made.torrent();
         String boundary = UUID.randomUUID().toString();
         byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"savepath\"\r\n\r\n" + saveDir.toAbsolutePath()
                 + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"torrents\"; filename=\"" + torrent.getFileName()
                 + "\"\r\nContent-Type: application/x-bittorrent\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        String hash = TorrentMaker.infoHash(torrent);
         post("torrents/add", HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofByteArray(head),
                 HttpRequest.BodyPublishers.ofFile(torrent), HttpRequest.BodyPublishers.ofByteArray(tail)),
                 "multipart/form-data; boundary=" + boundary);
-        awaitComplete(hash, 60);
+        awaitComplete(made.infoHash(), 60);
     }
 
     /** Starts downloading a magnet into {@code saveDir}. */
