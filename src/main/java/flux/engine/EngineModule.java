@@ -4,8 +4,11 @@ import bt.data.ChunkVerifier;
 import bt.data.DefaultChunkVerifier;
 import bt.data.digest.Digester;
 import bt.metainfo.IMetadataService;
+import bt.metainfo.TorrentId;
 import bt.module.PeerConnectionSelector;
+import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
+import bt.torrent.TorrentSessionState;
 import bt.torrent.data.BlockCache;
 import bt.torrent.data.DataWorker;
 import bt.torrent.data.DefaultDataWorker;
@@ -43,6 +46,7 @@ import com.google.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,15 +91,26 @@ final class EngineModule extends AbstractModule {
                 .addMessagingAgentType(PromptInterest.class);
         MapBinder<String, TrackerFactory> trackers =
                 MapBinder.newMapBinder(binder(), String.class, TrackerFactory.class, TrackerFactories.class);
-        trackers.addBinding("http").to(ScoutedTrackers.class);
-        trackers.addBinding("https").to(ScoutedTrackers.class);
+        trackers.addBinding("http").to(HttpTrackers.class);
+        trackers.addBinding("https").to(HttpTrackers.class);
     }
 
-    /** bt's HTTP tracker client (as its HttpTrackerModule wires it), taking the scout's announce as its first. */
+    /** flux's http:// tracker client, sending from the bound address and the counters of bt's session. */
     @Provides
     @Singleton
-    ScoutedTrackers trackers(HttpTrackerFactory http) {
-        return new ScoutedTrackers(http, scout);
+    HttpTrackers trackers(HttpTrackerFactory https, Config config, TorrentRegistry torrents) {
+        InetAddress bound = config.getAcceptorAddress();
+        HttpTrackers.Self self = new HttpTrackers.Self(peerId.getBytes(), config.getAcceptorPort(),
+                bound.isAnyLocalAddress() ? null : bound, config.getNumberOfPeersToRequestFromTracker(),
+                config.getTrackerTimeout(), torrent -> transfer(torrents, torrent));
+        return new HttpTrackers(https, scout, self);
+    }
+
+    private static Announce.Transfer transfer(TorrentRegistry torrents, TorrentId torrent) {
+        return torrents.getDescriptor(torrent).flatMap(TorrentDescriptor::getSessionState)
+                .map(s -> new Announce.Transfer(s.getUploaded(), s.getDownloaded(),
+                        s.getLeft() == TorrentSessionState.UNKNOWN ? Announce.LEFT_UNKNOWN : s.getLeft()))
+                .orElse(Announce.Transfer.nothingYet(Announce.LEFT_UNKNOWN));
     }
 
     /** bt's metainfo parser, built on another thread while the process started (see Metainfo). */

@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * http:// and udp:// trackers, connects to the peers they name and sends bt's handshake, all on the second
  * core; bt then adopts these connections ({@link ScoutedConnections}) instead of dialling anew,
  * and the replies are waiting for it. The announce itself stands for bt's first one
- * ({@link ScoutedTrackers}).
+ * ({@link HttpTrackers}).
  */
 final class PeerScout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerScout.class);
@@ -54,13 +54,13 @@ final class PeerScout implements AutoCloseable {
     record Target(TorrentId torrent, List<String> trackers, long left) {
         /** The torrent an input names, if it names a tracker the scout can ask (http:// or udp://). */
         static Optional<Target> of(TorrentInput input) {
-            return read(input).filter(t -> t.trackers().stream().anyMatch(FirstAnnounce::canAsk));
+            return read(input).filter(t -> t.trackers().stream().anyMatch(Announce::canAsk));
         }
 
         private static Optional<Target> read(TorrentInput input) {
             try {
                 if (input instanceof TorrentInput.Magnet m) {
-                    return Optional.of(new Target(torrentId(m.infoHash()), m.trackers(), 1));
+                    return Optional.of(new Target(torrentId(m.infoHash()), m.trackers(), Announce.LEFT_UNKNOWN));
                 }
                 if (input instanceof TorrentInput.TorrentFile || input instanceof TorrentInput.TorrentBytes) {
                     Metainfo.Peek meta = Metainfo.peek(input);
@@ -82,7 +82,7 @@ final class PeerScout implements AutoCloseable {
 
     private final TorrentId torrent;
     private final byte[] handshake;
-    private final Map<String, CompletableFuture<FirstAnnounce.Reply>> announces = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Announce.Reply>> announces = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, CompletableFuture<SocketChannel>> unclaimed = new ConcurrentHashMap<>();
     private final Set<InetSocketAddress> handshakeSent = ConcurrentHashMap.newKeySet();
     private final AtomicInteger adopted = new AtomicInteger();
@@ -98,28 +98,28 @@ final class PeerScout implements AutoCloseable {
         Handshake mine = handshake(target.torrent(), peerId, dht);
         PeerScout scout = new PeerScout(target.torrent(), encode(mine));
         InetAddress announced = bind.isAnyLocalAddress() ? null : bind;
-        FirstAnnounce.Request request = new FirstAnnounce.Request(target.torrent().getBytes(), peerId.getBytes(),
-                port, target.left(), announced, 200);
+        Announce.Request request = new Announce.Request(target.torrent().getBytes(), peerId.getBytes(), port,
+                Announce.Event.STARTED, Announce.Transfer.nothingYet(target.left()), announced, 200);
         ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "flux-scout");
             t.setDaemon(true);
             return t;
         });
         for (String tracker : target.trackers()) {
-            if (!FirstAnnounce.canAsk(tracker)) {
+            if (!Announce.canAsk(tracker)) {
                 continue;
             }
-            CompletableFuture<FirstAnnounce.Reply> answer = new CompletableFuture<>();
+            CompletableFuture<Announce.Reply> answer = new CompletableFuture<>();
             scout.announces.put(tracker, answer);
             workers.execute(() -> {
                 try {
                     log.debug("scout: announcing to {}", tracker);
-                    FirstAnnounce.Reply reply = FirstAnnounce.announce(tracker, request, TIMEOUT_MILLIS);
+                    Announce.Reply reply = Announce.announce(tracker, request, TIMEOUT_MILLIS);
                     log.debug("scout: {} named {} peers", tracker, reply.peers().size());
                     // the tracker may list flux itself: the scout announced first
                     List<InetSocketAddress> others = reply.peers().stream()
                             .filter(peer -> !isItself(peer, bind, port)).toList();
-                    answer.complete(new FirstAnnounce.Reply(others, reply.intervalSeconds()));
+                    answer.complete(new Announce.Reply(others, reply.intervalSeconds()));
                     others.forEach(peer -> scout.contact(peer, bind, workers));
                 } catch (IOException | RuntimeException e) {
                     log.debug("scout: tracker {}: {}", tracker, e.toString());
@@ -244,8 +244,8 @@ final class PeerScout implements AutoCloseable {
      * stands for bt's own first announce there (same peer id and port). Waits for an announce still
      * under way; empty when the scout did not announce there or the announce failed.
      */
-    Optional<FirstAnnounce.Reply> firstAnnounce(TorrentId torrentId, String trackerUrl) {
-        CompletableFuture<FirstAnnounce.Reply> announced = torrentId.equals(torrent) ? announces.remove(trackerUrl) : null;
+    Optional<Announce.Reply> firstAnnounce(TorrentId torrentId, String trackerUrl) {
+        CompletableFuture<Announce.Reply> announced = torrentId.equals(torrent) ? announces.remove(trackerUrl) : null;
         try {
             return announced == null ? Optional.empty()
                     : Optional.ofNullable(announced.get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS));

@@ -50,8 +50,8 @@ class PeerScoutTest {
                     peerId, false, 51413, LOOPBACK);
 
             String request = announce.get(10, TimeUnit.SECONDS);
-            assertTrue(request.startsWith("GET /announce?info_hash=" + FirstAnnounce.escape(torrent.getBytes())
-                    + "&peer_id=" + FirstAnnounce.escape(peerId.getBytes()) + "&port=51413&"), request);
+            assertTrue(request.startsWith("GET /announce?info_hash=" + Announce.escape(torrent.getBytes())
+                    + "&peer_id=" + Announce.escape(peerId.getBytes()) + "&port=51413&"), request);
             assertTrue(request.contains("&left=1000&") && request.contains("&event=started"), request);
             byte[] handshake = received.get(10, TimeUnit.SECONDS);
             Handshake bts = PeerScout.handshake(torrent, peerId, false);
@@ -160,10 +160,11 @@ class PeerScoutTest {
                 }
             });
 
-            FirstAnnounce.Reply reply = FirstAnnounce.announce("udp://127.0.0.1:" + tracker.getLocalPort() + "/announce",
-                    new FirstAnnounce.Request(infoHash, peerId, 51413, 5, null, 200), 5000);
+            Announce.Reply reply = Announce.announce("udp://127.0.0.1:" + tracker.getLocalPort() + "/announce",
+                    new Announce.Request(infoHash, peerId, 51413, Announce.Event.STARTED,
+                            new Announce.Transfer(7, 6, 5), null, 200), 5000);
 
-            assertEquals(new FirstAnnounce.Reply(List.of(new InetSocketAddress("127.0.0.2", 6881),
+            assertEquals(new Announce.Reply(List.of(new InetSocketAddress("127.0.0.2", 6881),
                     new InetSocketAddress("127.0.0.3", 80)), 1800), reply);
             ByteBuffer a = announce.get(10, TimeUnit.SECONDS);
             assertEquals(98, a.capacity());
@@ -171,7 +172,9 @@ class PeerScoutTest {
             assertEquals(1, a.getInt(8), "action: announce");
             assertArrayEquals(infoHash, Arrays.copyOfRange(a.array(), 16, 36));
             assertArrayEquals(peerId, Arrays.copyOfRange(a.array(), 36, 56));
+            assertEquals(6, a.getLong(56), "downloaded");
             assertEquals(5, a.getLong(64), "left");
+            assertEquals(7, a.getLong(72), "uploaded");
             assertEquals(2, a.getInt(80), "event: started");
             assertEquals(51413, a.getShort(96) & 0xffff);
         }
@@ -183,12 +186,12 @@ class PeerScoutTest {
         body.writeBytes("d8:intervali1800e5:peersld2:ip9:127.0.0.24:porti6881eee6:peers618:".getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(new byte[]{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x1a, (byte) 0xe2});
         body.write('e');
-        assertEquals(new FirstAnnounce.Reply(List.of(new InetSocketAddress("127.0.0.2", 6881),
-                new InetSocketAddress("::1", 6882)), 1800), FirstAnnounce.parse(body.toByteArray()));
+        assertEquals(new Announce.Reply(List.of(new InetSocketAddress("127.0.0.2", 6881),
+                new InetSocketAddress("::1", 6882)), 1800), Announce.parse(body.toByteArray()));
         IOException failure = assertThrows(IOException.class,
-                () -> FirstAnnounce.parse("d14:failure reason4:nopee".getBytes(StandardCharsets.US_ASCII)));
+                () -> Announce.parse("d14:failure reason4:nopee".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("tracker error: nope", failure.getMessage());
-        assertThrows(IOException.class, () -> FirstAnnounce.parse("d5:peers".getBytes(StandardCharsets.US_ASCII)));
+        assertThrows(IOException.class, () -> Announce.parse("d5:peers".getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static DatagramPacket receive(DatagramSocket socket) throws IOException {

@@ -146,9 +146,9 @@ class EncryptionIT {
 
     private List<String> seedArgs(Path file) {
         return List.of("seed", file.toString(), "-t", tracker.announceUrl(), "--piece-size", "256K", "--no-dht",
-                // 127.0.0.1: bt's HTTP tracker client announces from the default address, which
-                // opentracker records (it ignores ip=), so flux must listen there to be found
-                "--bind", "127.0.0.1", "--peer-port", "0", "--state", work.resolve("state-" + file.getFileName()).toString(),
+                // an address of its own: opentracker records where an announce comes from (it
+                // ignores ip=), so the leecher finds flux only if its announces leave from there
+                "--bind", Net.freshLoopback(), "--peer-port", "0", "--state", work.resolve("state-" + file.getFileName()).toString(),
                 "--json", "--status-interval", "0");
     }
 }

@@ -141,9 +141,9 @@ class QBittorrentIT {
     void qBittorrentDownloadsWhatFluxSeeds() throws Exception {
         Path state = work.resolve("seed-state");
         try (FluxRun flux = FluxRun.start(work, List.of("seed", seededByFlux.toString(), "-t", tracker.announceUrl(),
-                // 127.0.0.1: bt's HTTP tracker client announces from the default address, which
-                // opentracker records (it ignores ip=), so flux must listen there to be found
-                "--piece-size", "256K", "--no-dht", "--bind", "127.0.0.1", "--peer-port", "0",
+                // an address of its own: opentracker records where an announce comes from (it
+                // ignores ip=), so the leecher finds flux only if its announces leave from there
+                "--piece-size", "256K", "--no-dht", "--bind", Net.freshLoopback(), "--peer-port", "0",
                 "--state", state.toString(), "--json", "--status-interval", "0"))) {
             String ready = flux.awaitEvent("ready", 60);
             assertEquals(seededByFluxTorrent.infoHash(), FluxRun.field(ready, "infoHash"));

@@ -42,7 +42,7 @@ class SeedBatchIT {
             files.add(f);
             torrents.add(TorrentCreator.create(f, options));
         }
-        List<String> args = List.of("seed", "-", "--no-dht", "--bind", "127.0.0.1", "--peer-port", "0", "--json",
+        List<String> args = List.of("seed", "-", "--no-dht", "--bind", Net.freshLoopback(), "--peer-port", "0", "--json",
                 "--state", work.resolve("state").toString(), "-t", announce, "--piece-size", "32K", "--status-interval", "0");
         try (OpenTracker tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort,
                 torrents.stream().map(TorrentCreator.Created::infoHash).toList())) {

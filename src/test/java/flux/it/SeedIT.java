@@ -41,7 +41,7 @@ class SeedIT {
     }
 
     private static List<String> seedArgs(Path state, String... extra) {
-        List<String> args = new ArrayList<>(List.of("seed", "--no-dht", "--bind", "127.0.0.1", "--peer-port", "0",
+        List<String> args = new ArrayList<>(List.of("seed", "--no-dht", "--bind", Net.freshLoopback(), "--peer-port", "0",
                 "--state", state.toString(), "--json", "--status-interval", "0"));
         args.addAll(List.of(extra));
         return args;

@@ -25,20 +25,47 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One announce ("started") to an http:// (BEP 3, over a plain socket) or udp:// (BEP 15) tracker,
- * for the peer scout: it runs before bt's own tracker clients exist, so it must not need them. It
- * uses bt's peer id and port, so it stands for bt's own first announce ({@link ScoutedTrackers}).
+ * One announce to an http:// (BEP 3, over a plain socket) or udp:// (BEP 15) tracker, sent from the
+ * address flux listens on. The peer scout's first announce runs before bt's tracker clients exist,
+ * so it must not need them; and bt's HTTP client sends every request from the machine's default
+ * address whatever the bound one, which told trackers (which mostly ignore {@code ip=}) to send
+ * peers where flux does not listen and, behind a VPN bound with --bind, the other address
+ * ({@link HttpTrackers}).
  */
-final class FirstAnnounce {
+final class Announce {
     private static final int MAX_RESPONSE = 1 << 20;
     private static final int MAX_UDP_RESPONSE = 20 + 18 * 200;
     private static final long UDP_PROTOCOL_ID = 0x41727101980L;
 
-    private FirstAnnounce() {
+    /** A tracker that needs {@code left=} for a torrent whose size flux does not know yet gets this. */
+    static final long LEFT_UNKNOWN = 16 * 1024;
+
+    private Announce() {
+    }
+
+    /** Why flux announces: the event names of BEP 3 and their codes in BEP 15. */
+    enum Event {
+        NONE(null, 0), COMPLETED("completed", 1), STARTED("started", 2), STOPPED("stopped", 3);
+
+        private final String name;
+        private final int udpCode;
+
+        Event(String name, int udpCode) {
+            this.name = name;
+            this.udpCode = udpCode;
+        }
+    }
+
+    /** Bytes moved for a torrent, as trackers (a private one's ratio above all) are told. */
+    record Transfer(long uploaded, long downloaded, long left) {
+        static Transfer nothingYet(long left) {
+            return new Transfer(0, 0, left);
+        }
     }
 
     /** What flux tells the tracker about itself. */
-    record Request(byte[] infoHash, byte[] peerId, int port, long left, InetAddress announcedAddress, int numWant) {
+    record Request(byte[] infoHash, byte[] peerId, int port, Event event, Transfer transfer,
+                   InetAddress announcedAddress, int numWant) {
     }
 
     /** What the tracker answered: the peers it names and how long until the next announce. */
@@ -99,10 +126,11 @@ final class FirstAnnounce {
 
             transaction++;
             InetAddress announced = request.announcedAddress();
+            Transfer transfer = request.transfer();
             ByteBuffer announce = ByteBuffer.allocate(98).putLong(connectionId).putInt(1).putInt(transaction)
                     .put(request.infoHash()).put(request.peerId())
-                    .putLong(0).putLong(request.left()).putLong(0)
-                    .putInt(2) // event: started
+                    .putLong(transfer.downloaded()).putLong(transfer.left()).putLong(transfer.uploaded())
+                    .putInt(request.event().udpCode)
                     .put(announced != null && announced.getAddress().length == 4 ? announced.getAddress() : new byte[4])
                     .putInt(transaction) // key
                     .putInt(request.numWant()).putShort((short) request.port());
@@ -138,8 +166,13 @@ final class FirstAnnounce {
         StringBuilder q = new StringBuilder("info_hash=").append(escape(r.infoHash()))
                 .append("&peer_id=").append(escape(r.peerId()))
                 .append("&port=").append(r.port())
-                .append("&uploaded=0&downloaded=0&left=").append(r.left())
-                .append("&compact=1&no_peer_id=1&event=started&numwant=").append(r.numWant());
+                .append("&uploaded=").append(r.transfer().uploaded())
+                .append("&downloaded=").append(r.transfer().downloaded())
+                .append("&left=").append(r.transfer().left())
+                .append("&compact=1&no_peer_id=1&numwant=").append(r.numWant());
+        if (r.event().name != null) {
+            q.append("&event=").append(r.event().name);
+        }
         if (r.announcedAddress() != null) {
             q.append("&ip=").append(r.announcedAddress().getHostAddress());
         }
@@ -172,11 +205,50 @@ final class FirstAnnounce {
         byte[] response = all.toByteArray();
         String head = new String(response, 0, Math.min(response.length, 4096), StandardCharsets.ISO_8859_1);
         int end = head.indexOf("\r\n\r\n");
-        if (end < 0 || !head.matches("(?s)HTTP/1\\.[01] 200 .*") || head.substring(0, end).toLowerCase()
-                .contains("transfer-encoding: chunked")) {
+        if (end < 0 || !head.matches("(?s)HTTP/1\\.[01] 200 .*")) {
             throw new IOException("unexpected tracker answer: " + head.lines().findFirst().orElse("(nothing)"));
         }
-        return Arrays.copyOfRange(response, end + 4, response.length);
+        byte[] body = Arrays.copyOfRange(response, end + 4, response.length);
+        // some servers chunk even an answer to HTTP/1.0
+        boolean chunked = head.substring(0, end).toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked");
+        return chunked ? dechunk(body) : body;
+    }
+
+    /** The data of a chunked body: each chunk is its size in hex, CRLF, the bytes, CRLF; size 0 ends it. */
+    private static byte[] dechunk(byte[] body) throws IOException {
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        int at = 0;
+        while (true) {
+            int lineEnd = indexOfCrlf(body, at);
+            if (lineEnd < 0) {
+                throw new IOException("truncated chunked tracker answer");
+            }
+            String sizeLine = new String(body, at, lineEnd - at, StandardCharsets.US_ASCII);
+            int size;
+            try {
+                size = Integer.parseInt(sizeLine.split(";", 2)[0].trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size in tracker answer: " + sizeLine);
+            }
+            at = lineEnd + 2;
+            if (size == 0) {
+                return data.toByteArray();
+            }
+            if (size < 0 || at + size > body.length) {
+                throw new IOException("truncated chunked tracker answer");
+            }
+            data.write(body, at, size);
+            at += size + 2;
+        }
+    }
+
+    private static int indexOfCrlf(byte[] bytes, int from) {
+        for (int i = from; i + 1 < bytes.length; i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A tracker response; its peers as compact IPv4 / IPv6 strings or the original list of dictionaries. */

@@ -1,0 +1,173 @@
+package flux.engine;
+
+import bt.metainfo.TorrentId;
+import bt.net.InetPeer;
+import bt.net.Peer;
+import bt.tracker.Tracker;
+import bt.tracker.TrackerFactory;
+import bt.tracker.TrackerRequestBuilder;
+import bt.tracker.TrackerResponse;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * flux's client for http:// trackers, in bt's place, and bt's own for https:// (TLS).
+ * <p>
+ * bt's HTTP client sends its requests from the machine's default address whatever address flux is
+ * bound to, and most trackers ignore {@code ip=} and record the address a request comes from: with
+ * --bind they told the swarm to dial flux where it does not listen, and a user who binds flux to a
+ * VPN's address had the other one announced. {@link Announce} sends from the bound address, with the
+ * counters bt would report. The first announce of the scouted torrent to a tracker the
+ * {@link PeerScout} already announced to is answered with the scout's reply: the tracker heard that
+ * very announce (same peer id and port) moments ago. bt's https:// client is built at its first
+ * request only: building it sets up TLS (the JDK's CA certificates, ~0.15 s of CPU).
+ */
+final class HttpTrackers implements TrackerFactory {
+    /** Who flux is to a tracker, and what it moved of each torrent so far. */
+    record Self(byte[] peerId, int port, InetAddress announcedAddress, int numWant, Duration timeout,
+                Function<TorrentId, Announce.Transfer> transfer) {
+    }
+
+    private final TrackerFactory https;
+    private final PeerScout scout;
+    private final Self self;
+
+    HttpTrackers(TrackerFactory https, PeerScout scout, Self self) {
+        this.https = https;
+        this.scout = scout;
+        this.self = self;
+    }
+
+    @Override
+    public Tracker getTracker(String trackerUrl) {
+        return Announce.canAsk(trackerUrl) ? new PlainTracker(trackerUrl) : new LazyTracker(trackerUrl);
+    }
+
+    /** An http:// tracker, asked by {@link Announce}. */
+    private final class PlainTracker implements Tracker {
+        private final String url;
+
+        PlainTracker(String url) {
+            this.url = url;
+        }
+
+        @Override
+        public TrackerRequestBuilder request(TorrentId torrentId) {
+            return new TrackerRequestBuilder(torrentId) {
+                @Override
+                public TrackerResponse start() {
+                    return scout.firstAnnounce(torrentId, url).map(HttpTrackers::response)
+                            .orElseGet(() -> announce(this, Announce.Event.STARTED));
+                }
+
+                @Override
+                public TrackerResponse stop() {
+                    return announce(this, Announce.Event.STOPPED);
+                }
+
+                @Override
+                public TrackerResponse complete() {
+                    return announce(this, Announce.Event.COMPLETED);
+                }
+
+                @Override
+                public TrackerResponse query() {
+                    return announce(this, Announce.Event.NONE);
+                }
+            };
+        }
+
+        private TrackerResponse announce(TrackerRequestBuilder request, Announce.Event event) {
+            TorrentId torrent = request.getTorrentId();
+            int numWant = request.getNumWant() == null ? self.numWant() : request.getNumWant();
+            Announce.Request announce = new Announce.Request(torrent.getBytes(), self.peerId(), self.port(), event,
+                    self.transfer().apply(torrent), self.announcedAddress(), numWant);
+            try {
+                return response(Announce.announce(url, announce, (int) self.timeout().toMillis()));
+            } catch (IOException | RuntimeException e) {
+                return TrackerResponse.exceptional(e);
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return url;
+        }
+    }
+
+    /** An https:// tracker: bt's client, built at its first request. */
+    private final class LazyTracker implements Tracker {
+        private final String url;
+        private Tracker client;
+
+        LazyTracker(String url) {
+            this.url = url;
+        }
+
+        private synchronized Tracker client() {
+            if (client == null) {
+                client = https.getTracker(url);
+            }
+            return client;
+        }
+
+        @Override
+        public TrackerRequestBuilder request(TorrentId torrentId) {
+            return new TrackerRequestBuilder(torrentId) {
+                @Override
+                public TrackerResponse start() {
+                    return client(this).start();
+                }
+
+                @Override
+                public TrackerResponse stop() {
+                    return client(this).stop();
+                }
+
+                @Override
+                public TrackerResponse complete() {
+                    return client(this).complete();
+                }
+
+                @Override
+                public TrackerResponse query() {
+                    return client(this).query();
+                }
+            };
+        }
+
+        /** bt's request builder for the same request. */
+        private TrackerRequestBuilder client(TrackerRequestBuilder request) {
+            return client().request(request.getTorrentId()).numWant(request.getNumWant());
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (client != null) {
+                client.close();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return url;
+        }
+    }
+
+    private static TrackerResponse response(Announce.Reply reply) {
+        TrackerResponse response = TrackerResponse.ok();
+        response.setInterval(reply.intervalSeconds());
+        List<Peer> peers = reply.peers().stream()
+                .map(p -> (Peer) InetPeer.build(p.getAddress(), p.getPort())).toList();
+        response.setPeers(peers);
+        return response;
+    }
+}

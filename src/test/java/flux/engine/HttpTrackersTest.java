@@ -1,0 +1,232 @@
+package flux.engine;
+
+import bt.metainfo.TorrentId;
+import bt.tracker.Tracker;
+import bt.tracker.TrackerFactory;
+import bt.tracker.TrackerRequestBuilder;
+import bt.tracker.TrackerResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class HttpTrackersTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    /** bt's https:// side, recorded: which trackers it built and which requests it sent. */
+    private final List<String> built = new CopyOnWriteArrayList<>();
+    private final List<String> sent = new CopyOnWriteArrayList<>();
+    private final TrackerFactory bt = url -> {
+        built.add(url);
+        return new Tracker() {
+            @Override
+            public TrackerRequestBuilder request(TorrentId torrentId) {
+                return new TrackerRequestBuilder(torrentId) {
+                    private TrackerResponse record(String event) {
+                        sent.add(event + " numwant=" + getNumWant());
+                        return TrackerResponse.failure("bt's client: " + event);
+                    }
+
+                    @Override
+                    public TrackerResponse start() {
+                        return record("start");
+                    }
+
+                    @Override
+                    public TrackerResponse stop() {
+                        return record("stop");
+                    }
+
+                    @Override
+                    public TrackerResponse complete() {
+                        return record("complete");
+                    }
+
+                    @Override
+                    public TrackerResponse query() {
+                        return record("query");
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+                built.add("closed " + url);
+            }
+        };
+    };
+
+    @Test
+    void firstAnnounceIsTheScoutsAndTheNextOnesLeaveFromTheBoundAddressWithBtsCounters() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(filled(3));
+        InetAddress bound = InetAddress.getByName("127.0.0.5");
+        try (ServerSocket peer = new ServerSocket(0, 5, LOOPBACK);
+             ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            CompletableFuture<String> scouted = CompletableFuture.supplyAsync(
+                    () -> PeerScoutTest.answerOnce(tracker, peer.getLocalPort()));
+            String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
+            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(url), 1), Engine.newPeerId(),
+                    false, 51413, bound);
+            scouted.get(10, TimeUnit.SECONDS);
+            Tracker trackers = new HttpTrackers(bt, scout, self(bound, new Announce.Transfer(100, 200, 300)))
+                    .getTracker(url);
+
+            TrackerResponse first = trackers.request(torrent).start();
+            assertTrue(first.isSuccess());
+            assertEquals(60, first.getInterval(), "the tracker's interval, for bt's next announce");
+            List<InetSocketAddress> peers = new ArrayList<>();
+            first.getPeers().forEach(p -> peers.add(new InetSocketAddress(p.getInetAddress(), p.getPort())));
+            assertEquals(List.of(new InetSocketAddress(LOOPBACK, peer.getLocalPort())), peers);
+
+            CompletableFuture<Heard> query = CompletableFuture.supplyAsync(() -> answer(tracker));
+            assertTrue(trackers.request(torrent).query().isSuccess());
+            Heard heard = query.get(10, TimeUnit.SECONDS);
+            assertEquals(bound, heard.from(), "the request comes from the bound address");
+            assertTrue(heard.requestLine().contains("&port=51413&uploaded=100&downloaded=200&left=300&"),
+                    heard.requestLine());
+            assertTrue(heard.requestLine().contains("&numwant=50"), "bt's configured numwant: " + heard.requestLine());
+            assertFalse(heard.requestLine().contains("event="), "a regular announce names no event");
+
+            CompletableFuture<Heard> stop = CompletableFuture.supplyAsync(() -> answer(tracker));
+            assertTrue(trackers.request(torrent).numWant(0).stop().isSuccess());
+            assertTrue(stop.get(10, TimeUnit.SECONDS).requestLine().contains("&numwant=0&event=stopped&ip=127.0.0.5 "));
+            CompletableFuture<Heard> again = CompletableFuture.supplyAsync(() -> answer(tracker));
+            assertTrue(trackers.request(torrent).start().isSuccess(), "the scout's reply stands for one announce");
+            assertTrue(again.get(10, TimeUnit.SECONDS).requestLine().contains("&event=started&ip=127.0.0.5 "));
+            assertEquals(List.of(), built, "bt's client is never built for http://");
+            scout.close();
+        }
+    }
+
+    @Test
+    void anUnreachableTrackerIsAnErrorResponseAndHttpsGoesToBtsClientBuiltAtItsFirstRequest() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(filled(5));
+        String refusing;
+        try (ServerSocket closed = new ServerSocket(0, 1, LOOPBACK)) {
+            refusing = "http://127.0.0.1:" + closed.getLocalPort() + "/announce";
+        }
+        PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(refusing), 1), Engine.newPeerId(),
+                false, 51413, LOOPBACK);
+        HttpTrackers trackers = new HttpTrackers(bt, scout, self(null, Announce.Transfer.nothingYet(1)));
+
+        TrackerResponse failed = trackers.getTracker(refusing).request(torrent).start();
+        assertFalse(failed.isSuccess(), "the scout's announce failed and so does flux's own");
+        assertTrue(failed.getError().isPresent());
+
+        String https = "https://127.0.0.1:9/announce";
+        Tracker secure = trackers.getTracker(https);
+        assertEquals(List.of(), built);
+        assertFalse(secure.request(torrent).numWant(7).query().isSuccess());
+        assertFalse(secure.request(torrent).stop().isSuccess());
+        assertEquals(List.of(https), built, "one client, built at the first request");
+        assertEquals(List.of("query numwant=7", "stop numwant=null"), sent);
+        secure.close();
+        assertEquals(List.of(https, "closed " + https), built);
+        scout.close();
+    }
+
+    @Test
+    void readsAChunkedAnswerAndRejectsATruncatedOne() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(filled(6));
+        try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
+            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(), 1), Engine.newPeerId(),
+                    false, 51413, LOOPBACK);
+            Tracker client = new HttpTrackers(bt, scout, self(null, Announce.Transfer.nothingYet(1))).getTracker(url);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            answer.writeBytes("d8:intervali60e5:peers6:".getBytes(StandardCharsets.US_ASCII));
+            answer.writeBytes(new byte[]{127, 0, 0, 9, 0x1a, (byte) 0xe1});
+            answer.write('e');
+            byte[] body = answer.toByteArray(); // 31 bytes, sent in chunks of 10, 20 and 1
+            ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+            for (int[] chunk : new int[][]{{0, 10}, {10, 20}, {30, 1}}) {
+                chunked.writeBytes((Integer.toHexString(chunk[1]) + ";ext=1\r\n").getBytes(StandardCharsets.US_ASCII));
+                chunked.write(body, chunk[0], chunk[1]);
+                chunked.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            chunked.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            CompletableFuture.runAsync(() -> answerRaw(tracker, chunked.toByteArray()));
+            TrackerResponse response = client.request(torrent).query();
+            assertTrue(response.isSuccess(), () -> String.valueOf(response.getError()));
+            List<InetSocketAddress> peers = new ArrayList<>();
+            response.getPeers().forEach(p -> peers.add(new InetSocketAddress(p.getInetAddress(), p.getPort())));
+            assertEquals(List.of(new InetSocketAddress("127.0.0.9", 6881)), peers);
+
+            byte[] truncated = Arrays.copyOf(chunked.toByteArray(), 20);
+            CompletableFuture.runAsync(() -> answerRaw(tracker, truncated));
+            assertFalse(client.request(torrent).query().isSuccess());
+            scout.close();
+        }
+    }
+
+    /** Answers one request with a chunked body of these bytes as they are. */
+    private static void answerRaw(ServerSocket tracker, byte[] chunkedBody) {
+        try (Socket s = tracker.accept()) {
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0; ) {
+                head.append((char) c);
+            }
+            s.getOutputStream().write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(chunkedBody);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpTrackers.Self self(InetAddress bound, Announce.Transfer transfer) {
+        return new HttpTrackers.Self(Engine.newPeerId().getBytes(), 51413, bound, 50, Duration.ofSeconds(5),
+                t -> transfer);
+    }
+
+    /** What a tracker heard: the request line and the address it came from. */
+    private record Heard(String requestLine, InetAddress from) {
+    }
+
+    /** Answers one announce with an empty peer list. */
+    private static Heard answer(ServerSocket tracker) {
+        try (Socket s = tracker.accept()) {
+            s.setSoTimeout(10_000);
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0; ) {
+                head.append((char) c);
+            }
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.writeBytes("d8:intervali60e5:peers0:e".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(("HTTP/1.0 200 OK\r\nContent-Length: " + body.size() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(body.toByteArray());
+            return new Heard(head.substring(0, head.indexOf("\r\n")), s.getInetAddress());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] filled(int value) {
+        byte[] b = new byte[20];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+}
