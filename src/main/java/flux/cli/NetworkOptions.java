@@ -11,7 +11,7 @@ import java.net.UnknownHostException;
 /** Peer-side network options shared by every command that joins a swarm. */
 public class NetworkOptions {
     @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-            description = "Address for the peer port and outgoing peer connections (default: ${DEFAULT-VALUE}, all interfaces).")
+            description = "Address for the peer port, outgoing peer connections and http:// and udp:// tracker announces (default: ${DEFAULT-VALUE}, all interfaces).")
     String bind;
 
     @Option(names = "--peer-port", paramLabel = "PORT",
