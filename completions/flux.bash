@@ -208,7 +208,7 @@ function _picocli_flux_stream() {
 
   local commands=""
   local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '-t' '--tracker' '--peer' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
+  local arg_opts="'-s' '--select' '-p' '--port' '--host' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '-t' '--tracker' '--peer' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -261,6 +261,9 @@ function _picocli_flux_stream() {
     '--upload-limit')
       return
       ;;
+    '--download-limit')
+      return
+      ;;
   esac
 
   if [[ "${curr_word}" == -* ]]; then
@@ -287,7 +290,7 @@ function _picocli_flux_seed() {
 
   local commands=""
   local flag_opts="'--json' '--private' '--dht' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'--from' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
+  local arg_opts="'--from' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -344,6 +347,9 @@ function _picocli_flux_seed() {
       return
       ;;
     '--upload-limit')
+      return
+      ;;
+    '--download-limit')
       return
       ;;
   esac
@@ -424,7 +430,7 @@ function _picocli_flux_info() {
 
   local commands=""
   local flag_opts="'--json' '--dht' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'--timeout' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit'"
+  local arg_opts="'--timeout' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -445,6 +451,9 @@ function _picocli_flux_info() {
       return
       ;;
     '--upload-limit')
+      return
+      ;;
+    '--download-limit')
       return
       ;;
   esac

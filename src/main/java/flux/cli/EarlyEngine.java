@@ -27,12 +27,13 @@ public final class EarlyEngine {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     /** NetworkOptions' options, as config-file keys (a test compares them with the mixin). */
     static final List<String> NETWORK_OPTIONS =
-            List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "require-encryption", "max-peers", "upload-limit");
+            List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "require-encryption", "max-peers", "upload-limit",
+                    "download-limit");
     /** What the engine started ahead depends on, as config-file keys. */
     private static final List<String> CONFIGURED_ELSEWHERE =
             Stream.concat(NETWORK_OPTIONS.stream(), Stream.of("tracker")).toList();
     static final List<String> OPTIONS_WITH_VALUE =
-            List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit");
+            List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit", "--download-limit");
     /** The stream's own option the engine needs: the scout asks the added trackers too. */
     static final List<String> TRACKER_OPTIONS = List.of("-t", "--tracker");
 
@@ -84,6 +85,7 @@ public final class EarlyEngine {
                     case "--dht-port" -> settings = settings.withDhtPort(Integer.parseInt(value));
                     case "--max-peers" -> settings = settings.withMaxPeers(Integer.parseInt(value));
                     case "--upload-limit" -> settings = settings.withUploadLimit(PieceSizes.parse(value));
+                    case "--download-limit" -> settings = settings.withDownloadLimit(PieceSizes.parse(value));
                     case "--dht" -> settings = settings.withDht(true);
                     case "--no-dht" -> settings = settings.withDht(false);
                     case "--lsd" -> settings = settings.withLsd(true);

@@ -48,6 +48,10 @@ public class NetworkOptions {
             description = "Most bytes per second uploaded, all torrents together (e.g. 500K, 2M; default: ${DEFAULT-VALUE}, no limit).")
     String uploadLimit;
 
+    @Option(names = "--download-limit", paramLabel = "RATE", defaultValue = "0",
+            description = "Most bytes per second downloaded, all torrents together (e.g. 2M; default: ${DEFAULT-VALUE}, no limit).")
+    String downloadLimit;
+
     public EngineSettings settings() {
         InetAddress address = address("--bind", bind);
         if (maxPeers < 1) {
@@ -66,7 +70,8 @@ public class NetworkOptions {
                 .withMaxPeers(maxPeers)
                 .withPex(pex)
                 .withRequireEncryption(requireEncryption)
-                .withUploadLimit(flux.seed.PieceSizes.parse(uploadLimit));
+                .withUploadLimit(flux.seed.PieceSizes.parse(uploadLimit))
+                .withDownloadLimit(flux.seed.PieceSizes.parse(downloadLimit));
     }
 
     /** The address an option names, or a bad-input error saying which option and what to give. */

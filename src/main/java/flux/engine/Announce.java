@@ -70,6 +70,14 @@ final class Announce {
 
     /** What the tracker answered: the peers it names and how long until the next announce. */
     record Reply(List<InetSocketAddress> peers, int intervalSeconds) {
+        /** This reply without flux's own entry: a tracker may list the very peer that asks. */
+        Reply without(InetAddress bound, int port) {
+            return new Reply(peers.stream().filter(p -> !isItself(p, bound, port)).toList(), intervalSeconds);
+        }
+
+        private static boolean isItself(InetSocketAddress peer, InetAddress bound, int port) {
+            return peer.getPort() == port && (bound == null || bound.isAnyLocalAddress() || peer.getAddress().equals(bound));
+        }
     }
 
     /** True for the trackers this class can ask: http:// and udp:// (https: bt's client, with its TLS set-up). */

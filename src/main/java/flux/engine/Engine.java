@@ -174,7 +174,7 @@ public final class Engine implements AutoCloseable {
         UrgentRequests urgent = new UrgentRequests();
         PeerClients clients = new PeerClients();
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new EngineModule(settings.uploadLimit(), peerId, scout, urgent, clients, settings.requireEncryption()))
+                .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, urgent, clients, settings.requireEncryption()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();

@@ -61,6 +61,8 @@ import java.util.Set;
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
+    /** null: no download limit */
+    private final DownloadLimit downloadLimit;
     private final PeerId peerId;
     private final PeerScout scout;
     private final UrgentRequests urgent;
@@ -69,18 +71,20 @@ final class EngineModule extends AbstractModule {
 
     /**
      * @param uploadLimit bytes per second for all uploads together; 0 for none
+     * @param downloadLimit bytes per second for all downloads together; 0 for none
      * @param peerId      flux's peer id (the scout announced and shook hands with it already)
      * @param scout       connections opened before bt was wired, for bt to adopt
      * @param urgent      the requests for pieces readers wait on
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
      */
-    EngineModule(long uploadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerClients clients,
+    EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerClients clients,
                  boolean requireEncryption) {
         this.urgent = urgent;
         this.clients = clients;
         this.requireEncryption = requireEncryption;
         this.uploadLimit = uploadLimit;
+        this.downloadLimit = downloadLimit > 0 ? new DownloadLimit(downloadLimit, System.nanoTime()) : null;
         this.peerId = peerId;
         this.scout = scout;
     }
@@ -107,9 +111,11 @@ final class EngineModule extends AbstractModule {
     }
 
     private static Announce.Transfer transfer(TorrentRegistry torrents, TorrentId torrent) {
+        // before a magnet's metadata bt reports 0 bytes left, which would tell the tracker "seeder"
+        boolean sized = torrents.getTorrent(torrent).isPresent();
         return torrents.getDescriptor(torrent).flatMap(TorrentDescriptor::getSessionState)
                 .map(s -> new Announce.Transfer(s.getUploaded(), s.getDownloaded(),
-                        s.getLeft() == TorrentSessionState.UNKNOWN ? Announce.LEFT_UNKNOWN : s.getLeft()))
+                        !sized || s.getLeft() == TorrentSessionState.UNKNOWN ? Announce.LEFT_UNKNOWN : s.getLeft()))
                 .orElse(Announce.Transfer.nothingYet(Announce.LEFT_UNKNOWN));
     }
 
@@ -142,7 +148,8 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     DataWorker dataWorker(WriteFailures worker) {
-        return uploadLimit > 0 ? new UploadLimiter(worker, uploadLimit) : worker;
+        DataWorker limited = uploadLimit > 0 ? new UploadLimiter(worker, uploadLimit) : worker;
+        return downloadLimit == null ? limited : downloadLimit.charging(limited);
     }
 
     /** bt's own handshake handling (as its ProtocolModule wires it), with prompt reads. */
@@ -201,7 +208,8 @@ final class EngineModule extends AbstractModule {
     SharedSelector selector(IRuntimeLifecycleBinder lifecycle) {
         FairSelector selector;
         try {
-            selector = new FairSelector(Selector.open());
+            selector = new FairSelector(Selector.open(), downloadLimit == null ? () -> 0
+                    : () -> downloadLimit.readPauseNanos(System.nanoTime()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }

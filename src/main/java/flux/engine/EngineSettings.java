@@ -18,12 +18,13 @@ import java.time.Duration;
  * @param maxPeers      connection cap per torrent
  * @param stallAfter    no progress for this long with data still wanted: the watchdog reconnects
  * @param uploadLimit   bytes per second for all uploads together, 0 for no limit
+ * @param downloadLimit bytes per second for all downloads together, 0 for no limit
  * @param pex           Peer Exchange (off by default: see Engine)
  * @param requireEncryption every peer connection encrypted (MSE): plaintext ones refused, none
  *                      dialled in plaintext (by default both, encrypted when a peer requires it)
  */
 public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
-                             long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, boolean pex,
+                             long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, long downloadLimit, boolean pex,
                              boolean requireEncryption) {
 
     public static final int DEFAULT_PEER_PORT = 6881;
@@ -36,43 +37,47 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
      */
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
-                4L << 20, 60, Duration.ofSeconds(10), 0, false, false);
+                4L << 20, 60, Duration.ofSeconds(10), 0, 0, false, false);
     }
 
     public EngineSettings withBind(InetAddress address) {
-        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
+        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withPeerPort(int port) {
-        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withDht(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withDhtPort(int port) {
-        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withLsd(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withMaxPeers(int peers) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
     }
 
     public EngineSettings withUploadLimit(long bytesPerSecond) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, downloadLimit, pex, requireEncryption);
+    }
+
+    public EngineSettings withDownloadLimit(long bytesPerSecond) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, bytesPerSecond, pex, requireEncryption);
     }
 
     public EngineSettings withPex(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, on, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, on, requireEncryption);
     }
 
     public EngineSettings withRequireEncryption(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, pex, on);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, on);
     }
 
     static InetAddress anyAddress() {

@@ -9,7 +9,9 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 
 /**
  * bt's shared peer selector with a fair registration lock. In bt 1.10 a thread registering a new
@@ -27,6 +29,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * handshake after the handshake, a request after a request) waits for the peer to acknowledge
  * the previous one, and a peer with nothing to send acknowledges only after its delayed-ACK
  * timer (40 ms on Linux).
+ *
+ * <p>The download limit waits here too ({@link DownloadLimit}): while it is in debt, a select
+ * sleeps instead, at most {@value #MAX_SELECT_MILLIS} ms at a time, and reads nothing.
  */
 final class FairSelector extends SharedSelector {
     static final long MAX_SELECT_MILLIS = 10;
@@ -34,14 +39,30 @@ final class FairSelector extends SharedSelector {
     private final Selector delegate;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
     private volatile boolean selecting;
+    private final LongSupplier readPauseNanos;
 
-    FairSelector(Selector delegate) {
+    /** @param readPauseNanos how long reads must wait (the download limit); 0 or less: none */
+    FairSelector(Selector delegate, LongSupplier readPauseNanos) {
         super(delegate);
         this.delegate = delegate;
+        this.readPauseNanos = readPauseNanos;
+    }
+
+    /** True when the download limit made this call wait instead of selecting. */
+    private boolean waitedForTheLimit() {
+        long pause = readPauseNanos.getAsLong();
+        if (pause <= 0) {
+            return false;
+        }
+        LockSupport.parkNanos(Math.min(pause, TimeUnit.MILLISECONDS.toNanos(MAX_SELECT_MILLIS)));
+        return true;
     }
 
     @Override
     public int selectNow() throws IOException {
+        if (waitedForTheLimit()) {
+            return 0;
+        }
         lock.writeLock().lock();
         try {
             return delegate.selectNow();
@@ -52,6 +73,9 @@ final class FairSelector extends SharedSelector {
 
     @Override
     public int select(long timeout) throws IOException {
+        if (waitedForTheLimit()) {
+            return 0;
+        }
         lock.writeLock().lock();
         try {
             selecting = true;

@@ -8,6 +8,9 @@ import bt.tracker.TrackerFactory;
 import bt.tracker.TrackerRequestBuilder;
 import bt.tracker.TrackerResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -27,6 +30,8 @@ import java.util.function.Function;
  * request only: building it sets up TLS (the JDK's CA certificates, ~0.15 s of CPU).
  */
 final class HttpTrackers implements TrackerFactory {
+    private static final Logger log = LoggerFactory.getLogger(HttpTrackers.class);
+
     /** Who flux is to a tracker, and what it moved of each torrent so far. */
     record Self(byte[] peerId, int port, InetAddress announcedAddress, int numWant, Duration timeout,
                 Function<TorrentId, Announce.Transfer> transfer) {
@@ -87,8 +92,12 @@ final class HttpTrackers implements TrackerFactory {
             Announce.Request announce = new Announce.Request(torrent.getBytes(), self.peerId(), self.port(), event,
                     self.transfer().apply(torrent), self.announcedAddress(), numWant);
             try {
-                return response(Announce.announce(url, announce, (int) self.timeout().toMillis()));
+                Announce.Reply reply = Announce.announce(url, announce, (int) self.timeout().toMillis())
+                        .without(self.announcedAddress(), self.port());
+                log.debug("tracker {} ({}): {} peers", url, event, reply.peers().size());
+                return response(reply);
             } catch (IOException | RuntimeException e) {
+                log.debug("tracker {} ({}): {}", url, event, e.toString());
                 return TrackerResponse.exceptional(e);
             }
         }

@@ -117,10 +117,9 @@ final class PeerScout implements AutoCloseable {
                     Announce.Reply reply = Announce.announce(tracker, request, TIMEOUT_MILLIS);
                     log.debug("scout: {} named {} peers", tracker, reply.peers().size());
                     // the tracker may list flux itself: the scout announced first
-                    List<InetSocketAddress> others = reply.peers().stream()
-                            .filter(peer -> !isItself(peer, bind, port)).toList();
-                    answer.complete(new Announce.Reply(others, reply.intervalSeconds()));
-                    others.forEach(peer -> scout.contact(peer, bind, workers));
+                    Announce.Reply others = reply.without(bind, port);
+                    answer.complete(others);
+                    others.peers().forEach(peer -> scout.contact(peer, bind, workers));
                 } catch (IOException | RuntimeException e) {
                     log.debug("scout: tracker {}: {}", tracker, e.toString());
                     answer.complete(null);
@@ -132,10 +131,6 @@ final class PeerScout implements AutoCloseable {
             workers.shutdown();
         });
         return scout;
-    }
-
-    private static boolean isItself(InetSocketAddress peer, InetAddress bind, int port) {
-        return peer.getPort() == port && (bind.isAnyLocalAddress() || peer.getAddress().equals(bind));
     }
 
     /** The handshake bt sends for this torrent (the bits its handshake handlers set). */

@@ -42,7 +42,7 @@ import java.util.function.LongSupplier;
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
  * come, the best two peers that have it are asked for its missing blocks at once, each peer's
  * older requests cancelled first and asked again once the piece is in. bt is kept off the piece
- * for at most {@link #GIVE_BACK_NANOS}.
+ * until those peers have sent nothing for {@link #GIVE_BACK_NANOS}.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
  * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
@@ -51,10 +51,15 @@ public class UrgentRequests {
     /** How many peers are asked for each block of a sought piece. */
     private static final int SOURCES = 2;
     /**
-     * A piece fetched here and still missing after this long goes back to bt (a peer that choked
-     * or went away): this class may make a piece come sooner, never later than bt would.
+     * A piece fetched here goes back to bt once its peers have sent nothing for this long (they
+     * choked flux or went away), so this class makes a piece come sooner, not later than bt would.
+     * A peer still sending is not given up on: a Transmission seeder that unchokes flux sends the
+     * blocks already in its send buffer first (at 600 KiB/s, more than 2 s of them), and a piece
+     * given back then waited behind bt's 4 MiB of older requests (9 s in {@code StreamIT}).
      */
     private static final long GIVE_BACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** ... and after this long in any case. */
+    private static final long LONGEST_FETCH_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** What a torrent's readers wait on. */
     interface Waiting {
@@ -192,7 +197,7 @@ public class UrgentRequests {
                 started = new ArrayList<>();
                 fetching = fetches.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
             }
-            fetch = new Fetch(clock.getAsLong());
+            fetch = new Fetch(clock.getAsLong(), sources);
             started.add(fetch);
             fetching.put(piece, fetch);
             waiting.fetchedUrgently().add(piece);
@@ -231,7 +236,7 @@ public class UrgentRequests {
             Map.Entry<Integer, Fetch> e = it.next();
             boolean waited = contains(waitedOn, e.getKey());
             Fetch fetch = e.getValue();
-            if (waited && (fetch.givenBack || now - fetch.since < GIVE_BACK_NANOS)) {
+            if (waited && (fetch.givenBack || !fetch.stalled(now))) {
                 if (!fetch.givenBack) {
                     askForDroppedBlocks(e.getKey(), fetch, waiting);
                 }
@@ -456,9 +461,33 @@ public class UrgentRequests {
         /** The peers' older requests, cancelled while this piece comes and asked again when it ends. */
         final List<HeldBack> heldBack = new ArrayList<>();
         boolean givenBack;
+        private final List<PeerView> sources;
+        private long downloadedSeen;
+        private long lastProgress;
 
-        Fetch(long since) {
+        Fetch(long since, List<PeerView> sources) {
             this.since = since;
+            this.sources = sources;
+            this.downloadedSeen = downloaded(sources);
+            this.lastProgress = since;
+        }
+
+        /** True once its peers have sent nothing for {@link #GIVE_BACK_NANOS}, or it took too long. */
+        boolean stalled(long now) {
+            long downloaded = downloaded(sources);
+            if (downloaded != downloadedSeen) {
+                downloadedSeen = downloaded;
+                lastProgress = now;
+            }
+            return now - lastProgress >= GIVE_BACK_NANOS || now - since >= LONGEST_FETCH_NANOS;
+        }
+
+        private static long downloaded(List<PeerView> peers) {
+            long sum = 0;
+            for (PeerView p : peers) {
+                sum += p.state.getDownloaded();
+            }
+            return sum;
         }
     }
 

@@ -118,6 +118,27 @@ class HttpTrackersTest {
     }
 
     @Test
+    void fluxsOwnEntryInATrackersAnswerIsNotAPeer() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(filled(7));
+        try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
+            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(), 1), Engine.newPeerId(),
+                    false, 51413, LOOPBACK);
+            Tracker trackers = new HttpTrackers(bt, scout, self(LOOPBACK, new Announce.Transfer(0, 0, 9))).getTracker(url);
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            body.writeBytes("d8:intervali1800e5:peers12:".getBytes(StandardCharsets.US_ASCII));
+            body.writeBytes(new byte[]{127, 0, 0, 1, (byte) (51413 >> 8), (byte) 51413, 127, 0, 0, 2, 0x1a, (byte) 0xe1});
+            body.write('e');
+            CompletableFuture.supplyAsync(() -> answer(tracker, body.toByteArray()));
+            List<InetSocketAddress> peers = new ArrayList<>();
+            trackers.request(torrent).query().getPeers()
+                    .forEach(p -> peers.add(new InetSocketAddress(p.getInetAddress(), p.getPort())));
+            assertEquals(List.of(new InetSocketAddress("127.0.0.2", 6881)), peers);
+            scout.close();
+        }
+    }
+
+    @Test
     void anUnreachableTrackerIsAnErrorResponseAndHttpsGoesToBtsClientBuiltAtItsFirstRequest() throws Exception {
         TorrentId torrent = TorrentId.fromBytes(filled(5));
         String refusing;
@@ -204,8 +225,12 @@ class HttpTrackersTest {
     private record Heard(String requestLine, InetAddress from) {
     }
 
-    /** Answers one announce with an empty peer list. */
+    /** Answers one announce with an empty peer list and a 60 s interval. */
     private static Heard answer(ServerSocket tracker) {
+        return answer(tracker, "d8:intervali60e5:peers0:e".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static Heard answer(ServerSocket tracker, byte[] answer) {
         try (Socket s = tracker.accept()) {
             s.setSoTimeout(10_000);
             InputStream in = s.getInputStream();
@@ -213,11 +238,9 @@ class HttpTrackersTest {
             for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0; ) {
                 head.append((char) c);
             }
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.writeBytes("d8:intervali60e5:peers0:e".getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().write(("HTTP/1.0 200 OK\r\nContent-Length: " + body.size() + "\r\n\r\n")
+            s.getOutputStream().write(("HTTP/1.0 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().write(body.toByteArray());
+            s.getOutputStream().write(answer);
             return new Heard(head.substring(0, head.indexOf("\r\n")), s.getInetAddress());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -81,6 +81,25 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aPeerStillSendingKeepsThePieceUntilItStopsOrTenSecondsPass() throws Exception {
+        MessageContext peer = peer(6893, 0xff, 0);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertTrue(waiting.fetchedUrgently().contains(5));
+
+        for (int second = 1; second <= 9; second++) { // older blocks keep coming, as from a send buffer
+            nanos += java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+            peer.getConnectionState().incrementDownloaded(16384);
+            agent.produce(m -> { }, peer);
+            assertTrue(waiting.fetchedUrgently().contains(5), "given back after " + second + " s of progress");
+        }
+        nanos += java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        peer.getConnectionState().incrementDownloaded(16384);
+        agent.produce(m -> { }, peer);
+        assertFalse(waiting.fetchedUrgently().contains(5), "ten seconds are the most");
+    }
+
+    @Test
     void aPieceThatTakesTooLongGoesBackToBtForGood() throws Exception {
         MessageContext peer = peer(6889, 0xff, 0);
         waiting.seekTo(5);
