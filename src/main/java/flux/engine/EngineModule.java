@@ -4,11 +4,8 @@ import bt.data.ChunkVerifier;
 import bt.data.DefaultChunkVerifier;
 import bt.data.digest.Digester;
 import bt.metainfo.IMetadataService;
-import bt.metainfo.TorrentId;
 import bt.module.PeerConnectionSelector;
-import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
-import bt.torrent.TorrentSessionState;
 import bt.torrent.data.BlockCache;
 import bt.torrent.data.DataWorker;
 import bt.torrent.data.DefaultDataWorker;
@@ -106,17 +103,8 @@ final class EngineModule extends AbstractModule {
         InetAddress bound = config.getAcceptorAddress();
         HttpTrackers.Self self = new HttpTrackers.Self(peerId.getBytes(), config.getAcceptorPort(),
                 bound.isAnyLocalAddress() ? null : bound, config.getNumberOfPeersToRequestFromTracker(),
-                config.getTrackerTimeout(), torrent -> transfer(torrents, torrent));
+                config.getTrackerTimeout(), torrent -> HttpTrackers.transfer(torrents, torrent));
         return new HttpTrackers(https, scout, self);
-    }
-
-    private static Announce.Transfer transfer(TorrentRegistry torrents, TorrentId torrent) {
-        // before a magnet's metadata bt reports 0 bytes left, which would tell the tracker "seeder"
-        boolean sized = torrents.getTorrent(torrent).isPresent();
-        return torrents.getDescriptor(torrent).flatMap(TorrentDescriptor::getSessionState)
-                .map(s -> new Announce.Transfer(s.getUploaded(), s.getDownloaded(),
-                        !sized || s.getLeft() == TorrentSessionState.UNKNOWN ? Announce.LEFT_UNKNOWN : s.getLeft()))
-                .orElse(Announce.Transfer.nothingYet(Announce.LEFT_UNKNOWN));
     }
 
     /** bt's metainfo parser, built on another thread while the process started (see Metainfo). */

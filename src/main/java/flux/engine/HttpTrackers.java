@@ -3,6 +3,9 @@ package flux.engine;
 import bt.metainfo.TorrentId;
 import bt.net.InetPeer;
 import bt.net.Peer;
+import bt.torrent.TorrentDescriptor;
+import bt.torrent.TorrentRegistry;
+import bt.torrent.TorrentSessionState;
 import bt.tracker.Tracker;
 import bt.tracker.TrackerFactory;
 import bt.tracker.TrackerRequestBuilder;
@@ -169,6 +172,16 @@ final class HttpTrackers implements TrackerFactory {
         public String toString() {
             return url;
         }
+    }
+
+    /** What bt's session says flux moved of a torrent, for its announces. */
+    static Announce.Transfer transfer(TorrentRegistry torrents, TorrentId torrent) {
+        // before a magnet's metadata bt reports 0 bytes left, which would tell the tracker "seeder"
+        boolean sized = torrents.getTorrent(torrent).isPresent();
+        return torrents.getDescriptor(torrent).flatMap(TorrentDescriptor::getSessionState)
+                .map(s -> new Announce.Transfer(s.getUploaded(), s.getDownloaded(),
+                        !sized || s.getLeft() == TorrentSessionState.UNKNOWN ? Announce.LEFT_UNKNOWN : s.getLeft()))
+                .orElse(Announce.Transfer.nothingYet(Announce.LEFT_UNKNOWN));
     }
 
     private static TrackerResponse response(Announce.Reply reply) {

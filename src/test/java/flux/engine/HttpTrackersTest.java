@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -214,6 +216,37 @@ class HttpTrackersTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aMagnetWithoutItsMetadataIsAnnouncedWithBytesLeftNotAsASeeder() {
+        TorrentId torrent = TorrentId.fromBytes(filled(8));
+        Object state = proxy(bt.torrent.TorrentSessionState.class, Map.of("getUploaded", 5L, "getDownloaded", 7L,
+                "getLeft", 0L)); // bt's figure for a torrent whose size it does not know yet
+        Object descriptor = proxy(bt.torrent.TorrentDescriptor.class, Map.of("getSessionState", Optional.of(state)));
+        bt.torrent.TorrentRegistry magnet = proxy(bt.torrent.TorrentRegistry.class,
+                Map.of("getTorrent", Optional.empty(), "getDescriptor", Optional.of(descriptor)));
+        assertEquals(new Announce.Transfer(5, 7, Announce.LEFT_UNKNOWN), HttpTrackers.transfer(magnet, torrent));
+
+        bt.torrent.TorrentRegistry complete = proxy(bt.torrent.TorrentRegistry.class,
+                Map.of("getTorrent", Optional.of(proxy(bt.metainfo.Torrent.class, Map.of())),
+                        "getDescriptor", Optional.of(descriptor)));
+        assertEquals(new Announce.Transfer(5, 7, 0), HttpTrackers.transfer(complete, torrent), "metadata in: a seeder");
+
+        bt.torrent.TorrentRegistry unknown = proxy(bt.torrent.TorrentRegistry.class,
+                Map.of("getTorrent", Optional.empty(), "getDescriptor", Optional.empty()));
+        assertEquals(Announce.Transfer.nothingYet(Announce.LEFT_UNKNOWN), HttpTrackers.transfer(unknown, torrent));
+    }
+
+    /** An implementation of a bt interface answering the named methods with these values. */
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Map<String, Object> answers) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[]{type}, (p, method, args) -> {
+            if (!answers.containsKey(method.getName())) {
+                throw new UnsupportedOperationException(method.getName());
+            }
+            return answers.get(method.getName());
+        });
     }
 
     private static HttpTrackers.Self self(InetAddress bound, Announce.Transfer transfer) {
