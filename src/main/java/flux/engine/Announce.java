@@ -70,14 +70,22 @@ final class Announce {
 
     /** What the tracker answered: the peers it names and how long until the next announce. */
     record Reply(List<InetSocketAddress> peers, int intervalSeconds) {
-        /** This reply without flux's own entry: a tracker may list the very peer that asks. */
-        Reply without(InetAddress bound, int port) {
-            return new Reply(peers.stream().filter(p -> !isItself(p, bound, port)).toList(), intervalSeconds);
+        /**
+         * This reply without flux's own entry: a tracker may list the very peer that asks.
+         * @param announced the address flux announced ({@link #announcedAddress}), null for all interfaces
+         */
+        Reply without(InetAddress announced, int port) {
+            return new Reply(peers.stream().filter(p -> !isItself(p, announced, port)).toList(), intervalSeconds);
         }
 
-        private static boolean isItself(InetSocketAddress peer, InetAddress bound, int port) {
-            return peer.getPort() == port && (bound == null || bound.isAnyLocalAddress() || peer.getAddress().equals(bound));
+        private static boolean isItself(InetSocketAddress peer, InetAddress announced, int port) {
+            return peer.getPort() == port && (announced == null || peer.getAddress().equals(announced));
         }
+    }
+
+    /** The address to announce for a bound one: none (null) when flux listens on all interfaces. */
+    static InetAddress announcedAddress(InetAddress bound) {
+        return bound.isAnyLocalAddress() ? null : bound;
     }
 
     /** True for the trackers this class can ask: http:// and udp:// (https: bt's client, with its TLS set-up). */
@@ -124,8 +132,7 @@ final class Announce {
         }
         InetSocketAddress address = new InetSocketAddress(tracker.getHost(), tracker.getPort());
         try (DatagramSocket socket = new DatagramSocket(null)) {
-            socket.bind(new InetSocketAddress(request.announcedAddress() == null
-                    ? null : request.announcedAddress(), 0));
+            socket.bind(new InetSocketAddress(request.announcedAddress(), 0)); // null: any address
             socket.setSoTimeout(timeoutMillis);
             int transaction = java.util.concurrent.ThreadLocalRandom.current().nextInt();
             ByteBuffer connect = ByteBuffer.allocate(16).putLong(UDP_PROTOCOL_ID).putInt(0).putInt(transaction);

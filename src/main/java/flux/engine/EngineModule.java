@@ -43,7 +43,6 @@ import com.google.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,9 +99,8 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     HttpTrackers trackers(HttpTrackerFactory https, Config config, TorrentRegistry torrents) {
-        InetAddress bound = config.getAcceptorAddress();
         HttpTrackers.Self self = new HttpTrackers.Self(peerId.getBytes(), config.getAcceptorPort(),
-                bound.isAnyLocalAddress() ? null : bound, config.getNumberOfPeersToRequestFromTracker(),
+                Announce.announcedAddress(config.getAcceptorAddress()), config.getNumberOfPeersToRequestFromTracker(),
                 config.getTrackerTimeout(), torrent -> HttpTrackers.transfer(torrents, torrent));
         return new HttpTrackers(https, scout, self);
     }

@@ -97,7 +97,7 @@ final class PeerScout implements AutoCloseable {
     static PeerScout start(Target target, PeerId peerId, boolean dht, int port, InetAddress bind) {
         Handshake mine = handshake(target.torrent(), peerId, dht);
         PeerScout scout = new PeerScout(target.torrent(), encode(mine));
-        InetAddress announced = bind.isAnyLocalAddress() ? null : bind;
+        InetAddress announced = Announce.announcedAddress(bind);
         Announce.Request request = new Announce.Request(target.torrent().getBytes(), peerId.getBytes(), port,
                 Announce.Event.STARTED, Announce.Transfer.nothingYet(target.left()), announced, 200);
         ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
@@ -117,7 +117,7 @@ final class PeerScout implements AutoCloseable {
                     Announce.Reply reply = Announce.announce(tracker, request, TIMEOUT_MILLIS);
                     log.debug("scout: {} named {} peers", tracker, reply.peers().size());
                     // the tracker may list flux itself: the scout announced first
-                    Announce.Reply others = reply.without(bind, port);
+                    Announce.Reply others = reply.without(announced, port);
                     answer.complete(others);
                     others.peers().forEach(peer -> scout.contact(peer, bind, workers));
                 } catch (IOException | RuntimeException e) {

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -95,9 +94,7 @@ class HttpTrackersTest {
             TrackerResponse first = trackers.request(torrent).start();
             assertTrue(first.isSuccess());
             assertEquals(60, first.getInterval(), "the tracker's interval, for bt's next announce");
-            List<InetSocketAddress> peers = new ArrayList<>();
-            first.getPeers().forEach(p -> peers.add(new InetSocketAddress(p.getInetAddress(), p.getPort())));
-            assertEquals(List.of(new InetSocketAddress(LOOPBACK, peer.getLocalPort())), peers);
+            assertEquals(List.of(new InetSocketAddress(LOOPBACK, peer.getLocalPort())), addresses(first));
 
             CompletableFuture<Heard> query = CompletableFuture.supplyAsync(() -> answer(tracker));
             assertTrue(trackers.request(torrent).query().isSuccess());
@@ -124,18 +121,14 @@ class HttpTrackersTest {
         TorrentId torrent = TorrentId.fromBytes(filled(7));
         try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
             String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
-            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(), 1), Engine.newPeerId(),
-                    false, 51413, LOOPBACK);
+            PeerScout scout = scoutWithoutTrackers(torrent);
             Tracker trackers = new HttpTrackers(bt, scout, self(LOOPBACK, new Announce.Transfer(0, 0, 9))).getTracker(url);
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.writeBytes("d8:intervali1800e5:peers12:".getBytes(StandardCharsets.US_ASCII));
             body.writeBytes(new byte[]{127, 0, 0, 1, (byte) (51413 >> 8), (byte) 51413, 127, 0, 0, 2, 0x1a, (byte) 0xe1});
             body.write('e');
             CompletableFuture.supplyAsync(() -> answer(tracker, body.toByteArray()));
-            List<InetSocketAddress> peers = new ArrayList<>();
-            trackers.request(torrent).query().getPeers()
-                    .forEach(p -> peers.add(new InetSocketAddress(p.getInetAddress(), p.getPort())));
-            assertEquals(List.of(new InetSocketAddress("127.0.0.2", 6881)), peers);
+            assertEquals(List.of(new InetSocketAddress("127.0.0.2", 6881)), addresses(trackers.request(torrent).query()));
             scout.close();
         }
     }
@@ -172,8 +165,7 @@ class HttpTrackersTest {
         TorrentId torrent = TorrentId.fromBytes(filled(6));
         try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
             String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
-            PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(), 1), Engine.newPeerId(),
-                    false, 51413, LOOPBACK);
+            PeerScout scout = scoutWithoutTrackers(torrent);
             Tracker client = new HttpTrackers(bt, scout, self(null, Announce.Transfer.nothingYet(1))).getTracker(url);
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             answer.writeBytes("d8:intervali60e5:peers6:".getBytes(StandardCharsets.US_ASCII));
@@ -187,34 +179,15 @@ class HttpTrackersTest {
                 chunked.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
             }
             chunked.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            CompletableFuture.runAsync(() -> answerRaw(tracker, chunked.toByteArray()));
+            CompletableFuture.runAsync(() -> answer(tracker, CHUNKED, chunked.toByteArray()));
             TrackerResponse response = client.request(torrent).query();
             assertTrue(response.isSuccess(), () -> String.valueOf(response.getError()));
-            List<InetSocketAddress> peers = new ArrayList<>();
-            response.getPeers().forEach(p -> peers.add(new InetSocketAddress(p.getInetAddress(), p.getPort())));
-            assertEquals(List.of(new InetSocketAddress("127.0.0.9", 6881)), peers);
+            assertEquals(List.of(new InetSocketAddress("127.0.0.9", 6881)), addresses(response));
 
             byte[] truncated = Arrays.copyOf(chunked.toByteArray(), 20);
-            CompletableFuture.runAsync(() -> answerRaw(tracker, truncated));
+            CompletableFuture.runAsync(() -> answer(tracker, CHUNKED, truncated));
             assertFalse(client.request(torrent).query().isSuccess());
             scout.close();
-        }
-    }
-
-    /** Answers one request with a chunked body of these bytes as they are. */
-    private static void answerRaw(ServerSocket tracker, byte[] chunkedBody) {
-        try (Socket s = tracker.accept()) {
-            s.setSoTimeout(10_000);
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0; ) {
-                head.append((char) c);
-            }
-            s.getOutputStream().write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().write(chunkedBody);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -264,20 +237,32 @@ class HttpTrackersTest {
     }
 
     private static Heard answer(ServerSocket tracker, byte[] answer) {
+        return answer(tracker, "HTTP/1.0 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n", answer);
+    }
+
+    /** The head of a chunked answer; its body is given as it goes on the wire. */
+    private static final String CHUNKED = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+    /** Answers one request with this head and these bytes as they are. */
+    private static Heard answer(ServerSocket tracker, String head, byte[] body) {
         try (Socket s = tracker.accept()) {
-            s.setSoTimeout(10_000);
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0; ) {
-                head.append((char) c);
-            }
-            s.getOutputStream().write(("HTTP/1.0 200 OK\r\nContent-Length: " + answer.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            s.getOutputStream().write(answer);
-            return new Heard(head.substring(0, head.indexOf("\r\n")), s.getInetAddress());
+            String requestLine = PeerScoutTest.requestLine(s);
+            s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(body);
+            return new Heard(requestLine, s.getInetAddress());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static PeerScout scoutWithoutTrackers(TorrentId torrent) {
+        return PeerScout.start(new PeerScout.Target(torrent, List.of(), 1), Engine.newPeerId(), false, 51413, LOOPBACK);
+    }
+
+    private static List<InetSocketAddress> addresses(TrackerResponse response) {
+        List<InetSocketAddress> peers = new ArrayList<>();
+        response.getPeers().forEach(p -> peers.add(new InetSocketAddress(p.getInetAddress(), p.getPort())));
+        return peers;
     }
 
     private static byte[] filled(int value) {

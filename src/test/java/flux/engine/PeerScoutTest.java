@@ -220,16 +220,7 @@ class PeerScoutTest {
 
     static String answerOnce(ServerSocket tracker, int peerPort) {
         try (Socket s = tracker.accept()) {
-            s.setSoTimeout(10_000);
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int c = in.read();
-                if (c < 0) {
-                    break;
-                }
-                head.append((char) c);
-            }
+            String requestLine = requestLine(s);
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.writeBytes("d8:intervali60e5:peers6:".getBytes(StandardCharsets.US_ASCII));
             body.writeBytes(new byte[]{127, 0, 0, 1, (byte) (peerPort >> 8), (byte) peerPort});
@@ -237,10 +228,21 @@ class PeerScoutTest {
             s.getOutputStream().write(("HTTP/1.0 200 OK\r\nContent-Length: " + body.size() + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             s.getOutputStream().write(body.toByteArray());
-            return head.substring(0, head.indexOf("\r\n"));
+            return requestLine;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Reads an HTTP request's head from the socket and returns its first line. */
+    static String requestLine(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        for (int c; !head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0; ) {
+            head.append((char) c);
+        }
+        return head.substring(0, head.indexOf("\r\n"));
     }
 
     /** Accepts one connection and reads the 68 bytes of a handshake; the socket stays open. */
