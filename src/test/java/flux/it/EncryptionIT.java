@@ -70,16 +70,8 @@ class EncryptionIT {
         qbittorrent.seed(fromQBittorrentTorrent, qbData);
         transmission.seed(fromTransmissionTorrent.torrent());
         // a magnet's only announce must find the seeder: the next would come after the tracker's interval
-        awaitAnnounced(fromQBittorrentTorrent);
-        awaitAnnounced(fromTransmissionTorrent);
-    }
-
-    private void awaitAnnounced(TorrentMaker.Made made) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (tracker.peers(made.infoHash()) < 1 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(1, tracker.peers(made.infoHash()), "the seeder never announced " + made.torrent());
+        tracker.awaitPeer(fromQBittorrentTorrent.infoHash(), "qBittorrent's seed");
+        tracker.awaitPeer(fromTransmissionTorrent.infoHash(), "Transmission's seed");
     }
 
     @AfterAll
@@ -128,7 +120,7 @@ class EncryptionIT {
     void aTransmissionThatRequiresEncryptionDownloadsWhatFluxSeeds() throws Exception {
         // Transmission dials no loopback peer: flux finds it through the tracker and dials it
         transmission.remote("-a", toTransmissionTorrent.torrent().toString());
-        awaitAnnounced(toTransmissionTorrent);
+        tracker.awaitPeer(toTransmissionTorrent.infoHash(), "the Transmission leecher");
         try (FluxRun flux = FluxRun.start(work, seedArgs(toTransmission))) {
             flux.awaitEvent("ready", 60);
             Path file = transmission.dataDir().resolve(toTransmission.getFileName());

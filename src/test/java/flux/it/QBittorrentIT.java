@@ -75,6 +75,8 @@ class QBittorrentIT {
         seeder.seed(videoTorrent, seedData);
         seeder.seed(slowTorrent, seedData);
         seeder.limitUpload(slowTorrent.infoHash(), 600 * 1024);
+        tracker.awaitPeer(videoTorrent.infoHash(), "qBittorrent's video seed");
+        tracker.awaitPeer(slowTorrent.infoHash(), "qBittorrent's slow seed");
         String leecherIp = Net.freshLoopback();
         leecher = QBittorrentPeer.start(work.resolve("leecher"), leecherIp, Net.freePort(leecherIp), Net.freePort(leecherIp));
     }

@@ -89,11 +89,7 @@ class SeedIT {
             // the swarm first: flux finds it in its first announce and connects to it
             leecher.remote("-a", made.torrent().toString());
             // flux must find Transmission in its first announce: wait until the tracker has it
-            long announced = System.currentTimeMillis() + 30_000;
-            while (tracker.peers(made.infoHash()) < 1 && System.currentTimeMillis() < announced) {
-                Thread.sleep(100);
-            }
-            assertEquals(1, tracker.peers(made.infoHash()), "Transmission never announced itself");
+            tracker.awaitPeer(made.infoHash(), "the Transmission leecher");
             try (FluxRun flux = FluxRun.start(work, seedArgs(work.resolve("state"), file.toString(), "-t", announce, "--piece-size", "256K"))) {
                 String ready = flux.awaitEvent("ready", 60);
                 assertEquals(made.infoHash(), FluxRun.field(ready, "infoHash"));

@@ -103,6 +103,10 @@ class StreamIT {
         seeder.seed(mkvTorrent.torrent());
         seeder.seed(showTorrent.torrent());
         slowSeeder.seed(slowTorrent.torrent());
+        // a magnet's stream meets its seeder in its first announce, or only after the tracker's interval
+        for (TorrentMaker.Made made : List.of(mp4Torrent, mkvTorrent, showTorrent, slowTorrent)) {
+            tracker.awaitPeer(made.infoHash(), made.torrent().getFileName() + "'s seeder");
+        }
     }
 
     @AfterAll

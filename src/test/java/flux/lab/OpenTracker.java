@@ -61,6 +61,21 @@ public final class OpenTracker implements AutoCloseable {
         return peers;
     }
 
+    /**
+     * Waits (at most 30 s) until the tracker knows a peer of the torrent. A magnet's stream finds
+     * its seeders in its first announce or only after the tracker's interval (opentracker: ~15
+     * min), and a seeder announces a newly added torrent a moment after it was added.
+     */
+    public void awaitPeer(String infoHashHex, String what) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (peers(infoHashHex) < 1) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the tracker never heard of " + what + " (" + infoHashHex + ")");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** The same tracker over UDP (BEP 15): opentracker listens on the same port for both. */
     public String udpAnnounceUrl() {
         return announce.replaceFirst("^http:", "udp:");
