@@ -49,7 +49,8 @@ public class NetworkOptions {
     String uploadLimit;
 
     @Option(names = "--download-limit", paramLabel = "RATE", defaultValue = "0",
-            description = "Most bytes per second downloaded, all torrents together (e.g. 2M; default: ${DEFAULT-VALUE}, no limit).")
+            description = "Most bytes per second downloaded, all torrents together (e.g. 2M; default: ${DEFAULT-VALUE}, no limit). "
+                    + "A player's seek is exempt: its piece comes at full speed.")
     String downloadLimit;
 
     public EngineSettings settings() {

@@ -9,6 +9,7 @@ import bt.torrent.data.DataWorker;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * A global download limit (bt 1.10 has none), as a token bucket. Every block that arrives is
@@ -16,7 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * peer socket, waits instead of selecting ({@link FairSelector}): unread bytes fill the socket
  * buffers and TCP slows the peers down. bt's requests and piece assignment go on as before, so a
  * seek still has its piece asked for first; only the rate is capped, and nothing waits on bt's
- * message loop.
+ * message loop. A seek is exempt: while a reader waits on a piece it sought
+ * ({@link UrgentRequests#seeking}) nothing waits and nothing is charged, since the bytes ahead
+ * of that piece in the sockets would otherwise come in at the limit first, and then the next
+ * piece after the debt they ran up. Users capping a stream near its bitrate ask for just that
+ * (peerflix #125: "full speed after a seek"); the burst is what was in flight plus the piece.
  */
 final class DownloadLimit {
     /** Bytes that may come at once after a quiet spell: a quarter of a second's worth. */
@@ -42,13 +47,15 @@ final class DownloadLimit {
         paidUntil.accumulateAndGet(nowNanos, (until, now) -> Math.max(until, now - BURST_NANOS) + cost);
     }
 
-    /** bt's data worker, charging this limit for every block that arrives. */
-    DataWorker charging(DataWorker delegate) {
+    /** bt's data worker, charging this limit for every block that arrives unless {@code exempt} says otherwise. */
+    DataWorker charging(DataWorker delegate, BooleanSupplier exempt) {
         return new DataWorker() {
             @Override
             public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int pieceIndex, int offset,
                                                           BufferedData buffer) {
-                charge(buffer.length(), System.nanoTime());
+                if (!exempt.getAsBoolean()) {
+                    charge(buffer.length(), System.nanoTime());
+                }
                 return delegate.addBlock(torrentId, peer, pieceIndex, offset, buffer);
             }
 

@@ -137,6 +137,20 @@ public class UrgentRequests {
         peers.remove(peer);
     }
 
+    /**
+     * True while a reader waits on a piece it sought (opened or jumped to), or on the one after it
+     * in its range; not while readers only read on. Any thread may ask: the download limit lets
+     * such pieces come at full speed ({@link DownloadLimit}).
+     */
+    boolean seeking() {
+        for (Waiting waiting : torrents.values()) {
+            if (waiting.pieces().length > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Consumes
     public void consume(Bitfield bitfield, MessageContext context) {
         byte[] bits = bitfield.getBitfield();

@@ -81,6 +81,15 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aReaderWaitingOnAPieceItSoughtIsSeeking() {
+        assertFalse(agent.seeking(), "no reader waits");
+        waiting.seekTo(6);
+        assertTrue(agent.seeking());
+        waiting.pieces = new int[0]; // verified, or the reader reads on
+        assertFalse(agent.seeking());
+    }
+
+    @Test
     void aPeerStillSendingKeepsThePieceUntilItStopsOrTenSecondsPass() throws Exception {
         MessageContext peer = peer(6893, 0xff, 0);
         waiting.seekTo(5);

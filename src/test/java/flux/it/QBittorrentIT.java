@@ -149,6 +149,7 @@ class QBittorrentIT {
                 "--state", state.toString(), "--json", "--status-interval", "0"))) {
             String ready = flux.awaitEvent("ready", 60);
             assertEquals(seededByFluxTorrent.infoHash(), FluxRun.field(ready, "infoHash"));
+            tracker.awaitPeer(seededByFluxTorrent.infoHash(), "flux's seed"); // qBittorrent's first announce must find it
 
             Path into = Files.createDirectories(work.resolve("leecher-data"));
             leecher.download(FluxRun.field(ready, "magnet"), into);

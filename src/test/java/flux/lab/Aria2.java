@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** aria2c as a leecher on its own loopback address, with DHT, LPD and IPv6 off. */
+/** aria2c as a leecher or a seeder on its own loopback address, with DHT, LPD and IPv6 off. */
 public final class Aria2 {
     private Aria2() {
     }
@@ -17,5 +17,32 @@ public final class Aria2 {
                 "--listen-port=" + Net.freePort(address), "--seed-time=0", "--bt-stop-timeout=" + timeoutSeconds,
                 "--summary-interval=0", "--console-log-level=warn", "--check-integrity=true",
                 "--file-allocation=none", "-d", dir.toString(), torrent.toString());
+    }
+
+    /**
+     * Seeds a .torrent whose data is in {@code dir} until closed. aria2c sends as fast as loopback
+     * goes, where Transmission paces itself.
+     */
+    public static Seeder seed(Path torrent, Path dir, String address, int port, Path log) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(Tools.require("aria2c"), "--enable-dht=false", "--enable-dht6=false",
+                "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--disable-ipv6", "--interface=" + address,
+                "--listen-port=" + port, "--seed-ratio=0", "--check-integrity=true", "--summary-interval=0",
+                "--console-log-level=warn", "--file-allocation=none", "-d", dir.toString(), torrent.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Tools.awaitPort(address, port, 15_000);
+        } catch (AssertionError e) {
+            Tools.kill(p);
+            throw new AssertionError(e.getMessage() + ": " + Files.readString(log));
+        }
+        return new Seeder(p);
+    }
+
+    /** A running aria2c seeder. */
+    public record Seeder(Process process) implements AutoCloseable {
+        @Override
+        public void close() {
+            Tools.kill(process);
+        }
     }
 }
