@@ -29,12 +29,7 @@ public final class Aria2 {
                 "--listen-port=" + port, "--seed-ratio=0", "--check-integrity=true", "--summary-interval=0",
                 "--console-log-level=warn", "--file-allocation=none", "-d", dir.toString(), torrent.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            Tools.awaitPort(address, port, 15_000);
-        } catch (AssertionError e) {
-            Tools.kill(p);
-            throw new AssertionError(e.getMessage() + ": " + Files.readString(log));
-        }
+        Tools.awaitPort(p, log, address, port, 15_000);
         return new Seeder(p);
     }
 

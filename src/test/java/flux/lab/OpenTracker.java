@@ -29,12 +29,7 @@ public final class OpenTracker implements AutoCloseable {
         Process p = new ProcessBuilder(Tools.require("opentracker"), "-i", host, "-p", Integer.toString(port),
                 "-P", Integer.toString(port), "-d", dir.toAbsolutePath().toString(), "-w", "whitelist", "-u", "nobody")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("opentracker.log").toFile()).start();
-        try {
-            Tools.awaitPort(host, port, 10_000);
-        } catch (AssertionError e) {
-            Tools.kill(p);
-            throw new AssertionError(e.getMessage() + ": " + Files.readString(dir.resolve("opentracker.log")));
-        }
+        Tools.awaitPort(p, dir.resolve("opentracker.log"), host, port, 10_000);
         return new OpenTracker(p, "http://" + host + ":" + port + "/announce");
     }
 

@@ -73,12 +73,7 @@ public final class QBittorrentPeer implements AutoCloseable {
         Path log = dir.resolve("qbittorrent.log");
         Process p = new ProcessBuilder(Tools.require("qbittorrent-nox"), "--profile=" + dir.resolve("profile").toAbsolutePath())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            Tools.awaitPort(address, webPort, 20_000);
-        } catch (AssertionError e) {
-            Tools.kill(p);
-            throw new AssertionError(e.getMessage() + ": " + Files.readString(log));
-        }
+        Tools.awaitPort(p, log, address, webPort, 20_000);
         return new QBittorrentPeer(p, "http://" + address + ":" + webPort + "/api/v2/", log);
     }
 

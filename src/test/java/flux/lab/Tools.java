@@ -99,6 +99,20 @@ public final class Tools {
         throw new AssertionError(host + ":" + port + " did not open within " + timeoutMillis + " ms");
     }
 
+    /**
+     * Waits until a program just started listens; if it does not, it is killed and the failure
+     * says what it logged.
+     */
+    public static void awaitPort(Process started, Path log, String host, int port, long timeoutMillis)
+            throws IOException, InterruptedException {
+        try {
+            awaitPort(host, port, timeoutMillis);
+        } catch (AssertionError e) {
+            kill(started);
+            throw new AssertionError(e.getMessage() + ": " + Files.readString(log));
+        }
+    }
+
     /** Stops lab processes at the end of a test class; one that fails to close does not keep the others running. */
     public static void closeAll(AutoCloseable... all) {
         for (AutoCloseable c : all) {
