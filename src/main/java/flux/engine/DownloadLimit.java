@@ -30,15 +30,18 @@ final class DownloadLimit {
     private final double nanosPerByte;
     /** When the bytes received so far are paid for at the limit; never more than the burst in the past. */
     private final AtomicLong paidUntil;
+    /** True while a seek is under way: nothing waits and nothing is charged. */
+    private final BooleanSupplier exempt;
 
-    DownloadLimit(long bytesPerSecond, long nowNanos) {
+    DownloadLimit(long bytesPerSecond, long nowNanos, BooleanSupplier exempt) {
         this.nanosPerByte = 1e9 / bytesPerSecond;
         this.paidUntil = new AtomicLong(nowNanos - BURST_NANOS);
+        this.exempt = exempt;
     }
 
     /** How long reading from peers must wait for the bytes already in to be paid for; 0 or less: none. */
     long readPauseNanos(long nowNanos) {
-        return paidUntil.get() - nowNanos;
+        return exempt.getAsBoolean() ? 0 : paidUntil.get() - nowNanos;
     }
 
     void charge(long bytes, long nowNanos) {
@@ -47,8 +50,8 @@ final class DownloadLimit {
         paidUntil.accumulateAndGet(nowNanos, (until, now) -> Math.max(until, now - BURST_NANOS) + cost);
     }
 
-    /** bt's data worker, charging this limit for every block that arrives unless {@code exempt} says otherwise. */
-    DataWorker charging(DataWorker delegate, BooleanSupplier exempt) {
+    /** bt's data worker, charging this limit for every block that arrives outside a seek. */
+    DataWorker charging(DataWorker delegate) {
         return new DataWorker() {
             @Override
             public CompletableFuture<BlockWrite> addBlock(TorrentId torrentId, Peer peer, int pieceIndex, int offset,

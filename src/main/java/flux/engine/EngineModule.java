@@ -80,7 +80,7 @@ final class EngineModule extends AbstractModule {
         this.clients = clients;
         this.requireEncryption = requireEncryption;
         this.uploadLimit = uploadLimit;
-        this.downloadLimit = downloadLimit > 0 ? new DownloadLimit(downloadLimit, System.nanoTime()) : null;
+        this.downloadLimit = downloadLimit > 0 ? new DownloadLimit(downloadLimit, System.nanoTime(), urgent::seeking) : null;
         this.peerId = peerId;
         this.scout = scout;
     }
@@ -135,7 +135,7 @@ final class EngineModule extends AbstractModule {
     @Singleton
     DataWorker dataWorker(WriteFailures worker) {
         DataWorker limited = uploadLimit > 0 ? new UploadLimiter(worker, uploadLimit) : worker;
-        return downloadLimit == null ? limited : downloadLimit.charging(limited, urgent::seeking);
+        return downloadLimit == null ? limited : downloadLimit.charging(limited);
     }
 
     /** bt's own handshake handling (as its ProtocolModule wires it), with prompt reads. */
@@ -195,7 +195,7 @@ final class EngineModule extends AbstractModule {
         FairSelector selector;
         try {
             selector = new FairSelector(Selector.open(), downloadLimit == null ? () -> 0
-                    : () -> urgent.seeking() ? 0 : downloadLimit.readPauseNanos(System.nanoTime()));
+                    : () -> downloadLimit.readPauseNanos(System.nanoTime()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }

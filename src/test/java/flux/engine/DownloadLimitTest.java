@@ -11,7 +11,7 @@ class DownloadLimitTest {
     @Test
     void readsWaitWhileTheBytesInExceedTheRateAndAQuietSpellEarnsOnlyTheBurst() {
         long t = 1_000_000 * MS;
-        DownloadLimit limit = new DownloadLimit(MIB, t); // 1 MiB/s
+        DownloadLimit limit = new DownloadLimit(MIB, t, () -> false); // 1 MiB/s
 
         assertEquals(-250 * MS, limit.readPauseNanos(t), "nothing in yet: a quarter second of credit");
         limit.charge(MIB / 8, t);
@@ -23,5 +23,16 @@ class DownloadLimitTest {
         long later = t + 60_000 * MS; // a minute without a block
         limit.charge(MIB / 2, later);
         assertEquals(250 * MS, limit.readPauseNanos(later), "the minute earned a quarter second, not a minute");
+    }
+
+    @Test
+    void aSeekWaitsForNothing() {
+        long t = 1_000_000 * MS;
+        boolean[] seeking = {true};
+        DownloadLimit limit = new DownloadLimit(MIB, t, () -> seeking[0]);
+        limit.charge(2 * MIB, t);
+        assertEquals(0, limit.readPauseNanos(t), "in debt, but a reader waits on a piece it sought");
+        seeking[0] = false;
+        assertEquals(1750 * MS, limit.readPauseNanos(t));
     }
 }
