@@ -65,28 +65,9 @@ final class HttpTrackers implements TrackerFactory {
 
         @Override
         public TrackerRequestBuilder request(TorrentId torrentId) {
-            return new TrackerRequestBuilder(torrentId) {
-                @Override
-                public TrackerResponse start() {
-                    return scout.firstAnnounce(torrentId, url).map(HttpTrackers::response)
-                            .orElseGet(() -> announce(this, Announce.Event.STARTED));
-                }
-
-                @Override
-                public TrackerResponse stop() {
-                    return announce(this, Announce.Event.STOPPED);
-                }
-
-                @Override
-                public TrackerResponse complete() {
-                    return announce(this, Announce.Event.COMPLETED);
-                }
-
-                @Override
-                public TrackerResponse query() {
-                    return announce(this, Announce.Event.NONE);
-                }
-            };
+            return announcing(torrentId, (request, event) -> event == Announce.Event.STARTED
+                    ? scout.firstAnnounce(torrentId, url).map(HttpTrackers::response).orElseGet(() -> announce(request, event))
+                    : announce(request, event));
         }
 
         private TrackerResponse announce(TrackerRequestBuilder request, Announce.Event event) {
@@ -133,32 +114,15 @@ final class HttpTrackers implements TrackerFactory {
 
         @Override
         public TrackerRequestBuilder request(TorrentId torrentId) {
-            return new TrackerRequestBuilder(torrentId) {
-                @Override
-                public TrackerResponse start() {
-                    return client(this).start();
-                }
-
-                @Override
-                public TrackerResponse stop() {
-                    return client(this).stop();
-                }
-
-                @Override
-                public TrackerResponse complete() {
-                    return client(this).complete();
-                }
-
-                @Override
-                public TrackerResponse query() {
-                    return client(this).query();
-                }
-            };
-        }
-
-        /** bt's request builder for the same request. */
-        private TrackerRequestBuilder client(TrackerRequestBuilder request) {
-            return client().request(request.getTorrentId()).numWant(request.getNumWant());
+            return announcing(torrentId, (request, event) -> {
+                TrackerRequestBuilder same = client().request(torrentId).numWant(request.getNumWant());
+                return switch (event) {
+                    case STARTED -> same.start();
+                    case STOPPED -> same.stop();
+                    case COMPLETED -> same.complete();
+                    case NONE -> same.query();
+                };
+            });
         }
 
         @Override
@@ -172,6 +136,36 @@ final class HttpTrackers implements TrackerFactory {
         public String toString() {
             return url;
         }
+    }
+
+    /** How a tracker sends one announce: bt's request (the torrent, the peers wanted) and its event. */
+    private interface Sender {
+        TrackerResponse send(TrackerRequestBuilder request, Announce.Event event);
+    }
+
+    /** bt's request builder, its four methods (one per event) sent through {@code sender}. */
+    private static TrackerRequestBuilder announcing(TorrentId torrent, Sender sender) {
+        return new TrackerRequestBuilder(torrent) {
+            @Override
+            public TrackerResponse start() {
+                return sender.send(this, Announce.Event.STARTED);
+            }
+
+            @Override
+            public TrackerResponse stop() {
+                return sender.send(this, Announce.Event.STOPPED);
+            }
+
+            @Override
+            public TrackerResponse complete() {
+                return sender.send(this, Announce.Event.COMPLETED);
+            }
+
+            @Override
+            public TrackerResponse query() {
+                return sender.send(this, Announce.Event.NONE);
+            }
+        };
     }
 
     /** What bt's session says flux moved of a torrent, for its announces. */

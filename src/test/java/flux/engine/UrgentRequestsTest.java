@@ -91,10 +91,7 @@ class UrgentRequestsTest {
 
     @Test
     void aPeerStillSendingKeepsThePieceUntilItStopsOrTenSecondsPass() throws Exception {
-        MessageContext peer = peer(6893, 0xff, 0);
-        waiting.seekTo(5);
-        agent.produce(m -> { }, peer);
-        assertTrue(waiting.fetchedUrgently().contains(5));
+        MessageContext peer = fetchingPieceFive(6893);
 
         for (int second = 1; second <= 9; second++) { // older blocks keep coming, as from a send buffer
             nanos += java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
@@ -110,10 +107,7 @@ class UrgentRequestsTest {
 
     @Test
     void aPieceThatTakesTooLongGoesBackToBtForGood() throws Exception {
-        MessageContext peer = peer(6889, 0xff, 0);
-        waiting.seekTo(5);
-        agent.produce(m -> { }, peer);
-        assertTrue(waiting.fetchedUrgently().contains(5));
+        MessageContext peer = fetchingPieceFive(6889);
 
         written.clear();
         nanos += java.util.concurrent.TimeUnit.SECONDS.toNanos(3); // the peer choked, say, and sent nothing
@@ -206,6 +200,15 @@ class UrgentRequestsTest {
         agent.produce(m -> { }, peer);
         assertTrue(written.isEmpty(), "bt is fetching it and it is arriving");
         assertFalse(waiting.fetchedUrgently().contains(5));
+    }
+
+    /** A peer that has every piece, asked here for piece 5 after a reader sought it. */
+    private MessageContext fetchingPieceFive(int port) throws Exception {
+        MessageContext peer = peer(port, 0xff, 0);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertTrue(waiting.fetchedUrgently().contains(5));
+        return peer;
     }
 
     /** The messages, after checking that every Cancel comes before every Request. */
