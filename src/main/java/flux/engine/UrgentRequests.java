@@ -41,8 +41,9 @@ import java.util.function.LongSupplier;
  * behind an old one, and the requests trickling out). Here, on the first turn of bt's message loop
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
  * come, the best two peers that have it are asked for its missing blocks at once, each peer's
- * older requests cancelled first and asked again once the piece is in. bt is kept off the piece
- * until those peers have sent nothing for {@link #GIVE_BACK_NANOS}.
+ * older requests cancelled first and asked again once the piece is in; each peer starts at its
+ * own half of the piece, and a block that came from one is cancelled at the other. bt is kept
+ * off the piece until those peers have sent nothing for {@link #GIVE_BACK_NANOS}.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
  * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
@@ -170,7 +171,44 @@ public class UrgentRequests {
     /** Blocks arrive all the time while downloading: the soonest moment to react to a seek. */
     @Consumes
     public void consume(Piece block, MessageContext context) {
+        cancelAtTheOtherSources(block, context.getConnectionKey(), context.getTorrentId());
         fetchSoughtPieces(context.getTorrentId());
+    }
+
+    /**
+     * A block of a piece fetched here came from one of its sources: the others are told not to
+     * send it. A peer sends what it is asked for in order, at its own rate, so the sources, each
+     * started at its own share of the piece, then each send their share and the piece comes in
+     * the time one of them needs for half of it; one that falls behind has its share finished by
+     * the other. A block already under way when the Cancel reaches its peer comes twice, and bt
+     * drops the second copy.
+     */
+    private void cancelAtTheOtherSources(Piece block, ConnectionKey sender, TorrentId torrent) {
+        Map<Integer, Fetch> fetching = torrent == null ? null : fetches.get(torrent);
+        if (fetching == null || fetching.isEmpty()) {
+            return;
+        }
+        Fetch fetch = fetching.get(block.getPieceIndex());
+        if (fetch == null) {
+            return;
+        }
+        Map<PeerView, List<Message>> cancels = null;
+        for (Iterator<Asked> it = fetch.asked.iterator(); it.hasNext(); ) {
+            Asked asked = it.next();
+            if (asked.request.getOffset() != block.getOffset()) {
+                continue;
+            }
+            it.remove();
+            if (!asked.peer.key.equals(sender) && asked.peer.pending().remove(key(asked.request))) {
+                if (cancels == null) {
+                    cancels = new HashMap<>();
+                }
+                cancels.computeIfAbsent(asked.peer, p -> new ArrayList<>()).add(cancel(asked.request));
+            }
+        }
+        if (cancels != null) {
+            sendEach(cancels);
+        }
     }
 
     /** bt asks for messages to send whenever a peer's queue is empty: an idle swarm reacts here. */
@@ -215,14 +253,20 @@ public class UrgentRequests {
             started.add(fetch);
             fetching.put(piece, fetch);
             waiting.fetchedUrgently().add(piece);
+            List<Request> missing = new ArrayList<>();
             for (int block = 0; block < blocks.blockCount(); block++) {
-                if (blocks.isPresent(block)) {
-                    continue;
+                if (!blocks.isPresent(block)) {
+                    missing.add(request(piece, blocks, block));
                 }
-                Request request = request(piece, blocks, block);
-                for (PeerView source : sources) {
+            }
+            for (int i = 0; i < sources.size(); i++) {
+                PeerView source = sources.get(i);
+                List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
+                // each source starts at its own share of the piece and goes round to the others'
+                int start = i * missing.size() / sources.size();
+                for (int j = 0; j < missing.size(); j++) {
+                    Request request = missing.get((start + j) % missing.size());
                     // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
-                    List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
                     if (!source.pending().contains(key(request))) {
                         fresh.add(request);
                         fetch.asked.add(new Asked(source, request));
@@ -410,10 +454,9 @@ public class UrgentRequests {
 
     /**
      * The two connected peers that have sent the most so far among those that have the piece and
-     * do not choke flux. Both are asked for every block: a peer that is slow to answer must not
-     * hold the piece up (with the blocks split between aria2c and Transmission some seeks took
-     * 0.3-0.4 s in the lab), and the copy that comes second is dropped. One piece twice per seek
-     * is the price.
+     * do not choke flux. Both are asked for every block, each starting at its own half: a peer
+     * that is slow to answer must not hold the piece up (with the blocks split between aria2c and
+     * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab).
      */
     private List<PeerView> sources(TorrentId torrent, int piece) {
         List<PeerView> found = new ArrayList<>();

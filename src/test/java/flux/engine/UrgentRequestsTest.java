@@ -7,6 +7,7 @@ import bt.net.InetPeer;
 import bt.protocol.Bitfield;
 import bt.protocol.Cancel;
 import bt.protocol.Message;
+import bt.protocol.Piece;
 import bt.protocol.Request;
 import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.Mapper;
@@ -134,11 +135,41 @@ class UrgentRequestsTest {
 
         agent.produce(m -> { }, third); // any peer's turn serves all of them
 
-        Set<ConnectionKey> asked = written.keySet();
-        assertEquals(Set.of(best.getConnectionKey(), second.getConnectionKey()), Set.copyOf(asked));
-        for (ConnectionKey k : asked) {
-            assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(k)));
-        }
+        assertEquals(Set.of(best.getConnectionKey(), second.getConnectionKey()), Set.copyOf(written.keySet()));
+        assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"),
+                cancelsFirst(written.get(best.getConnectionKey())), "every block of each, each from its own half on");
+        assertEquals(List.of("request 5/2", "request 5/3", "request 5/0", "request 5/1"),
+                cancelsFirst(written.get(second.getConnectionKey())));
+    }
+
+    @Test
+    void aBlockThatCameFromOneSourceIsCancelledAtTheOther() throws Exception {
+        MessageContext first = peer(6890, 0xff, 2000);
+        MessageContext second = peer(6891, 0xff, 1000);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, first);
+        written.clear();
+
+        blockArrives(second, 5, 2); // the second source's first block
+        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written,
+                "the first source is told not to send it; the sender is told nothing");
+        assertFalse(first.getConnectionState().getPendingRequests().contains(key(5, 2)),
+                "a copy still under way is dropped by bt as unexpected");
+
+        written.clear();
+        blockArrives(first, 5, 0);
+        assertEquals(Map.of(second.getConnectionKey(), List.of("cancel 5/0")), written);
+
+        written.clear();
+        blockArrives(first, 5, 2); // the copy that was under way already
+        assertTrue(written.isEmpty(), "nothing is cancelled twice");
+
+        written.clear();
+        waiting.pieces = new int[0]; // the reader went elsewhere before blocks 1 and 3 came
+        agent.produce(m -> { }, first);
+        assertEquals(List.of("cancel 5/1", "cancel 5/3"), written.get(first.getConnectionKey()));
+        assertEquals(List.of("cancel 5/3", "cancel 5/1"), written.get(second.getConnectionKey()),
+                "only what was asked and did not come is withdrawn");
     }
 
     @Test
@@ -216,6 +247,13 @@ class UrgentRequestsTest {
         List<String> cancels = messages.stream().filter(m -> m.startsWith("cancel")).toList();
         assertEquals(cancels, messages.subList(0, cancels.size()), "cancels go first");
         return messages;
+    }
+
+    /** What bt does with a block a peer sent (its own consumer takes it out of the pending requests), then this agent. */
+    private void blockArrives(MessageContext peer, int piece, int block) throws Exception {
+        peer.getConnectionState().getPendingRequests().remove(key(piece, block));
+        waiting.blocks.get(piece).present.set(block);
+        agent.consume(new Piece(piece, block * BLOCK, BLOCK), peer);
     }
 
     private void askedByBt(MessageContext peer, int piece) {
