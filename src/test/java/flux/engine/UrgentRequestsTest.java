@@ -124,22 +124,29 @@ class UrgentRequestsTest {
     }
 
     @Test
-    void theTwoPeersThatSentMostAreAskedIfTheyHaveThePieceAndDoNotChoke() throws Exception {
-        MessageContext second = peer(6882, 0xff, 2000);
-        MessageContext best = peer(6883, 0xff, 3000);
-        MessageContext third = peer(6884, 0xff, 1000);
+    void theFourPeersThatSentMostAreAskedIfTheyHaveThePieceAndDoNotChoke() throws Exception {
+        MessageContext second = peer(6882, 0xff, 4000);
+        MessageContext best = peer(6883, 0xff, 5000);
+        MessageContext fifth = peer(6884, 0xff, 1000);
+        MessageContext third = peer(6892, 0xff, 3000);
+        MessageContext fourth = peer(6893, 0xff, 2000);
         MessageContext choking = peer(6885, 0xff, 9000);
         choking.getConnectionState().setPeerChoking(true);
         MessageContext lacking = peer(6886, 0xfb, 8000); // all but piece 5
         waiting.seekTo(5);
 
-        agent.produce(m -> { }, third); // any peer's turn serves all of them
+        agent.produce(m -> { }, fifth); // any peer's turn serves all of them
 
-        assertEquals(Set.of(best.getConnectionKey(), second.getConnectionKey()), Set.copyOf(written.keySet()));
+        assertEquals(Set.of(best.getConnectionKey(), second.getConnectionKey(), third.getConnectionKey(),
+                fourth.getConnectionKey()), Set.copyOf(written.keySet()));
         assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"),
-                cancelsFirst(written.get(best.getConnectionKey())), "every block of each, each from its own half on");
-        assertEquals(List.of("request 5/2", "request 5/3", "request 5/0", "request 5/1"),
+                cancelsFirst(written.get(best.getConnectionKey())), "every block of each, each from its own share on");
+        assertEquals(List.of("request 5/1", "request 5/2", "request 5/3", "request 5/0"),
                 cancelsFirst(written.get(second.getConnectionKey())));
+        assertEquals(List.of("request 5/2", "request 5/3", "request 5/0", "request 5/1"),
+                cancelsFirst(written.get(third.getConnectionKey())));
+        assertEquals(List.of("request 5/3", "request 5/0", "request 5/1", "request 5/2"),
+                cancelsFirst(written.get(fourth.getConnectionKey())));
     }
 
     @Test
