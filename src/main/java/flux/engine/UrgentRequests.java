@@ -194,8 +194,8 @@ public class UrgentRequests {
             return;
         }
         Fetch fetch = fetching.get(block.getPieceIndex());
-        if (fetch == null) {
-            return;
+        if (fetch == null || !fetch.askedOf(sender, block.getOffset())) {
+            return; // not from a source: a copy that was under way, which bt drops as unexpected
         }
         Map<PeerView, List<Message>> cancels = null;
         for (Iterator<Asked> it = fetch.asked.iterator(); it.hasNext(); ) {
@@ -532,6 +532,18 @@ public class UrgentRequests {
             this.sources = sources;
             this.downloadedSeen = downloaded(sources);
             this.lastProgress = since;
+        }
+
+        /** True when this peer was asked for the block at this offset, here or by bt before. */
+        boolean askedOf(ConnectionKey peer, int offset) {
+            for (List<Asked> list : List.of(asked, leftToBt)) {
+                for (Asked a : list) {
+                    if (a.request.getOffset() == offset && a.peer.key.equals(peer)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** True once its peers have sent nothing for {@link #GIVE_BACK_NANOS}, or it took too long. */

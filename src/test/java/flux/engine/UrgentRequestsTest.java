@@ -171,6 +171,10 @@ class UrgentRequestsTest {
         blockArrives(first, 5, 2); // the copy that was under way already
         assertTrue(written.isEmpty(), "nothing is cancelled twice");
 
+        MessageContext other = peer(6894, 0xff, 0);
+        agent.consume(new Piece(5, 3 * BLOCK, BLOCK), other); // a late copy of a request bt cancelled: bt drops it
+        assertTrue(written.isEmpty(), "a block from a peer not asked for it cancels nothing");
+
         written.clear();
         waiting.pieces = new int[0]; // the reader went elsewhere before blocks 1 and 3 came
         agent.produce(m -> { }, first);
