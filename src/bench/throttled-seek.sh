@@ -2,7 +2,7 @@
 # Seeks on a slow swarm: SEEDERS libtorrent seeders whose upload is shaped to RATE each (tc on the
 # namespace's loopback, 1500-byte packets, a 64-packet queue), 1 MiB pieces, so that a sought
 # piece takes as long to arrive as on the Internet instead of the loopback bench's ~10 ms. Each
-# build given streams the MP4's .torrent from the two seeders (--peer), reads the first byte,
+# build given streams the MP4's .torrent from the seeders (--peer), reads the first byte (timed),
 # waits PAUSE seconds, then times SEEKS 64 KiB Ranges at random offsets >= 50 % (curl's request
 # time, bytes compared). Builds alternate, one fresh client per start.
 #
@@ -69,7 +69,7 @@ one_start() {
         stop_pid "$pid"
         return 0
     fi
-    curl -sf --max-time 60 -r 0-0 -o /dev/null "$url" || log "build $b round $round: no first byte"
+    curl -sf --max-time 60 -r 0-0 -o /dev/null -w '%{time_total}\n' "$url" >"$dir/first.txt" || echo fail >"$dir/first.txt"
     sleep "$PAUSE"
     mapfile -t offs < <(bpy offsets "$SIZE" "$SEEKS" "$round" 65536)
     for off in "${offs[@]}"; do
@@ -94,13 +94,14 @@ done
     echo "$(date -u '+%F %H:%M') UTC; $SEEDERS libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)') seeders, each shaped to $RATE;"
     echo "$((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte."
     echo
-    echo "| build | seeks | median (s) | min (s) | max (s) | failed |"
-    echo "|---|---|---|---|---|---|"
+    echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL, median (s) |"
+    echo "|---|---|---|---|---|---|---|"
     for b in "${!BUILDS[@]}"; do
         cat "$WORK"/runs/b$b-r*/seeks.txt 2>/dev/null | awk '{print $1}' >"$WORK/b$b.times" || true
         ok=$(grep -vc fail "$WORK/b$b.times" || true)
         failed=$(grep -c fail "$WORK/b$b.times" || true)
         sorted=$(grep -v fail "$WORK/b$b.times" | sort -g || true)
-        echo "| ${BUILDS[$b]} | $ok | $(median <<<"$sorted" || echo -) | $(head -1 <<<"$sorted") | $(tail -1 <<<"$sorted") | $failed |"
+        first=$(cat "$WORK"/runs/b$b-r*/first.txt 2>/dev/null | grep -v fail | median || echo -)
+        echo "| ${BUILDS[$b]} | $ok | $(median <<<"$sorted" || echo -) | $(head -1 <<<"$sorted") | $(tail -1 <<<"$sorted") | $failed | $first |"
     done
 } | tee "$OUT/results.md"
