@@ -8,6 +8,7 @@
 #
 #   src/bench/throttled-seek.sh [FLUX...]     # default: target/flux; e.g. a baseline worktree's target/flux too
 #   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3
+#   LAST_RATE=2mbit    the last seeder slower than the others
 #
 # Needs root (unshare -n, tc), python3-libtorrent, mktorrent, curl; the media come from run.sh's
 # cache. Results: target/bench/throttled/results.md.
@@ -42,7 +43,9 @@ tc qdisc add dev lo root handle 1: htb default 10
 tc class add dev lo parent 1: classid 1:10 htb rate 10gbit
 PEERS=()
 for ((n = 3; n < 3 + SEEDERS; n++)); do
-    tc class add dev lo parent 1: classid "1:$n" htb rate "$RATE" ceil "$RATE" burst 16k cburst 16k
+    rate=$RATE
+    ((n < 2 + SEEDERS)) || rate=${LAST_RATE:-$RATE}
+    tc class add dev lo parent 1: classid "1:$n" htb rate "$rate" ceil "$rate" burst 16k cburst 16k
     tc qdisc add dev lo parent "1:$n" handle "$n:" pfifo limit 64
     tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip src "127.0.0.$n/32" flowid "1:$n"
     spawn "$LOGS/lt-seed-$n.log" "$LOGS/lt-seed-$n.err" "$PY" "$BENCH_DIR/lt_seed.py" "127.0.0.$n" "$((7000 + n))" "$TORRENT" "$MEDIA_DIR"
@@ -91,7 +94,7 @@ done
 {
     echo "# flux: seeks on a throttled swarm"
     echo
-    echo "$(date -u '+%F %H:%M') UTC; $SEEDERS libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)') seeders, each shaped to $RATE;"
+    echo "$(date -u '+%F %H:%M') UTC; $SEEDERS libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)') seeders, each shaped to $RATE${LAST_RATE:+ (the last to $LAST_RATE)};"
     echo "$((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte."
     echo
     echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL, median (s) |"

@@ -66,6 +66,8 @@ public class UrgentRequests {
     private static final long GIVE_BACK_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** ... and after this long in any case. */
     private static final long LONGEST_FETCH_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
+    private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** What a torrent's readers wait on. */
     interface Waiting {
@@ -242,10 +244,15 @@ public class UrgentRequests {
         for (int piece : pieces) {
             BlockSet blocks = waiting.blocks(piece);
             Fetch fetch = fetching == null ? null : fetching.get(piece);
-            if (blocks == null || fetch != null || !soughtAndNotComing(waiting, piece, blocks)) {
+            if (blocks == null) {
                 continue;
             }
-            List<PeerView> sources = sources(torrent, piece);
+            List<PeerView> sources;
+            if (fetch != null) {
+                sources = fetch.givenBack ? List.of() : moreSources(torrent, piece, fetch);
+            } else {
+                sources = soughtAndNotComing(waiting, piece, blocks) ? sources(torrent, piece, List.of()) : List.of();
+            }
             if (sources.isEmpty()) {
                 continue;
             }
@@ -254,38 +261,69 @@ public class UrgentRequests {
                 started = new ArrayList<>();
                 fetching = fetches.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
             }
-            fetch = new Fetch(clock.getAsLong(), sources);
+            if (fetch == null) {
+                fetch = new Fetch(clock.getAsLong());
+                fetching.put(piece, fetch);
+                waiting.fetchedUrgently().add(piece);
+            }
             started.add(fetch);
-            fetching.put(piece, fetch);
-            waiting.fetchedUrgently().add(piece);
-            List<Request> missing = new ArrayList<>();
-            for (int block = 0; block < blocks.blockCount(); block++) {
-                if (!blocks.isPresent(block)) {
-                    missing.add(request(piece, blocks, block));
-                }
-            }
-            for (int i = 0; i < sources.size(); i++) {
-                PeerView source = sources.get(i);
-                List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
-                // each source starts at its own share of the piece and goes round to the others'
-                int start = i * missing.size() / sources.size();
-                for (int j = 0; j < missing.size(); j++) {
-                    Request request = missing.get((start + j) % missing.size());
-                    // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
-                    if (!source.pending().contains(key(request))) {
-                        fresh.add(request);
-                        fetch.asked.add(new Asked(source, request));
-                    } else {
-                        fetch.leftToBt.add(new Asked(source, request));
-                    }
-                }
-            }
+            ask(fetch, piece, blocks, sources, toSend);
         }
         if (toSend != null) {
             for (Map.Entry<PeerView, List<Request>> e : toSend.entrySet()) {
                 sendFirst(e.getKey(), e.getValue(), waiting, pieces, started);
             }
         }
+    }
+
+    /**
+     * Asks these new sources of the fetch for every missing block of the piece, each starting at
+     * its own share of it (the k-th of n sources at k/n of the missing blocks) and going round.
+     */
+    private static void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources,
+                            Map<PeerView, List<Request>> toSend) {
+        List<Request> missing = new ArrayList<>();
+        for (int block = 0; block < blocks.blockCount(); block++) {
+            if (!blocks.isPresent(block)) {
+                missing.add(request(piece, blocks, block));
+            }
+        }
+        if (missing.isEmpty()) {
+            return; // all in, being checked: a new source would only have its requests held back
+        }
+        int first = fetch.sources.size();
+        fetch.sources.addAll(newSources);
+        for (int i = first; i < fetch.sources.size(); i++) {
+            PeerView source = fetch.sources.get(i);
+            List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
+            int start = i * missing.size() / fetch.sources.size();
+            for (int j = 0; j < missing.size(); j++) {
+                Request request = missing.get((start + j) % missing.size());
+                // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
+                if (!source.pending().contains(key(request))) {
+                    fresh.add(request);
+                    fetch.asked.add(new Asked(source, request));
+                } else {
+                    fetch.leftToBt.add(new Asked(source, request));
+                }
+            }
+        }
+    }
+
+    /**
+     * Peers that can join a fetch with fewer than {@link #SOURCES} sources: those that unchoked
+     * flux since it began. A stream's first piece is sought while the peers are still answering
+     * their handshakes, and fetched only from those that have unchoked flux by then; when that was
+     * one slow peer (0.25 MB/s among three at 2 MB/s in the lab), the first byte waited 4 s for
+     * it alone. Looked for at most every {@link #WIDEN_NANOS}: this runs for every block.
+     */
+    private List<PeerView> moreSources(TorrentId torrent, int piece, Fetch fetch) {
+        long now = clock.getAsLong();
+        if (fetch.sources.size() >= SOURCES || now - fetch.lookedForSources < WIDEN_NANOS) {
+            return List.of();
+        }
+        fetch.lookedForSources = now;
+        return sources(torrent, piece, fetch.sources);
     }
 
     /**
@@ -463,15 +501,16 @@ public class UrgentRequests {
      * slow to answer must not hold the piece up (with the blocks split between aria2c and
      * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab).
      */
-    private List<PeerView> sources(TorrentId torrent, int piece) {
+    private List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already) {
         List<PeerView> found = new ArrayList<>();
         for (PeerView v : peers.values()) {
-            if (torrent.equals(v.torrent) && !v.state.isPeerChoking() && v.has.get(piece)) {
+            if (torrent.equals(v.torrent) && !v.state.isPeerChoking() && v.has.get(piece) && !already.contains(v)) {
                 found.add(v);
             }
         }
         found.sort(Comparator.comparingLong((PeerView v) -> v.state.getDownloaded()).reversed());
-        return found.size() > SOURCES ? found.subList(0, SOURCES) : found;
+        int room = SOURCES - already.size();
+        return found.size() > room ? found.subList(0, room) : found;
     }
 
     /** The connection's view, made on its first Bitfield or Have (dropped when it disconnects). */
@@ -523,14 +562,15 @@ public class UrgentRequests {
         /** The peers' older requests, cancelled while this piece comes and asked again when it ends. */
         final List<HeldBack> heldBack = new ArrayList<>();
         boolean givenBack;
-        private final List<PeerView> sources;
+        /** The peers asked for its blocks here, in the order they were added. */
+        final List<PeerView> sources = new ArrayList<>();
+        long lookedForSources;
         private long downloadedSeen;
         private long lastProgress;
 
-        Fetch(long since, List<PeerView> sources) {
+        Fetch(long since) {
             this.since = since;
-            this.sources = sources;
-            this.downloadedSeen = downloaded(sources);
+            this.lookedForSources = since;
             this.lastProgress = since;
         }
 

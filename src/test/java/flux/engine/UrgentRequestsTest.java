@@ -184,6 +184,33 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aPeerThatUnchokesWhileThePieceComesJoinsAsASource() throws Exception {
+        MessageContext first = peer(6895, 0xff, 0);
+        MessageContext later = peer(6896, 0xff, 0);
+        later.getConnectionState().setPeerChoking(true); // still answering its handshake, say
+        waiting.seekTo(5);
+        agent.produce(m -> { }, first);
+        assertEquals(Set.of(first.getConnectionKey()), written.keySet());
+
+        written.clear();
+        blockArrives(first, 5, 0);
+        later.getConnectionState().setPeerChoking(false);
+        askedByBt(later, 2);
+        agent.produce(m -> { }, later);
+        assertTrue(written.isEmpty(), "not looked for on every turn");
+
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+        agent.produce(m -> { }, later);
+        assertEquals(Map.of(later.getConnectionKey(), List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                        "request 5/2", "request 5/3", "request 5/1")), written,
+                "the missing blocks, from its own half on, its older requests held back");
+
+        written.clear();
+        blockArrives(later, 5, 2);
+        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written, "a source like the first");
+    }
+
+    @Test
     void aBlockBtAskedThisPeerForIsMovedForwardNotAskedTwice() throws Exception {
         MessageContext peer = peer(6887, 0xff, 0);
         askedByBt(peer, 2);
