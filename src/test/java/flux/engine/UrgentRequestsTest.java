@@ -211,6 +211,27 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aSoughtPieceStillArrivingAfter150MsIsFetchedHereToo() throws Exception {
+        MessageContext slow = peer(6897, 0xff, 0);
+        MessageContext fast = peer(6898, 0xff, 5000);
+        askedByBt(slow, 5); // bt gave the piece to the first peer that unchoked
+        waiting.blocks.get(5).present.set(0); // and a block of it came
+        waiting.seekTo(5);
+
+        agent.produce(m -> { }, slow);
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(149);
+        agent.produce(m -> { }, slow);
+        assertTrue(written.isEmpty(), "arriving: left to bt");
+        assertFalse(waiting.fetchedUrgently().contains(5));
+
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+        agent.produce(m -> { }, slow);
+        assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/1", "request 5/2", "request 5/3")), written,
+                "the other peer is asked for what has not come; bt's requests to the slow one stand");
+        assertTrue(waiting.fetchedUrgently().contains(5));
+    }
+
+    @Test
     void aBlockBtAskedThisPeerForIsMovedForwardNotAskedTwice() throws Exception {
         MessageContext peer = peer(6887, 0xff, 0);
         askedByBt(peer, 2);
