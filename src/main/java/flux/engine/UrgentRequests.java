@@ -267,9 +267,8 @@ public class UrgentRequests {
             if (fetch != null) {
                 sources = fetch.givenBack ? List.of() : moreSources(torrent, piece, fetch);
             } else {
-                boolean fetchHere = soughtAndNotComing(waiting, piece, blocks)
-                        || waiting.sought(piece) && arrivingTooLong(torrent, piece);
-                sources = fetchHere ? sources(torrent, piece, List.of()) : List.of();
+                sources = soughtAndNotComing(torrent, waiting, piece, blocks)
+                        ? sources(torrent, piece, List.of()) : List.of();
             }
             if (sources.isEmpty()) {
                 continue;
@@ -283,8 +282,9 @@ public class UrgentRequests {
                 fetch = new Fetch(clock.getAsLong());
                 fetching.put(piece, fetch);
                 waiting.fetchedUrgently().add(piece);
-                if (arrivingNow != null) {
-                    arrivingNow.remove(piece);
+                Map<Integer, Long> wasArriving = arriving.get(torrent);
+                if (wasArriving != null) {
+                    wasArriving.remove(piece);
                 }
             }
             started.add(fetch);
@@ -455,21 +455,23 @@ public class UrgentRequests {
         heldBack.clear();
     }
 
-    /** True once the sought piece bt is fetching has been arriving for {@link #ARRIVING_NANOS}. */
-    private boolean arrivingTooLong(TorrentId torrent, int piece) {
+    /**
+     * A reader sought the piece and bt was not fetching it, or was but not one block of it has
+     * come (it waits behind other pieces at some peer), or blocks have come but the piece has been
+     * arriving for {@link #ARRIVING_NANOS} (from a slow peer). A reader reading on is left to bt:
+     * the pieces ahead of it are under way, and moving them forward again and again would have
+     * blocks in flight sent twice (the whole-file read took twice as long in the lab).
+     */
+    private boolean soughtAndNotComing(TorrentId torrent, Waiting waiting, int piece, BlockSet blocks) {
+        if (!waiting.sought(piece)) {
+            return false;
+        }
+        if (!waiting.offeredToBt().contains(piece) || blocks.isEmpty()) {
+            return true;
+        }
         long now = clock.getAsLong();
         Long since = arriving.computeIfAbsent(torrent, t -> new HashMap<>()).putIfAbsent(piece, now);
         return since != null && now - since >= ARRIVING_NANOS;
-    }
-
-    /**
-     * A reader sought the piece and bt was not fetching it, or was but not one block of it has
-     * come (it waits behind other pieces at some peer). A reader reading on is left to bt: the
-     * pieces ahead of it are under way, and moving them forward again and again would have blocks
-     * in flight sent twice (the whole-file read took twice as long in the lab).
-     */
-    private static boolean soughtAndNotComing(Waiting waiting, int piece, BlockSet blocks) {
-        return waiting.sought(piece) && (!waiting.offeredToBt().contains(piece) || blocks.isEmpty());
     }
 
     /**
