@@ -11,9 +11,11 @@ Output mirrors `flux stream --json`: JSON lines on stdout, among them
 {"event":"ready","url":...} once the metadata is in. Logs go to stderr.
 
   lt_stream.py MAGNET|FILE.torrent --bind 127.0.0.11 --save DIR [--port 0] [--window-mib 8]
+               [--peer ADDR:PORT]...
 
-Peer discovery is tracker-only: DHT, LSD, UPnP, NAT-PMP and uTP are off, and every socket
-(listen, outgoing peers, tracker) is bound to --bind, so the client has its own loopback address.
+Peers come from the trackers and from --peer (as `flux stream --peer`): DHT, LSD, UPnP, NAT-PMP
+and uTP are off, and every socket (listen, outgoing peers, tracker) is bound to --bind, so the
+client has its own loopback address.
 """
 import argparse
 import collections
@@ -43,7 +45,7 @@ def emit(event, **fields):
 class Streamer:
     """Owns the libtorrent session; readers call read(offset, length) on the selected file."""
 
-    def __init__(self, magnet, bind, save, window_mib):
+    def __init__(self, magnet, bind, save, window_mib, peers):
         self.ses = lt.session({
             "listen_interfaces": f"{bind}:0",
             "outgoing_interfaces": bind,
@@ -73,6 +75,9 @@ class Streamer:
             atp = lt.parse_magnet_uri(magnet)
         atp.save_path = save
         self.h = self.ses.add_torrent(atp)
+        for peer in peers:
+            host, _, port = peer.rpartition(":")
+            self.h.connect_peer((host, int(port)))
         self.window_mib = window_mib
         self.cond = threading.Condition()
         self.cache = collections.OrderedDict()  # piece -> bytes, LRU
@@ -242,10 +247,11 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--window-mib", type=int, default=8)
     ap.add_argument("--timeout", type=int, default=120)
+    ap.add_argument("--peer", action="append", default=[], help="ADDR:PORT of a peer to connect to")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     os.makedirs(args.save, exist_ok=True)
-    st = Streamer(args.magnet, args.bind, args.save, args.window_mib)
+    st = Streamer(args.magnet, args.bind, args.save, args.window_mib, args.peer)
     st.wait_metadata(args.timeout)
     emit("metadata", name=st.path, size=st.size)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler_for(st))

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Seeks on a slow swarm: SEEDERS libtorrent seeders whose upload is shaped to RATE each (tc on the
-# namespace's loopback, 1500-byte packets, a 64-packet queue), 1 MiB pieces, so that a sought
-# piece takes as long to arrive as on the Internet instead of the loopback bench's ~10 ms. Each
-# build given streams the MP4's .torrent from the seeders (--peer), reads the first byte (timed),
-# waits PAUSE seconds, then times SEEKS 64 KiB Ranges at random offsets >= 50 % (curl's request
-# time, bytes compared). Builds alternate, one fresh client per start.
+# Streaming on a slow swarm: SEEDERS libtorrent seeders whose upload is shaped to RATE each (tc on
+# the namespace's loopback, 1500-byte packets, a 64-packet queue), 1 MiB pieces, so that a piece
+# takes as long to arrive as on the Internet instead of the loopback bench's ~10 ms, and no seeder
+# waits on a 1 s accept tick as aria2c does there. Each build given streams the MP4's .torrent
+# from the seeders (--peer), one fresh client per start, builds alternating:
+#   - the first byte (timed from process start, and curl's own time after the URL), then, PAUSE
+#     seconds later, SEEKS 64 KiB Ranges at random offsets >= 50 % (curl's time, bytes compared);
+#   - with MPV=1 (default), a second fresh client: process start -> mpv --frames=50 exits 0 on
+#     its first URL (the moov is at the end, so mpv reads the end first).
 #
-#   src/bench/throttled-seek.sh [FLUX...]     # default: target/flux; e.g. a baseline worktree's target/flux too
-#   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3
+#   src/bench/throttled-seek.sh [FLUX|lt...]  # default: target/flux; e.g. a baseline worktree's target/flux too
+#                                             # lt: the libtorrent streamer of the main bench (lt_stream.py)
+#   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3 MPV=1
 #   LAST_RATE=2mbit    the last seeder slower than the others
+#   LT_WINDOW_MIB=8    lt_stream.py's deadline window (the main bench's)
 #
-# Needs root (unshare -n, tc), python3-libtorrent, mktorrent, curl; the media come from run.sh's
-# cache. Results: target/bench/throttled/results.md.
+# Needs root (unshare -n, tc), python3-libtorrent, mktorrent, curl, mpv; the media come from
+# run.sh's cache. Results: target/bench/throttled/results.md.
 set -euo pipefail
 BENCH_OUT=${BENCH_OUT:-$(cd "$(dirname "$0")/../.." && pwd)/target/bench/throttled}
 export BENCH_OUT
@@ -25,6 +30,7 @@ SEEDERS=${SEEDERS:-2}
 RATE=${RATE:-16mbit}
 PIECE_KIB=${PIECE_KIB:-1024}
 PAUSE=${PAUSE:-3}
+MPV=${MPV:-1}
 BUILDS=("$@")
 ((${#BUILDS[@]})) || BUILDS=("$FLUX")
 
@@ -53,34 +59,66 @@ for ((n = 3; n < 3 + SEEDERS; n++)); do
 done
 for ((n = 3; n < 3 + SEEDERS; n++)); do wait_port "127.0.0.$n" "$((7000 + n))" 20 || die "the seeder on 127.0.0.$n did not listen"; done
 
-# one_start BUILD_INDEX ROUND: a fresh client, its first byte, then the seeks -> seeks.txt
-one_start() {
-    local b=$1 round=$2 dir addr url i off t
-    dir=$WORK/runs/b$b-r$round
+# start_client BUILD_INDEX DIR [EVENTS]: a fresh client of that build on a fresh address; sets
+# CPID, T0 its start, and URL from the first of the JSON EVENTS (default ready; an extended regex)
+# it printed, empty when none came within 15 s.
+start_client() {
+    local b=$1 dir=$2 events=${3:-ready} addr i
     mkdir -p "$dir"
     next_addr addr
-    spawn "$dir/stdout" "$dir/stderr" "${BUILDS[$b]}" stream "$TORRENT" --no-dht --bind "$addr" --peer-port 0 \
-        --port 0 --cache-dir "$dir/cache" --json -v "${PEERS[@]}"
-    local pid=$SPAWNED
-    for ((i = 0; i < 300; i++)); do
-        grep -q '"ready"' "$dir/stdout" 2>/dev/null && break
-        sleep 0.05
-    done
-    url=$(bpy jsonfield "$dir/stdout" ready url)
-    if [[ -z $url ]]; then
-        log "build $b round $round: no ready event"
-        stop_pid "$pid"
-        return 0
+    T0=$(now)
+    if [[ ${BUILDS[$b]} == lt ]]; then
+        spawn "$dir/stdout" "$dir/stderr" "$PY" "$BENCH_DIR/lt_stream.py" "$TORRENT" --bind "$addr" \
+            --save "$dir/cache" --port 0 --window-mib "${LT_WINDOW_MIB:-8}" "${PEERS[@]}"
+    else
+        spawn "$dir/stdout" "$dir/stderr" "${BUILDS[$b]}" stream "$TORRENT" --no-dht --bind "$addr" --peer-port 0 \
+            --port 0 --cache-dir "$dir/cache" --json "${PEERS[@]}"
     fi
-    curl -sf --max-time 60 -r 0-0 -o /dev/null -w '%{time_total}\n' "$url" >"$dir/first.txt" || echo fail >"$dir/first.txt"
-    sleep "$PAUSE"
-    mapfile -t offs < <(bpy offsets "$SIZE" "$SEEKS" "$round" 65536)
-    for off in "${offs[@]}"; do
-        t=$(curl -sf --max-time 60 -r "$off-$((off + 65535))" -o "$dir/seek.bin" -w '%{time_total}' "$url") || t=fail
-        cmp -s -n 65536 -i "0:$off" "$dir/seek.bin" "$MP4" || t=fail
-        echo "$t $off" >>"$dir/seeks.txt"
+    CPID=$SPAWNED
+    echo "$T0" >"$dir/t0"  # lines up with the "time" (epoch ms) of flux's JSON events
+    URL=
+    for ((i = 0; i < 750; i++)); do
+        grep -qE "\"event\": ?\"($events)\"" "$dir/stdout" 2>/dev/null && break
+        sleep 0.02
     done
-    stop_pid "$pid"
+    URL=$(grep -m1 -E "\"event\": ?\"($events)\"" "$dir/stdout" 2>/dev/null | sed -E 's/.*"url": ?"([^"]*)".*/\1/') || true
+    [[ -n $URL ]] || log "${BUILDS[$b]}: no $events event within 15 s (see $dir/stderr)"
+}
+
+# one_start BUILD_INDEX ROUND: a fresh client, its first byte, then the seeks -> seeks.txt
+one_start() {
+    local b=$1 round=$2 dir off t
+    dir=$WORK/runs/b$b-r$round
+    start_client "$b" "$dir"
+    if [[ -n $URL ]]; then
+        t=$(curl -sf --max-time 60 -r 0-0 -o "$dir/first.bin" -w '%{time_total}' "$URL") &&
+            cmp -s -n 1 "$dir/first.bin" "$MP4" || t=fail
+        echo "$t" >"$dir/first.txt"
+        [[ $t == fail ]] && echo fail >"$dir/start.txt" || echo "$(since "$T0")" >"$dir/start.txt"
+        sleep "$PAUSE"
+        mapfile -t offs < <(bpy offsets "$SIZE" "$SEEKS" "$round" 65536)
+        for off in "${offs[@]}"; do
+            t=$(curl -sf --max-time 60 -r "$off-$((off + 65535))" -o "$dir/seek.bin" -w '%{time_total}' "$URL") || t=fail
+            cmp -s -n 65536 -i "0:$off" "$dir/seek.bin" "$MP4" || t=fail
+            echo "$t $off" >>"$dir/seeks.txt"
+        done
+    fi
+    stop_pid "$CPID"
+    rm -rf "$dir/cache"
+}
+
+# mpv_start BUILD_INDEX ROUND: a fresh client, process start -> mpv's 50 frames -> mpv.txt; mpv
+# gets the client's first URL (flux's "listening" comes before its "ready", as a player would)
+mpv_start() {
+    local b=$1 round=$2 dir
+    dir=$WORK/runs/b$b-r$round-mpv
+    start_client "$b" "$dir" 'listening|ready'
+    if [[ -n $URL ]] && timeout 60 mpv --no-config --vo=null --ao=null --frames=50 --ytdl=no "$URL" >"$dir/mpv.log" 2>&1; then
+        echo "$(since "$T0")" >"$dir/mpv.txt"
+    else
+        echo fail >"$dir/mpv.txt"
+    fi
+    stop_pid "$CPID"
     rm -rf "$dir/cache"
 }
 
@@ -88,23 +126,35 @@ for ((round = 1; round <= ROUNDS; round++)); do
     for b in "${!BUILDS[@]}"; do
         log "round $round: ${BUILDS[$b]}"
         one_start "$b" "$round"
+        ((MPV)) && mpv_start "$b" "$round"
     done
 done
 
+# medians FILE...: "median (min-max), n failed" of the one-number files given
+medians() {
+    local all ok
+    all=$(cat "$@" 2>/dev/null) || true
+    ok=$(grep -v fail <<<"$all" | grep . | sort -g) || true
+    [[ -n $ok ]] || { echo -; return; }
+    printf '%s (%s-%s)' "$(median <<<"$ok")" "$(head -1 <<<"$ok")" "$(tail -1 <<<"$ok")"
+    grep -q fail <<<"$all" && printf ', %s failed' "$(grep -c fail <<<"$all")"
+    return 0
+}
+
 {
-    echo "# flux: seeks on a throttled swarm"
+    echo "# flux: streaming on a throttled swarm"
     echo
     echo "$(date -u '+%F %H:%M') UTC; $SEEDERS libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)') seeders, each shaped to $RATE${LAST_RATE:+ (the last to $LAST_RATE)};"
-    echo "$((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte."
+    echo "$((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte; median (min-max)."
     echo
-    echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL, median (s) |"
-    echo "|---|---|---|---|---|---|---|"
+    echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL (s) | first byte from start (s) | mpv's 50 frames from start (s) |"
+    echo "|---|---|---|---|---|---|---|---|---|"
     for b in "${!BUILDS[@]}"; do
         cat "$WORK"/runs/b$b-r*/seeks.txt 2>/dev/null | awk '{print $1}' >"$WORK/b$b.times" || true
         ok=$(grep -vc fail "$WORK/b$b.times" || true)
         failed=$(grep -c fail "$WORK/b$b.times" || true)
         sorted=$(grep -v fail "$WORK/b$b.times" | sort -g || true)
-        first=$(cat "$WORK"/runs/b$b-r*/first.txt 2>/dev/null | grep -v fail | median || echo -)
-        echo "| ${BUILDS[$b]} | $ok | $(median <<<"$sorted" || echo -) | $(head -1 <<<"$sorted") | $(tail -1 <<<"$sorted") | $failed | $first |"
+        echo "| ${BUILDS[$b]} | $ok | $(median <<<"$sorted" || echo -) | $(head -1 <<<"$sorted") | $(tail -1 <<<"$sorted") | $failed |" \
+            "$(medians "$WORK"/runs/b$b-r*/first.txt) | $(medians "$WORK"/runs/b$b-r*/start.txt) | $(medians "$WORK"/runs/b$b-r*-mpv/mpv.txt) |"
     done
 } | tee "$OUT/results.md"

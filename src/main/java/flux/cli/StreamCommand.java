@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
@@ -149,9 +150,12 @@ public class StreamCommand implements Callable<Integer> {
             CompletableFuture<Void> listening = CompletableFuture.completedFuture(null);
             if (early != null) {
                 cleanup.add("http", () -> early.thenAccept(StreamServer::close));
-                if (input instanceof TorrentInput.Magnet magnet) {
-                    // a player can start on this while the metadata comes: its own start-up overlaps the wait
-                    listening = early.thenAccept(server -> announceStreamUrl(server.openStreamUrl(magnet.infoHash()), events));
+                // a player can start on this while the metadata comes or bt is wired: its own
+                // start-up overlaps the wait (a .torrent's URL comes ~0.6 s before its "ready")
+                Optional<String> infoHash = Engine.infoHash(input);
+                if (infoHash.isPresent()) {
+                    String waitsFor = input instanceof TorrentInput.Magnet ? " (plays once the metadata is in)" : "";
+                    listening = early.thenAccept(server -> announceStreamUrl(server.openStreamUrl(infoHash.get()), waitsFor, events));
                 }
             }
             Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input);
@@ -238,8 +242,8 @@ public class StreamCommand implements Callable<Integer> {
         }
     }
 
-    private static void announceStreamUrl(String url, Events events) {
-        System.err.println("flux: listening: " + url + " (plays once the metadata is in)");
+    private static void announceStreamUrl(String url, String waitsFor, Events events) {
+        System.err.println("flux: listening: " + url + waitsFor);
         System.err.flush();
         events.emit("listening", Json.object().put("url", url));
     }

@@ -185,6 +185,9 @@ class StreamIT {
     @Test
     void torrentFileOverHttpIsByteExactWithRangesAndHead() throws Exception {
         try (FluxRun flux = FluxRun.start(work, fluxArgs(mkvTorrent.torrent().toString(), "--json", "--port", "0"))) {
+            // a .torrent's stream URL comes first too, as a magnet's (awaitEvent reads in order)
+            String streamUrl = FluxRun.field(flux.awaitEvent("listening", 60), "url");
+            assertTrue(streamUrl.endsWith("/" + mkvTorrent.infoHash()), streamUrl);
             String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
             assertTrue(url.startsWith("http://127.0.0.1:"), url);
 
@@ -206,6 +209,13 @@ class StreamIT {
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(206, suffix.statusCode());
             assertArrayEquals(expected, suffix.body());
+
+            HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpResponse<byte[]> viaStreamUrl = following.send(HttpRequest.newBuilder(URI.create(streamUrl))
+                    .header("Range", "bytes=-1000").build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(206, viaStreamUrl.statusCode());
+            assertEquals(URI.create(url), viaStreamUrl.uri());
+            assertArrayEquals(expected, viaStreamUrl.body());
         }
     }
 
