@@ -20,6 +20,27 @@ public final class Logging {
         // started moments later raced it, and SLF4J printed three "calls intercepted and
         // replayed" warnings on most `flux stream` starts: bind it here, before they exist.
         LoggerFactory.getILoggerFactory();
+        Thread.setDefaultUncaughtExceptionHandler(Logging::threadDied);
+    }
+
+    /**
+     * A thread of bt's that dies speaks as bt does, only with --verbose: its receiving loop can
+     * die of a ConcurrentModificationException when the runtime closes its selector on the way
+     * out (seen once as a stream ended on a full disk), and the user's one error line is what
+     * matters then. Any other thread's death is reported as the JVM would.
+     */
+    private static void threadDied(Thread thread, Throwable e) {
+        if (isLibraryThread(thread.getName())) {
+            LoggerFactory.getLogger("bt.thread").error("thread {} stopped", thread.getName(), e);
+        } else {
+            System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+            e.printStackTrace();
+        }
+    }
+
+    /** bt names its threads after its services, e.g. "6881.bt.net.data-receiver". */
+    static boolean isLibraryThread(String name) {
+        return name.startsWith("bt.") || name.contains(".bt.");
     }
 
     /** slf4j-simple's settings for a command line (a property set on the JVM's command line wins). */

@@ -195,9 +195,14 @@ public final class TorrentSession implements AutoCloseable {
         return metadata;
     }
 
-    /** Sets the download order; from now on only the pieces this plan names are fetched. */
+    /**
+     * Sets the download order; from now on only the pieces this plan names are fetched. The
+     * file's first piece, which every player reads first, is fetched as a seek's piece is
+     * ({@link WaitedOnPieces#soughtFromTheStart}).
+     */
     public void plan(PiecePriorities priorities) {
         selector.plan(priorities, verified);
+        waitedOn.soughtFromTheStart(priorities.layout().firstPiece());
     }
 
     /** Downloads nothing (used when only the file list is wanted). */

@@ -40,7 +40,7 @@ import java.util.function.LongSupplier;
  * (a 30 ms seek on the loopback bench: ~10 ms until some piece completed, ~12 ms for the new piece
  * behind an old one, and the requests trickling out). Here, on the first turn of bt's message loop
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
- * come (or the piece has been arriving for {@link #ARRIVING_NANOS}), the best four peers that have
+ * come (or the rest of it comes too slowly: {@link #SLOW_REST_NANOS}), the best four peers that have
  * it are asked for its missing blocks at once, each peer's older requests cancelled first and
  * asked again once the piece is in; each peer starts at its own share of the piece, and a block
  * that came from one is cancelled at the others. bt is kept off the piece until those peers have
@@ -68,13 +68,15 @@ public class UrgentRequests {
     /** ... and after this long in any case. */
     private static final long LONGEST_FETCH_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
-     * A sought piece that bt was fetching already, and of which blocks had come, is left to bt
-     * for this long; then it is fetched here too. bt gives a stream's first piece to the first
-     * peer that unchokes flux, before the player asks for it: when that peer sent 0.25 MB/s (one
-     * of four seeders in the lab, the others at 2 MB/s), 2 of 6 first bytes waited 4 s for it. On
-     * the loopback swarm such a piece is in within ~10 ms.
+     * A sought piece that bt was fetching already, and of which blocks had come, is watched this
+     * long to see how fast the rest comes; it is fetched here too when, at that rate, the rest
+     * would take longer than {@link #SLOW_REST_NANOS}. bt gives a stream's first piece to the
+     * first peer that unchokes flux, before the player asks for it: from one libtorrent seeder at
+     * 2 MB/s a 1 MiB piece takes 0.5 s, from four 0.13 s (and when that peer sent 0.25 MB/s, 2
+     * of 6 first bytes waited 4 s). On the loopback swarm such a piece is in within ~10 ms.
      */
-    private static final long ARRIVING_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    private static final long RATE_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
     private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -100,8 +102,8 @@ public class UrgentRequests {
     private final Map<ConnectionKey, PeerView> peers = new ConcurrentHashMap<>();
     /** The pieces fetched here, per torrent. */
     private final Map<TorrentId, Map<Integer, Fetch>> fetches = new ConcurrentHashMap<>();
-    /** Sought pieces left to bt because they were arriving, per torrent, and since when. */
-    private final Map<TorrentId, Map<Integer, Long>> arriving = new ConcurrentHashMap<>();
+    /** Sought pieces left to bt because they were arriving, per torrent. */
+    private final Map<TorrentId, Map<Integer, Arrival>> arriving = new ConcurrentHashMap<>();
     private volatile Wire wire;
     private final LongSupplier clock;
 
@@ -248,7 +250,7 @@ public class UrgentRequests {
         if (fetching != null && !fetching.isEmpty()) {
             endFetches(fetching, pieces, waiting);
         }
-        Map<Integer, Long> arrivingNow = arriving.get(torrent);
+        Map<Integer, Arrival> arrivingNow = arriving.get(torrent);
         if (arrivingNow != null && !arrivingNow.isEmpty()) {
             arrivingNow.keySet().removeIf(piece -> !contains(pieces, piece));
         }
@@ -282,7 +284,7 @@ public class UrgentRequests {
                 fetch = new Fetch(clock.getAsLong());
                 fetching.put(piece, fetch);
                 waiting.fetchedUrgently().add(piece);
-                Map<Integer, Long> wasArriving = arriving.get(torrent);
+                Map<Integer, Arrival> wasArriving = arriving.get(torrent);
                 if (wasArriving != null) {
                     wasArriving.remove(piece);
                 }
@@ -457,8 +459,9 @@ public class UrgentRequests {
 
     /**
      * A reader sought the piece and bt was not fetching it, or was but not one block of it has
-     * come (it waits behind other pieces at some peer), or blocks have come but the piece has been
-     * arriving for {@link #ARRIVING_NANOS} (from a slow peer). A reader reading on is left to bt:
+     * come (it waits behind other pieces at some peer), or blocks have come but the rest would
+     * take longer than {@link #SLOW_REST_NANOS} at the rate they came (a slow peer). A reader
+     * reading on is left to bt:
      * the pieces ahead of it are under way, and moving them forward again and again would have
      * blocks in flight sent twice (the whole-file read took twice as long in the lab).
      */
@@ -470,8 +473,37 @@ public class UrgentRequests {
             return true;
         }
         long now = clock.getAsLong();
-        Long since = arriving.computeIfAbsent(torrent, t -> new HashMap<>()).putIfAbsent(piece, now);
-        return since != null && now - since >= ARRIVING_NANOS;
+        Arrival seen = arriving.computeIfAbsent(torrent, t -> new HashMap<>())
+                .computeIfAbsent(piece, p -> new Arrival(now, present(blocks)));
+        return seen.tooSlow(now, blocks);
+    }
+
+    private static int present(BlockSet blocks) {
+        int n = 0;
+        for (int block = 0; block < blocks.blockCount(); block++) {
+            if (blocks.isPresent(block)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** When a sought piece bt is fetching was first seen arriving, and how many of its blocks were in then. */
+    private record Arrival(long since, int presentThen) {
+        /** True when, at the rate blocks came since, the rest would take longer than {@link #SLOW_REST_NANOS}. */
+        boolean tooSlow(long now, BlockSet blocks) {
+            long elapsed = now - since;
+            if (elapsed < RATE_SAMPLE_NANOS) {
+                return false;
+            }
+            int present = present(blocks);
+            if (present == blocks.blockCount()) {
+                return false; // all in, being checked
+            }
+            int came = present - presentThen;
+            long rest = (long) (blocks.blockCount() - present) * elapsed;
+            return came <= 0 || rest > SLOW_REST_NANOS * came;
+        }
     }
 
     /**

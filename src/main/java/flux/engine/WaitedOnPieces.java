@@ -16,7 +16,8 @@ import java.util.Set;
 
 /**
  * The unverified pieces that a torrent's readers sought (opened or jumped to), with the piece
- * after each, for {@link UrgentRequests}; a reader reading on is left to bt. bt's message loop
+ * after each, and the file's first piece from the start, for {@link UrgentRequests}; a reader
+ * reading on is left to bt. bt's message loop
  * asks for them on every turn, so they are worked out only when a reader moves or one of them
  * is verified.
  */
@@ -33,6 +34,7 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
     private volatile VerifiedPieces verified;
     private volatile List<ChunkDescriptor> chunks;
     private volatile Snapshot now = NONE;
+    private volatile int head = -1;
 
     WaitedOnPieces(TorrentId id, TorrentRegistry registry, ReaderRegistry readers, PlaybackSelector selector) {
         this.id = id;
@@ -53,6 +55,20 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
                 }
             }
         });
+        update();
+    }
+
+    /**
+     * The piece every player reads first, wanted as if a reader had opened it until it is
+     * verified: {@link UrgentRequests} asks up to four peers for it, each for its own share, as
+     * they unchoke flux, ahead of bt's requests, which go to one peer per piece and fill each
+     * peer's send queue with the pieces after it. From four libtorrent seeders at 2 MB/s each (1
+     * MiB pieces) the first piece came from the first peer that unchoked, and the others, asked
+     * once the player's first request came, sent its blocks only after ~0.5 MiB of those later
+     * pieces each.
+     */
+    void soughtFromTheStart(int piece) {
+        head = piece;
         update();
     }
 
@@ -111,6 +127,11 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
                     waited.set(p); // fetched after a seek, and the reader has read on into it
                 }
             }
+        }
+        int h = head;
+        if (h >= 0 && h < v.pieceCount() && !v.isVerified(h)) {
+            sought.set(h);
+            waited.set(h);
         }
         now = new Snapshot(waited.stream().toArray(), sought);
     }

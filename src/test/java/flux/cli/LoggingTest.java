@@ -6,6 +6,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoggingTest {
     private static final String SHOW_TIME = "org.slf4j.simpleLogger.showDateTime";
@@ -45,5 +46,14 @@ class LoggingTest {
             assertEquals("HH:mm:ss.SSS", p.get(TIME_FORMAT), String.join(" ", args));
         }
         assertEquals("error", Logging.properties(new String[]{"seed", "-q", "a"}).get("org.slf4j.simpleLogger.log.flux"));
+    }
+
+    @Test
+    void btsThreadsAreToldFromOthersByTheirNames() {
+        assertTrue(Logging.isLibraryThread("38449.bt.net.data-receiver"));
+        assertTrue(Logging.isLibraryThread("bt.net.pool.incoming-acceptor-0"));
+        assertFalse(Logging.isLibraryThread("flux-scout"));
+        assertFalse(Logging.isLibraryThread("main"));
+        assertFalse(Logging.isLibraryThread("XNIO-1 I/O-1"));
     }
 }

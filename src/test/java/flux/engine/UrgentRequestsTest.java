@@ -211,7 +211,7 @@ class UrgentRequestsTest {
     }
 
     @Test
-    void aSoughtPieceStillArrivingAfter150MsIsFetchedHereToo() throws Exception {
+    void aSoughtPieceArrivingSlowlyIsFetchedHereTooAfter20Ms() throws Exception {
         MessageContext slow = peer(6897, 0xff, 0);
         MessageContext fast = peer(6898, 0xff, 5000);
         askedByBt(slow, 5); // bt gave the piece to the first peer that unchoked
@@ -219,15 +219,40 @@ class UrgentRequestsTest {
         waiting.seekTo(5);
 
         agent.produce(m -> { }, slow);
-        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(149);
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(19);
         agent.produce(m -> { }, slow);
-        assertTrue(written.isEmpty(), "arriving: left to bt");
+        assertTrue(written.isEmpty(), "arriving: left to bt while its rate is not known");
         assertFalse(waiting.fetchedUrgently().contains(5));
 
         nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
-        agent.produce(m -> { }, slow);
+        agent.produce(m -> { }, slow); // nothing more came in 20 ms
         assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/1", "request 5/2", "request 5/3")), written,
                 "the other peer is asked for what has not come; bt's requests to the slow one stand");
+        assertTrue(waiting.fetchedUrgently().contains(5));
+    }
+
+    @Test
+    void aSoughtPieceArrivingFastIsLeftToBtUntilItsRestWouldTakeOver50Ms() throws Exception {
+        MessageContext sender = peer(6899, 0xff, 0);
+        MessageContext other = peer(6900, 0xff, 5000);
+        askedByBt(sender, 5);
+        waiting.blocks.get(5).present.set(0);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, sender);
+
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+        waiting.blocks.get(5).present.set(1);
+        waiting.blocks.get(5).present.set(2); // two blocks in 20 ms: the last one in 10 ms
+        agent.produce(m -> { }, sender);
+        assertTrue(written.isEmpty(), "it comes fast enough: left to bt");
+
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(80);
+        agent.produce(m -> { }, sender); // two blocks in 100 ms: the last one in 50 ms
+        assertTrue(written.isEmpty(), "50 ms to come: still left to bt");
+
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+        agent.produce(m -> { }, sender);
+        assertEquals(Map.of(other.getConnectionKey(), List.of("request 5/3")), written, "the rest has slowed down");
         assertTrue(waiting.fetchedUrgently().contains(5));
     }
 
