@@ -315,7 +315,7 @@ public class UrgentRequests {
             return; // all in, being checked: a new source would only have its requests held back
         }
         int first = fetch.sources.size();
-        fetch.sources.addAll(newSources);
+        fetch.addSources(newSources);
         for (int i = first; i < fetch.sources.size(); i++) {
             PeerView source = fetch.sources.get(i);
             List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
@@ -461,9 +461,9 @@ public class UrgentRequests {
      * A reader sought the piece and bt was not fetching it, or was but not one block of it has
      * come (it waits behind other pieces at some peer), or blocks have come but the rest would
      * take longer than {@link #SLOW_REST_NANOS} at the rate they came (a slow peer). A reader
-     * reading on is left to bt:
-     * the pieces ahead of it are under way, and moving them forward again and again would have
-     * blocks in flight sent twice (the whole-file read took twice as long in the lab).
+     * reading on is left to bt: the pieces ahead of it are under way, and moving them forward
+     * again and again would have blocks in flight sent twice (the whole-file read took twice as
+     * long in the lab).
      */
     private boolean soughtAndNotComing(TorrentId torrent, Waiting waiting, int piece, BlockSet blocks) {
         if (!waiting.sought(piece)) {
@@ -634,6 +634,12 @@ public class UrgentRequests {
             this.since = since;
             this.lookedForSources = since;
             this.lastProgress = since;
+        }
+
+        /** Adds peers as sources; what they sent before they joined is not progress of this piece. */
+        void addSources(List<PeerView> joining) {
+            sources.addAll(joining);
+            downloadedSeen += downloaded(joining);
         }
 
         /** True when this peer was asked for the block at this offset, here or by bt before. */

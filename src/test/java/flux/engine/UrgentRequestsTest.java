@@ -107,6 +107,23 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void whatAPeerSentBeforeItJoinedTheFetchIsNoProgress() throws Exception {
+        MessageContext first = fetchingPieceFive(6901);
+        MessageContext later = peer(6902, 0xff, 0);
+        later.getConnectionState().setPeerChoking(true);
+        later.getConnectionState().incrementDownloaded(5000); // other pieces, before the seek
+
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1900);
+        later.getConnectionState().setPeerChoking(false);
+        agent.produce(m -> { }, later);
+        assertTrue(written.containsKey(later.getConnectionKey()), "it joined as a source");
+
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+        agent.produce(m -> { }, first);
+        assertFalse(waiting.fetchedUrgently().contains(5), "nothing came in 2 s: given back to bt");
+    }
+
+    @Test
     void aPieceThatTakesTooLongGoesBackToBtForGood() throws Exception {
         MessageContext peer = fetchingPieceFive(6889);
 
