@@ -36,6 +36,8 @@ public final class EarlyEngine {
             List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit", "--download-limit");
     /** The stream's own option the engine needs: the scout asks the added trackers too. */
     static final List<String> TRACKER_OPTIONS = List.of("-t", "--tracker");
+    /** flux's flags that may come before the command name (FluxCommand's -v and -q, alone or together). */
+    private static final Pattern GLOBAL_FLAGS = Pattern.compile("-[vq]+|--verbose|--quiet");
 
     private EarlyEngine() {
     }
@@ -54,7 +56,11 @@ public final class EarlyEngine {
 
     /** The engine settings picocli would parse from these arguments, if this simple reading is sure of them. */
     static Optional<Reading> read(String[] args) {
-        if (args.length < 2 || !"stream".equals(args[0])) {
+        int command = 0;
+        while (command < args.length && GLOBAL_FLAGS.matcher(args[command]).matches()) {
+            command++; // `flux -v stream ...`: flux's own flags, inherited by every command
+        }
+        if (args.length < command + 2 || !"stream".equals(args[command])) {
             return Optional.empty();
         }
         String bind = "0.0.0.0";
@@ -63,7 +69,7 @@ public final class EarlyEngine {
         String torrent = null;
         List<String> trackers = new ArrayList<>();
         try {
-            for (int i = 1; i < args.length; i++) {
+            for (int i = command + 1; i < args.length; i++) {
                 String arg = args[i];
                 String name = arg.startsWith("--") && arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 boolean attached = name.length() < arg.length();
@@ -94,6 +100,7 @@ public final class EarlyEngine {
                     case "--tracker", "-t" -> trackers.add(value);
                     default -> {
                         if (torrent == null && (arg.regionMatches(true, 0, "magnet:", 0, 7)
+                                || TorrentInput.HEX40.matcher(arg).matches()
                                 || arg.toLowerCase(Locale.ROOT).endsWith(".torrent"))) {
                             torrent = arg; // a .torrent file is read on the scout's thread, not here
                         }

@@ -40,6 +40,8 @@ class EarlyEngineTest {
                 {"stream", "--dht-port=7000", "--lsd", "--pex", "--max-peers", "12", "--upload-limit=2M", MAGNET, "-q"},
                 {"stream", "--dht", "--bind=::1", "--peer-port=6999", "--max-peers=3", "--upload-limit", "500K", MAGNET},
                 {"stream", MAGNET, "--require-encryption", "--no-dht"},
+                {"-v", "stream", MAGNET, "--no-dht"},
+                {"-vq", "stream", "--peer-port", "7000", "ab".repeat(20)},
         };
         for (String[] args : commandLines) {
             EarlyEngine.Reading early = EarlyEngine.read(args).orElseThrow();
@@ -94,7 +96,17 @@ class EarlyEngineTest {
     }
 
     @Test
+    void flagsBeforeTheCommandAndABareInfoHashAreReadToo() {
+        assertEquals(TorrentInput.parse(MAGNET), EarlyEngine.read(new String[]{"--verbose", "stream", MAGNET}).orElseThrow().input());
+        String hash = "AB".repeat(20);
+        assertEquals(TorrentInput.parse(hash), EarlyEngine.read(new String[]{"stream", "--json", hash}).orElseThrow().input());
+    }
+
+    @Test
     void leavesAnythingUnclearToPicocli() {
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"-x", "stream", MAGNET}), "not one of flux's flags");
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"-v", "seed", MAGNET}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"-v", "stream"}));
         assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"seed", MAGNET}));
         assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", "missing.torrent"}));
         assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--bind", "example.org"}),
