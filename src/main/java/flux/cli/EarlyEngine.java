@@ -6,6 +6,7 @@ import flux.engine.TorrentInput;
 import flux.seed.PieceSizes;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,10 @@ import java.util.stream.Stream;
  * thread, while picocli builds its model and the HTTP server starts (~0.3 s on 2 cores): bt's
  * wiring and the peer scout's first announce no longer wait for them, and seeders that answer a
  * new connection on their own clock (aria2c on a ~1 s tick) get the connection sooner. Only the
- * network options are read here; the command takes the engine over only if its parsed settings
- * are exactly these ({@link Engine#startAhead}), so a misreading costs time, never a wrong setting.
- * When the environment or the config file sets a network option or a tracker, nothing is started early.
+ * network options, the torrent and its added trackers and peers are read here; the command takes
+ * the engine over only if its parsed settings are exactly these ({@link Engine#startAhead}), so a
+ * misreading costs time, never a wrong setting. When the environment or the config file sets a
+ * network option, a tracker or a peer, nothing is started early.
  */
 public final class EarlyEngine {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -31,11 +33,13 @@ public final class EarlyEngine {
                     "download-limit");
     /** What the engine started ahead depends on, as config-file keys. */
     private static final List<String> CONFIGURED_ELSEWHERE =
-            Stream.concat(NETWORK_OPTIONS.stream(), Stream.of("tracker")).toList();
+            Stream.concat(NETWORK_OPTIONS.stream(), Stream.of("tracker", "peer")).toList();
     static final List<String> OPTIONS_WITH_VALUE =
             List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit", "--download-limit");
     /** The stream's own option the engine needs: the scout asks the added trackers too. */
     static final List<String> TRACKER_OPTIONS = List.of("-t", "--tracker");
+    /** The stream's own option the scout dials too (an IP address only: a name would need a DNS lookup here). */
+    static final String PEER_OPTION = "--peer";
     /** flux's flags that may come before the command name (FluxCommand's -v and -q, alone or together). */
     private static final Pattern GLOBAL_FLAGS = Pattern.compile("-[vq]+|--verbose|--quiet");
 
@@ -43,14 +47,14 @@ public final class EarlyEngine {
     }
 
     /** What the engine is started with, as read from the raw arguments of `flux stream`. */
-    record Reading(EngineSettings settings, boolean portChosenByUser, TorrentInput input) {
+    record Reading(EngineSettings settings, boolean portChosenByUser, TorrentInput input, List<InetSocketAddress> namedPeers) {
     }
 
     public static void start(String[] args) {
         Optional<Reading> reading = read(args);
         if (reading.isPresent() && !configuredElsewhere()) {
             Reading r = reading.get();
-            Engine.startAhead(r.settings(), r.portChosenByUser(), r.input());
+            Engine.startAhead(r.settings(), r.portChosenByUser(), r.input(), r.namedPeers());
         }
     }
 
@@ -68,13 +72,14 @@ public final class EarlyEngine {
         EngineSettings settings = EngineSettings.defaults();
         String torrent = null;
         List<String> trackers = new ArrayList<>();
+        List<InetSocketAddress> namedPeers = new ArrayList<>();
         try {
             for (int i = command + 1; i < args.length; i++) {
                 String arg = args[i];
                 String name = arg.startsWith("--") && arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 boolean attached = name.length() < arg.length();
                 String value = null;
-                if (OPTIONS_WITH_VALUE.contains(name) || TRACKER_OPTIONS.contains(name)) {
+                if (OPTIONS_WITH_VALUE.contains(name) || TRACKER_OPTIONS.contains(name) || PEER_OPTION.equals(name)) {
                     if (attached) {
                         value = arg.substring(name.length() + 1);
                     } else if (i + 1 < args.length) {
@@ -98,6 +103,13 @@ public final class EarlyEngine {
                     case "--pex" -> settings = settings.withPex(true);
                     case "--require-encryption" -> settings = settings.withRequireEncryption(true);
                     case "--tracker", "-t" -> trackers.add(value);
+                    case PEER_OPTION -> {
+                        String host = value.lastIndexOf(':') < 0 ? "" : value.substring(0, value.lastIndexOf(':'));
+                        if (!IP_LITERAL.matcher(host.replace("[", "").replace("]", "")).matches()) {
+                            return Optional.empty();
+                        }
+                        namedPeers.add(StreamCommand.peerAddress(value));
+                    }
                     default -> {
                         if (torrent == null && (arg.regionMatches(true, 0, "magnet:", 0, 7)
                                 || TorrentInput.HEX40.matcher(arg).matches()
@@ -113,7 +125,8 @@ public final class EarlyEngine {
             }
             settings = settings.withBind(InetAddress.getByName(bind))
                     .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort);
-            return Optional.of(new Reading(settings, peerPort != null, TorrentInput.parse(torrent).withTrackers(trackers)));
+            return Optional.of(new Reading(settings, peerPort != null, TorrentInput.parse(torrent).withTrackers(trackers),
+                    List.copyOf(namedPeers)));
         } catch (RuntimeException | UnknownHostException e) {
             return Optional.empty(); // picocli and the command report bad input properly
         }

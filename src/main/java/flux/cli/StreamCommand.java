@@ -158,7 +158,7 @@ public class StreamCommand implements Callable<Integer> {
                     listening = early.thenAccept(server -> announceStreamUrl(server.openStreamUrl(infoHash.get()), waitsFor, events));
                 }
             }
-            Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input);
+            Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input, namedPeers);
             if (early != null && (early.isCompletedExceptionally() || (port != null && port != 0))) {
                 joinServer(early); // a port in use: say so now, not after the metadata
             }

@@ -106,7 +106,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /** What an engine is started with: {@link #startAhead} and {@link #start} match on all of it. */
-    private record StartKey(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
+    private record StartKey(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent,
+                            List<InetSocketAddress> namedPeers) {
     }
 
     private static final StartedAhead<StartKey, Engine> AHEAD = new StartedAhead<>(Engine::startNow, "flux-engine-ahead");
@@ -118,8 +119,9 @@ public final class Engine implements AutoCloseable {
      * builds its model and the HTTP server starts, not after them; a start with other settings
      * closes this engine and starts its own.
      */
-    public static void startAhead(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
-        AHEAD.start(new StartKey(settings, portChosenByUser, firstTorrent));
+    public static void startAhead(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent,
+                                  List<InetSocketAddress> namedPeers) {
+        AHEAD.start(new StartKey(settings, portChosenByUser, firstTorrent, List.copyOf(namedPeers)));
     }
 
     /**
@@ -127,12 +129,18 @@ public final class Engine implements AutoCloseable {
      * trackers are asked and its peers met while bt is being wired ({@link PeerScout}).
      */
     public static Engine start(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent) {
-        return AHEAD.take(new StartKey(settings, portChosenByUser, firstTorrent));
+        return start(settings, portChosenByUser, firstTorrent, List.of());
+    }
+
+    /** As above, and the peers the user named (`--peer`) are met while bt is being wired, as the trackers' are. */
+    public static Engine start(EngineSettings settings, boolean portChosenByUser, TorrentInput firstTorrent,
+                               List<InetSocketAddress> namedPeers) {
+        return AHEAD.take(new StartKey(settings, portChosenByUser, firstTorrent, List.copyOf(namedPeers)));
     }
 
     private static Engine startNow(StartKey key) {
         EngineSettings settings = key.settings();
-        Scouting scouting = Scouting.start(settings, key.portChosenByUser(), key.firstTorrent());
+        Scouting scouting = Scouting.start(settings, key.portChosenByUser(), key.firstTorrent(), key.namedPeers());
         int port = scouting.port();
         PeerId peerId = scouting.peerId();
         PeerScout scout = scouting.scout();
@@ -407,7 +415,7 @@ public final class Engine implements AutoCloseable {
             IPeerRegistry peers = runtime.service(IPeerRegistry.class);
             List<InetSocketAddress> scouted = scout.peers(id);
             log.debug("torrent active; {} peers from the scout, {} named", scouted.size(), named.size());
-            Stream.concat(scouted.stream(), named.stream())
+            Stream.concat(scouted.stream(), named.stream()).distinct() // the scout meets the named ones too
                     .forEach(p -> peers.addPeer(id, InetPeer.build(p.getAddress(), p.getPort())));
             peers.triggerPeerCollection(id);
         } else if (System.nanoTime() < deadlineNanos && !scheduler.isShutdown()) {

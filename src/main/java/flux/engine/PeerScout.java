@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  * Seeders answer a new connection on their own clock: aria2c accepts it on its ~1 s event loop,
  * so its handshake reply came 0-1 s after the connect, but at once for a connection older than
  * that tick (measured with a raw-socket probe). The scout therefore announces to the input's
- * http:// and udp:// trackers, connects to the peers they name and sends bt's handshake, all on the second
- * core; bt then adopts these connections ({@link ScoutedConnections}) instead of dialling anew,
+ * http:// and udp:// trackers, connects to the peers they name and to those the user named
+ * (`--peer`), and sends bt's handshake, all on the second core; bt then adopts these connections ({@link ScoutedConnections}) instead of dialling anew,
  * and the replies are waiting for it. The announce itself stands for bt's first one
  * ({@link HttpTrackers}).
  */
@@ -50,11 +50,23 @@ final class PeerScout implements AutoCloseable {
     /** Connections bt has not claimed by then are closed: bt dials every peer it hears of sooner. */
     private static final long UNCLAIMED_SECONDS = 30;
 
-    /** The torrent to scout for: what its input names, before bt parses anything. */
-    record Target(TorrentId torrent, List<String> trackers, long left) {
-        /** The torrent an input names, if it names a tracker the scout can ask (http:// or udp://). */
-        static Optional<Target> of(TorrentInput input) {
-            return read(input).filter(t -> t.trackers().stream().anyMatch(Announce::canAsk));
+    /**
+     * The torrent to scout for: what its input names, before bt parses anything.
+     *
+     * @param peers peers to meet beside those the trackers name
+     */
+    record Target(TorrentId torrent, List<String> trackers, long left, List<InetSocketAddress> peers) {
+        Target(TorrentId torrent, List<String> trackers, long left) {
+            this(torrent, trackers, left, List.of());
+        }
+
+        /**
+         * The torrent an input names, if it names a tracker the scout can ask (http:// or udp://)
+         * or the user named peers.
+         */
+        static Optional<Target> of(TorrentInput input, List<InetSocketAddress> namedPeers) {
+            return read(input).map(t -> new Target(t.torrent(), t.trackers(), t.left(), List.copyOf(namedPeers)))
+                    .filter(t -> !t.peers().isEmpty() || t.trackers().stream().anyMatch(Announce::canAsk));
         }
 
         private static Optional<Target> read(TorrentInput input) {
@@ -126,6 +138,7 @@ final class PeerScout implements AutoCloseable {
                 }
             });
         }
+        target.peers().forEach(peer -> scout.contact(peer, bind, workers));
         CompletableFuture.delayedExecutor(UNCLAIMED_SECONDS, TimeUnit.SECONDS).execute(() -> {
             scout.closeUnclaimed();
             workers.shutdown();

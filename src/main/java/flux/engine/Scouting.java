@@ -2,6 +2,8 @@ package flux.engine;
 
 import bt.net.PeerId;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -10,11 +12,13 @@ import java.util.Optional;
  */
 record Scouting(int port, PeerId peerId, PeerScout scout) {
 
-    static Scouting start(EngineSettings settings, boolean portChosenByUser, TorrentInput input) {
+    static Scouting start(EngineSettings settings, boolean portChosenByUser, TorrentInput input,
+                          List<InetSocketAddress> namedPeers) {
         int port = Engine.listenPort(settings, portChosenByUser);
         PeerId peerId = Engine.newPeerId();
         // the scout's handshakes are plaintext: with encryption required bt makes every connection
-        PeerScout scout = settings.requireEncryption() ? PeerScout.NONE : Optional.ofNullable(input).flatMap(PeerScout.Target::of)
+        PeerScout scout = settings.requireEncryption() ? PeerScout.NONE : Optional.ofNullable(input)
+                .flatMap(in -> PeerScout.Target.of(in, namedPeers))
                 .map(target -> PeerScout.start(target, peerId, settings.dht(), port, settings.bindAddress()))
                 .orElse(PeerScout.NONE);
         return new Scouting(port, peerId, scout);

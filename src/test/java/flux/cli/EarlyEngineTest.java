@@ -57,7 +57,8 @@ class EarlyEngineTest {
         Path file = Files.write(dir.resolve("movie.torrent"), new byte[]{'d', 'e'});
         String[][] commandLines = {
                 {"stream", MAGNET, "-t", "udp://127.0.0.1:6969", "--tracker=http://127.0.0.2:1/announce", "--no-dht"},
-                {"stream", "--tracker", "http://127.0.0.2:1/announce", file.toString(), "-t", "udp://127.0.0.1:6969"},
+                {"stream", "--tracker", "http://127.0.0.2:1/announce", file.toString(), "-t", "udp://127.0.0.1:6969",
+                        "--peer", "127.0.0.3:7003", "--peer=[::1]:7004"},
         };
         for (String[] args : commandLines) {
             EarlyEngine.Reading early = EarlyEngine.read(args).orElseThrow();
@@ -65,6 +66,7 @@ class EarlyEngineTest {
             StreamCommand stream = (StreamCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
             assertEquals(TorrentInput.parse(stream.torrent).withTrackers(stream.trackers), early.input(), String.join(" ", args));
             assertEquals(2, stream.trackers.size());
+            assertEquals(stream.peers.stream().map(StreamCommand::peerAddress).toList(), early.namedPeers(), String.join(" ", args));
         }
     }
 
@@ -117,5 +119,8 @@ class EarlyEngineTest {
         assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--max-peers", "0"}));
         assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--upload-limit", "lots"}));
         assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--bind"}));
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--peer", "seedbox.lan:51413"}),
+                "a host name would need a DNS lookup");
+        assertEquals(Optional.empty(), EarlyEngine.read(new String[]{"stream", MAGNET, "--peer", "127.0.0.1"}));
     }
 }

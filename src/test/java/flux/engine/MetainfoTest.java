@@ -58,8 +58,8 @@ class MetainfoTest {
         TorrentInput closed = new TorrentInput.TorrentBytes(ascii(announce + info + "7:privatei1eee"), "private")
                 .withTrackers(added);
 
-        assertEquals(List.of("http://a.example/ann", "udp://b.example:1"), PeerScout.Target.of(open).orElseThrow().trackers());
-        assertEquals(List.of("http://a.example/ann"), PeerScout.Target.of(closed).orElseThrow().trackers());
+        assertEquals(List.of("http://a.example/ann", "udp://b.example:1"), PeerScout.Target.of(open, List.of()).orElseThrow().trackers());
+        assertEquals(List.of("http://a.example/ann"), PeerScout.Target.of(closed, List.of()).orElseThrow().trackers());
         assertTrue(Metainfo.peek(closed).isPrivate());
         assertFalse(Metainfo.peek(open).isPrivate());
     }

@@ -80,6 +80,30 @@ class PeerScoutTest {
     }
 
     @Test
+    void meetsThePeersTheUserNamedWithoutATracker() throws Exception {
+        String hash = "cd".repeat(20);
+        TorrentId torrent = TorrentId.fromBytes(bytes(20, 0xcd));
+        TorrentInput bare = TorrentInput.parse(hash);
+        assertTrue(PeerScout.Target.of(bare, List.of()).isEmpty(), "no tracker and no peer: nothing to scout");
+        try (ServerSocket peer = new ServerSocket(0, 5, LOOPBACK)) {
+            InetSocketAddress peerAddress = new InetSocketAddress(LOOPBACK, peer.getLocalPort());
+            CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
+            PeerId peerId = Engine.newPeerId();
+            PeerScout scout = PeerScout.start(PeerScout.Target.of(bare, List.of(peerAddress)).orElseThrow(), peerId, false,
+                    51413, LOOPBACK);
+            byte[] handshake = received.get(10, TimeUnit.SECONDS);
+            assertArrayEquals(torrent.getBytes(), Arrays.copyOfRange(handshake, 28, 48));
+            assertArrayEquals(peerId.getBytes(), Arrays.copyOfRange(handshake, 48, 68));
+            assertEquals(List.of(peerAddress), scout.peers(torrent), "handed to bt when the torrent is active");
+            try (SocketChannel channel = scout.claim(torrent, peerAddress)) {
+                assertNotNull(channel);
+                assertTrue(scout.alreadySent(peerAddress, PeerScout.handshake(torrent, peerId, false)));
+            }
+            scout.close();
+        }
+    }
+
+    @Test
     void aConnectionBtCouldNotAdoptLeavesNoHandshakeMarkedAsSent() throws Exception {
         TorrentId torrent = TorrentId.fromBytes(bytes(20, 9));
         PeerId peerId = Engine.newPeerId();
