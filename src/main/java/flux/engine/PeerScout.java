@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * so its handshake reply came 0-1 s after the connect, but at once for a connection older than
  * that tick (measured with a raw-socket probe). The scout therefore announces to the input's
  * http:// and udp:// trackers, connects to the peers they name and to those the user named
- * (`--peer`), and sends bt's handshake, all on the second core; bt then adopts these connections ({@link ScoutedConnections}) instead of dialling anew,
- * and the replies are waiting for it. The announce itself stands for bt's first one
+ * (`--peer`), and sends bt's handshake, all on the second core; bt then adopts these connections
+ * ({@link ScoutedConnections}) instead of dialling anew, and the replies are waiting for it. The announce itself stands for bt's first one
  * ({@link HttpTrackers}).
  */
 final class PeerScout implements AutoCloseable {
