@@ -104,8 +104,7 @@ public final class EarlyEngine {
                     case "--require-encryption" -> settings = settings.withRequireEncryption(true);
                     case "--tracker", "-t" -> trackers.add(value);
                     case PEER_OPTION -> {
-                        String host = value.lastIndexOf(':') < 0 ? "" : value.substring(0, value.lastIndexOf(':'));
-                        if (!IP_LITERAL.matcher(host.replace("[", "").replace("]", "")).matches()) {
+                        if (!IP_LITERAL.matcher(StreamCommand.peerHost(value)).matches()) {
                             return Optional.empty();
                         }
                         namedPeers.add(StreamCommand.peerAddress(value));

@@ -212,10 +212,7 @@ public class StreamCommand implements Callable<Integer> {
     /** HOST:PORT, an IPv6 address in brackets; a host name is looked up here. */
     static InetSocketAddress peerAddress(String text) {
         int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? "" : text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
+        String host = peerHost(text);
         int port;
         try {
             port = colon < 0 ? -1 : Integer.parseInt(text.substring(colon + 1));
@@ -231,6 +228,13 @@ public class StreamCommand implements Callable<Integer> {
             throw new FluxException(ExitCode.BAD_INPUT, "--peer: unknown host '" + host + "'", null);
         }
         return address;
+    }
+
+    /** The HOST of HOST:PORT, without an IPv6 address's brackets; empty when there is no colon. */
+    static String peerHost(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "" : text.substring(0, colon);
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /** bt announces over http(s) and udp; anything else would be ignored without a word. */

@@ -17,9 +17,8 @@ import java.util.Set;
 /**
  * The unverified pieces that a torrent's readers sought (opened or jumped to), with the piece
  * after each, and the file's first piece from the start, for {@link UrgentRequests}; a reader
- * reading on is left to bt. bt's message loop
- * asks for them on every turn, so they are worked out only when a reader moves or one of them
- * is verified.
+ * reading on is left to bt. bt's message loop asks for them on every turn, so they are worked
+ * out only when a reader moves or one of them is verified.
  */
 final class WaitedOnPieces implements UrgentRequests.Waiting {
     private record Snapshot(int[] pieces, BitSet sought) {
