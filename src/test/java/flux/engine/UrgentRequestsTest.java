@@ -320,6 +320,43 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void blocksAskedHereAreAskedAgainWhenBtCancelsThemWithItsOwnRequests() throws Exception {
+        MessageContext peer = peer(6890, 0xff, 0);
+        askedByBt(peer, 2);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        blockArrives(peer, 5, 0);
+        written.clear();
+
+        // bt takes the peer's assignment away: it cancels every pending request, ours too, and forgets them
+        peer.getConnectionState().getPendingRequests().clear();
+        nanos += 1_000_000;
+        agent.produce(m -> { }, peer);
+
+        assertEquals(List.of("request 5/1", "request 5/2", "request 5/3"), written.get(peer.getConnectionKey()),
+                "bt keeps off a piece fetched here: it waited 10 s, while the peer sent bt's other blocks");
+        assertTrue(peer.getConnectionState().getPendingRequests().contains(key(5, 1)), "bt takes the block when it comes");
+        written.clear();
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "asked once");
+    }
+
+    @Test
+    void blocksDroppedWhileThePeerChokesAreAskedForOnceItUnchokes() throws Exception {
+        MessageContext peer = fetchingPieceFive(6891);
+        written.clear();
+
+        peer.getConnectionState().setPeerChoking(true); // it forgets what it was asked, and so does bt
+        peer.getConnectionState().getPendingRequests().clear();
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "a choking peer ignores requests");
+
+        peer.getConnectionState().setPeerChoking(false);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"), written.get(peer.getConnectionKey()));
+    }
+
+    @Test
     void aReaderReadingOnOrAPieceAlreadyArrivingIsLeftToBt() throws Exception {
         MessageContext peer = peer(6888, 0xff, 0);
         waiting.pieces = new int[]{5}; // reached by reading on: not sought

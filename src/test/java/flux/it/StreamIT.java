@@ -260,22 +260,25 @@ class StreamIT {
     void seekToNinetyPercentIsServedBeforeTheDownloadGetsThere() throws Exception {
         Path file = slowSeeder.dataDir().resolve("slow-" + mp4.getFileName());
         byte[] content = Files.readAllBytes(file);
-        try (FluxRun flux = FluxRun.start(work, fluxArgs(slowTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0"))) {
+        // -v: what UrgentRequests did with the seek is in the failure message
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(slowTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "-v"))) {
             String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
             int from = (int) (content.length * 0.9);
             int to = from + 64 * 1024 - 1;
+            long t0 = System.nanoTime();
             HttpResponse<byte[]> seek = http.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Range", "bytes=" + from + "-" + to).build(), HttpResponse.BodyHandlers.ofByteArray());
             String status = http.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('/', 8)) + "/status.json")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
+            long millis = (System.nanoTime() - t0) / 1_000_000;
 
             assertEquals(206, seek.statusCode());
             assertEquals("bytes " + from + "-" + to + "/" + content.length, seek.headers().firstValue("Content-Range").orElse(""));
             assertArrayEquals(Arrays.copyOfRange(content, from, to + 1), seek.body());
             long verified = Long.parseLong(FluxRun.field(status, "verified"));
             // in playback order the download would need 90% of the file before these bytes
-            assertTrue(verified < content.length / 2, "seek answered only after " + verified + " of " + content.length
-                    + " bytes were verified: " + status);
+            assertTrue(verified < content.length / 2, "seek answered after " + millis + " ms, once " + verified + " of "
+                    + content.length + " bytes were verified: " + status + "\nflux's log:\n" + flux.stderr());
         }
     }
 
