@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * Fetches the piece a reader seeks to the moment it waits, ahead of everything else the peers
@@ -109,14 +110,19 @@ public class UrgentRequests {
     private final Map<TorrentId, Map<Integer, Arrival>> arriving = new ConcurrentHashMap<>();
     private volatile Wire wire;
     private final LongSupplier clock;
+    private final Predicate<ConnectionState> btAssignsPieces;
 
     public UrgentRequests() {
-        this(System::nanoTime);
+        this(System::nanoTime, BtAssignments::hasPieces);
     }
 
-    /** @param clock nanoseconds, as {@link System#nanoTime} */
-    UrgentRequests(LongSupplier clock) {
+    /**
+     * @param clock           nanoseconds, as {@link System#nanoTime}
+     * @param btAssignsPieces whether bt has pieces assigned to a peer ({@link BtAssignments})
+     */
+    UrgentRequests(LongSupplier clock, Predicate<ConnectionState> btAssignsPieces) {
         this.clock = clock;
+        this.btAssignsPieces = btAssignsPieces;
     }
 
     /** Writes messages to a peer's socket at once; false when the connection is gone. */
@@ -391,7 +397,8 @@ public class UrgentRequests {
      * kept from bt. Either way the piece waited for {@link #LONGEST_FETCH_NANOS} while the peer
      * sent bt's other blocks: a seek in {@code StreamIT} took 17.5 s instead of 1 s, and against a
      * lone qBittorrent seeder about 1 stream in 10 lost its first two pieces' requests and waited
-     * 4 s. A block dropped while its peer chokes flux is asked for once the peer unchokes again.
+     * 4 s. Such a block is asked for again once the peer does not choke flux and bt has pieces
+     * assigned to it again: before, bt would cancel it again on its next turn.
      */
     private void askForDroppedBlocks(int piece, Fetch fetch, Waiting waiting) {
         BlockSet blocks = waiting.blocks(piece);
@@ -425,11 +432,14 @@ public class UrgentRequests {
     }
 
     /**
-     * True when the block's request is no longer pending at its peer, which does not choke flux:
-     * bt cancelled it. It is pending again from now on, for bt to take the block when it comes.
+     * True when the block's request is no longer pending at its peer (bt cancelled it), which may
+     * be asked again now. It is pending again from now on, for bt to take the block when it comes.
      */
-    private static boolean reclaimedFromBt(Asked asked) {
-        return !asked.peer.state.isPeerChoking() && asked.peer.pending().add(key(asked.request));
+    private boolean reclaimedFromBt(Asked asked) {
+        ConnectionState state = asked.peer.state;
+        Object key = key(asked.request);
+        return !state.getPendingRequests().contains(key) && !state.isPeerChoking() && btAssignsPieces.test(state)
+                && state.getPendingRequests().add(key);
     }
 
     private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Asked asked) {

@@ -39,7 +39,9 @@ class UrgentRequestsTest {
     private final FakeWaiting waiting = new FakeWaiting();
     private final Map<ConnectionKey, List<String>> written = new LinkedHashMap<>();
     private long nanos;
-    private final UrgentRequests agent = new UrgentRequests(() -> nanos);
+    /** Whether bt has pieces assigned to the peers. */
+    private boolean btAssigns = true;
+    private final UrgentRequests agent = new UrgentRequests(() -> nanos, state -> btAssigns);
 
     UrgentRequestsTest() {
         agent.wire((peer, messages) -> {
@@ -330,9 +332,13 @@ class UrgentRequestsTest {
 
         // bt takes the peer's assignment away: it cancels every pending request, ours too, and forgets them
         peer.getConnectionState().getPendingRequests().clear();
+        btAssigns = false;
         nanos += 1_000_000;
         agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "until bt assigns the peer pieces again it cancels whatever is pending on every turn");
 
+        btAssigns = true;
+        agent.produce(m -> { }, peer);
         assertEquals(List.of("request 5/1", "request 5/2", "request 5/3"), written.get(peer.getConnectionKey()),
                 "bt keeps off a piece fetched here: it waited 10 s, while the peer sent bt's other blocks");
         assertTrue(peer.getConnectionState().getPendingRequests().contains(key(5, 1)), "bt takes the block when it comes");
