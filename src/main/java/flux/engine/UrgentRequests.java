@@ -405,7 +405,7 @@ public class UrgentRequests {
         if (blocks == null) {
             return;
         }
-        // runs on every turn while the piece comes: nothing is allocated unless bt dropped a block
+        // runs on every turn while the piece comes: no map or list is made unless bt dropped a block
         Map<PeerView, List<Message>> dropped = null;
         for (Iterator<Asked> it = fetch.leftToBt.iterator(); it.hasNext(); ) {
             Asked left = it.next();
