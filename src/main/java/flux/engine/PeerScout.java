@@ -36,8 +36,8 @@ import java.util.stream.Stream;
  * that tick (measured with a raw-socket probe). The scout therefore announces to the input's
  * http:// and udp:// trackers, connects to the peers they name and to those the user named
  * (`--peer`), and sends bt's handshake, all on the second core; bt then adopts these connections
- * ({@link ScoutedConnections}) instead of dialling anew, and the replies are waiting for it. The announce itself stands for bt's first one
- * ({@link HttpTrackers}).
+ * ({@link ScoutedConnections}) instead of dialling anew, and the replies are waiting for it. The
+ * announce itself stands for bt's first one ({@link HttpTrackers}).
  */
 final class PeerScout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerScout.class);

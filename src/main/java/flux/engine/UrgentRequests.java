@@ -229,7 +229,7 @@ public class UrgentRequests {
                 continue;
             }
             it.remove();
-            if (!asked.peer.key.equals(sender) && asked.peer.pending().remove(key(asked.request))) {
+            if (!asked.peer.key.equals(sender) && asked.peer.pending().remove(asked.key)) {
                 if (cancels == null) {
                     cancels = new HashMap<>();
                 }
@@ -331,13 +331,13 @@ public class UrgentRequests {
             List<Request> fresh = toSend.computeIfAbsent(source, v -> new ArrayList<>());
             int start = i * missing.size() / fetch.sources.size();
             for (int j = 0; j < missing.size(); j++) {
-                Request request = missing.get((start + j) % missing.size());
+                Asked asked = new Asked(source, missing.get((start + j) % missing.size()));
                 // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
-                if (!source.pending().contains(key(request))) {
-                    fresh.add(request);
-                    fetch.asked.add(new Asked(source, request));
+                if (!source.pending().contains(asked.key)) {
+                    fresh.add(asked.request);
+                    fetch.asked.add(asked);
                 } else {
-                    fetch.leftToBt.add(new Asked(source, request));
+                    fetch.leftToBt.add(asked);
                 }
             }
         }
@@ -405,7 +405,7 @@ public class UrgentRequests {
         if (blocks == null) {
             return;
         }
-        // runs on every turn while the piece comes: no map or list is made unless bt dropped a block
+        // runs on every turn while the piece comes: nothing is allocated unless bt dropped a block
         Map<PeerView, List<Message>> dropped = null;
         for (Iterator<Asked> it = fetch.leftToBt.iterator(); it.hasNext(); ) {
             Asked left = it.next();
@@ -437,9 +437,8 @@ public class UrgentRequests {
      */
     private boolean reclaimedFromBt(Asked asked) {
         ConnectionState state = asked.peer.state;
-        Object key = key(asked.request);
-        return !state.getPendingRequests().contains(key) && !state.isPeerChoking() && btAssignsPieces.test(state)
-                && state.getPendingRequests().add(key);
+        return !state.getPendingRequests().contains(asked.key) && !state.isPeerChoking() && btAssignsPieces.test(state)
+                && state.getPendingRequests().add(asked.key);
     }
 
     private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Asked asked) {
@@ -463,7 +462,7 @@ public class UrgentRequests {
     private void withdraw(Fetch fetch) {
         Map<PeerView, List<Message>> cancels = new HashMap<>();
         for (Asked a : fetch.asked) {
-            if (a.peer.pending().remove(key(a.request))) {
+            if (a.peer.pending().remove(a.key)) {
                 cancels.computeIfAbsent(a.peer, p -> new ArrayList<>()).add(cancel(a.request));
             }
         }
@@ -725,8 +724,14 @@ public class UrgentRequests {
         }
     }
 
-    /** A block asked of a peer (here, or by bt before the piece was sought). */
-    private record Asked(PeerView peer, Request request) {
+    /**
+     * A block asked of a peer (here, or by bt before the piece was sought), with its key in the
+     * peer's pending requests, made once: the asked blocks are looked up there on every turn.
+     */
+    private record Asked(PeerView peer, Request request, Object key) {
+        Asked(PeerView peer, Request request) {
+            this(peer, request, UrgentRequests.key(request));
+        }
     }
 
     /** One connection as this class sees it: bt's state for it and the pieces the peer has. */
