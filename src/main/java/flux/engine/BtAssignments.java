@@ -1,5 +1,6 @@
 package flux.engine;
 
+import bt.protocol.Request;
 import bt.torrent.messaging.ConnectionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,17 +8,24 @@ import org.slf4j.LoggerFactory;
 import java.lang.reflect.Method;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 
 /**
- * Whether bt has pieces assigned to a peer. While it has none (before the first assignment, once
+ * bt's assignment of pieces to a peer, which bt 1.10 keeps package-private. Whether it has pieces
+ * assigned to a peer: while it has none (before the first assignment, once
  * the assigned pieces are done, for 5 s after an assignment timed out) bt's request producer
  * cancels and forgets every request pending at that peer on each turn of its message loop, so a
- * request made then is cancelled again a moment later. bt 1.10 keeps the assignment
- * package-private; read reflectively, and taken as present if that ever fails.
+ * request made then is cancelled again a moment later. And making bt ask for an assigned piece
+ * again: bt builds a peer's requests for a piece once, when the piece is assigned, leaving out the
+ * blocks pending then. Read and changed reflectively; if that ever fails, an assignment is taken
+ * as present and a piece is left to bt's assignment timeout.
  */
 final class BtAssignments {
     private static final Logger log = LoggerFactory.getLogger(BtAssignments.class);
     private static final Method ASSIGNMENT = method(ConnectionState.class, "getCurrentAssignment");
+    private static final Method ENQUEUED = method(ConnectionState.class, "getEnqueuedPieces");
+    private static final Method QUEUED = method(ConnectionState.class, "getRequestQueue");
     private static volatile Method pieces;
 
     private BtAssignments() {
@@ -42,13 +50,47 @@ final class BtAssignments {
         }
     }
 
+    /**
+     * Has bt build its requests for the piece anew on its next turn with the peer, if the piece is
+     * assigned to it: those for blocks neither present nor pending. The requests it had lined up
+     * for the piece and not sent yet are dropped, not to be sent twice. Runs on bt's message loop.
+     */
+    static void askAgainFor(ConnectionState peer, int piece) {
+        if (ENQUEUED == null || QUEUED == null) {
+            return;
+        }
+        try {
+            if (((Set<?>) ENQUEUED.invoke(peer)).remove(piece)) {
+                ((Queue<?>) QUEUED.invoke(peer)).removeIf(r -> r instanceof Request request && request.getPieceIndex() == piece);
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("could not have bt ask for piece {} again", piece, e);
+        }
+    }
+
+    /**
+     * Drops the requests for the piece that bt lined up for the peer and has not sent yet: the
+     * piece is fetched here, and bt would ask for its blocks a second time. bt still counts the
+     * piece as asked for ({@link #askAgainFor} undoes that). Runs on bt's message loop.
+     */
+    static void dropQueued(ConnectionState peer, int piece) {
+        if (QUEUED == null) {
+            return;
+        }
+        try {
+            ((Queue<?>) QUEUED.invoke(peer)).removeIf(r -> r instanceof Request request && request.getPieceIndex() == piece);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.debug("could not drop bt's requests for piece {}", piece, e);
+        }
+    }
+
     private static Method method(Class<?> type, String name) {
         try {
             Method m = type.getDeclaredMethod(name);
             m.setAccessible(true);
             return m;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.debug("bt's {}.{} is not there: blocks bt cancels are asked for again at once", type.getSimpleName(), name, e);
+            log.debug("bt's {}.{} is not there: taken as assigned, left to bt's timeout", type.getSimpleName(), name, e);
             return null;
         }
     }

@@ -28,8 +28,12 @@ final class RequestDepth {
      * seeks of 17.7 and 15.9 ms but the whole file took 1.50 and 1.57 s.
      */
     static final long NEAR_IN_FLIGHT_BYTES = 384L << 10;
-    /** Blocks in flight per distant peer: bt's cap stays out of the way of the pieces above. */
-    static final int FAR_REQUESTS = 512;
+    /**
+     * Blocks in flight per distant peer (~8 MiB), kept within the request queue peers keep
+     * ({@link UrgentRequests#PEER_QUEUE}): bt sends requests while at most this many are pending,
+     * so up to one more is.
+     */
+    static final int FAR_REQUESTS = UrgentRequests.PEER_QUEUE - 1;
 
     /** Pieces assigned to each peer, and blocks asked of it that have not come yet. */
     record Depth(int pieces, int requests) {

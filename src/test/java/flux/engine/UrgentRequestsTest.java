@@ -377,6 +377,65 @@ class UrgentRequestsTest {
         assertFalse(waiting.fetchedUrgently().contains(5));
     }
 
+    @Test
+    void aPeerIsNeverAskedForMoreBlocksThanItsRequestQueueHolds() throws Exception {
+        MessageContext peer = peer(6892, 0xff, 0);
+        // bt's requests for a piece no reader waits on, all but two places of the peer's queue
+        Set<Object> pending = peer.getConnectionState().getPendingRequests();
+        for (int i = 0; i < UrgentRequests.PEER_QUEUE - 2; i++) {
+            pending.add(Mapper.mapper().buildKey(7, i * BLOCK, BLOCK));
+        }
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("request 5/0", "request 5/1"), written.get(peer.getConnectionKey()),
+                "what a queue has no room for is dropped without a word, and bt waited seconds for it");
+
+        written.clear();
+        blockArrives(peer, 5, 0);
+        assertEquals(List.of("request 5/2"), written.get(peer.getConnectionKey()), "a block that comes makes room for one");
+
+        written.clear();
+        pending.remove(Mapper.mapper().buildKey(7, 0, BLOCK)); // one of bt's blocks came
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("request 5/3"), written.get(peer.getConnectionKey()));
+        assertEquals(UrgentRequests.PEER_QUEUE, pending.size());
+    }
+
+    @Test
+    void btAsksForAPieceFetchedHereOnlyOnceItIsGivenBack() throws Exception {
+        MessageContext peer = peer(6894, 0xff, 0);
+        ConnectionState state = peer.getConnectionState();
+        // bt had assigned piece 5 to the peer and lined up its requests, not sent yet
+        enqueuedPieces(state).add(5);
+        for (int b = 0; b < BLOCKS; b++) {
+            requestQueue(state).add(new Request(5, b * BLOCK, BLOCK));
+        }
+        requestQueue(state).add(new Request(2, 0, BLOCK));
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("2/0"), requestQueue(state).stream().map(r -> r.getPieceIndex() + "/" + r.getOffset() / BLOCK).toList(),
+                "bt's requests for the piece would ask for its blocks a second time");
+
+        waiting.pieces = new int[0]; // the reader went elsewhere
+        agent.produce(m -> { }, peer);
+        assertFalse(enqueuedPieces(state).contains(5),
+                "bt builds the piece's requests anew: it asks for a piece once, and waited for its assignment to time out");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<Integer> enqueuedPieces(ConnectionState state) throws Exception {
+        java.lang.reflect.Method m = ConnectionState.class.getDeclaredMethod("getEnqueuedPieces");
+        m.setAccessible(true);
+        return (Set<Integer>) m.invoke(state);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Queue<Request> requestQueue(ConnectionState state) throws Exception {
+        java.lang.reflect.Method m = ConnectionState.class.getDeclaredMethod("getRequestQueue");
+        m.setAccessible(true);
+        return (java.util.Queue<Request>) m.invoke(state);
+    }
+
     /** A peer that has every piece, asked here for piece 5 after a reader sought it. */
     private MessageContext fetchingPieceFive(int port) throws Exception {
         MessageContext peer = peer(port, 0xff, 0);

@@ -15,11 +15,13 @@ public final class TransmissionPeer implements AutoCloseable {
     private final Process process;
     private final String rpc;
     private final Path dataDir;
+    private final Path log;
 
-    private TransmissionPeer(Process process, String rpc, Path dataDir) {
+    private TransmissionPeer(Process process, String rpc, Path dataDir, Path log) {
         this.process = process;
         this.rpc = rpc;
         this.dataDir = dataDir;
+        this.log = log;
     }
 
     /**
@@ -36,6 +38,20 @@ public final class TransmissionPeer implements AutoCloseable {
      */
     public static TransmissionPeer start(Path dir, String address, int peerPort, int rpcPort, int uploadLimitKiB,
                                          boolean requireEncryption) throws IOException, InterruptedException {
+        return start(dir, address, peerPort, rpcPort, uploadLimitKiB, requireEncryption, false);
+    }
+
+    /**
+     * An unlimited seeder that writes its peer-message debug log, every request it takes or drops,
+     * to {@link #log()} ({@code TR_DEBUG_FD}).
+     */
+    public static TransmissionPeer startLoggingRequests(Path dir, String address, int peerPort, int rpcPort)
+            throws IOException, InterruptedException {
+        return start(dir, address, peerPort, rpcPort, 0, false, true);
+    }
+
+    private static TransmissionPeer start(Path dir, String address, int peerPort, int rpcPort, int uploadLimitKiB,
+                                          boolean requireEncryption, boolean logRequests) throws IOException, InterruptedException {
         Path config = dir.resolve("config");
         Path data = dir.resolve("data");
         Files.createDirectories(config);
@@ -53,14 +69,23 @@ public final class TransmissionPeer implements AutoCloseable {
                 """.formatted(address, peerPort, address, rpcPort, data.toAbsolutePath(), requireEncryption ? 2 : 1,
                 uploadLimitKiB > 0, Math.max(uploadLimitKiB, 1));
         Files.writeString(config.resolve("settings.json"), settings);
-        Process p = new ProcessBuilder(Tools.require("transmission-daemon"), "-f", "-g", config.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("transmission.log").toFile()).start();
+        ProcessBuilder daemon = new ProcessBuilder(Tools.require("transmission-daemon"), "-f", "-g", config.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("transmission.log").toFile());
+        if (logRequests) {
+            daemon.environment().put("TR_DEBUG_FD", "2");
+        }
+        Process p = daemon.start();
         Tools.awaitPort(address, rpcPort, 15_000);
-        return new TransmissionPeer(p, address + ":" + rpcPort, data);
+        return new TransmissionPeer(p, address + ":" + rpcPort, data, dir.resolve("transmission.log"));
     }
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** What the daemon wrote to stdout and stderr. */
+    public Path log() {
+        return log;
     }
 
     /** Adds a torrent whose data is already in {@link #dataDir()} and waits until it seeds. */
