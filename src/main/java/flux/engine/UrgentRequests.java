@@ -502,10 +502,10 @@ public class UrgentRequests {
             held.askedAgain = true;
             held.peer.heldBack.remove(held);
             List<Message> again = new ArrayList<>();
-            for (Request r : held.requests) {
-                BlockSet blocks = waiting.blocks(r.getPieceIndex());
-                if (blocks != null && !present(blocks, r) && held.peer.pending().contains(key(r))) {
-                    again.add(r);
+            for (Asked a : held.requests) {
+                BlockSet blocks = waiting.blocks(a.request.getPieceIndex());
+                if (blocks != null && !present(blocks, a.request) && held.peer.pending().contains(a.key)) {
+                    again.add(a.request);
                 }
             }
             if (w != null && !again.isEmpty()) {
@@ -580,22 +580,22 @@ public class UrgentRequests {
         if (w == null) {
             return;
         }
-        List<Request> older = askedBefore(peer, waiting, waitedOn);
-        List<Request> urgent = takeLinedUp(peer, batch, PEER_QUEUE - (peer.inFlight() - older.size()), waiting);
+        List<Asked> older = askedBefore(peer, waiting, waitedOn);
+        List<Asked> urgent = takeLinedUp(peer, batch, PEER_QUEUE - (peer.inFlight() - older.size()), waiting);
         List<Message> messages = new ArrayList<>(older.size() + urgent.size());
-        for (Request r : older) {
-            messages.add(cancel(r));
+        for (Asked a : older) {
+            messages.add(cancel(a.request));
         }
-        messages.addAll(urgent);
+        for (Asked a : urgent) {
+            messages.add(a.request);
+        }
         HeldBack held = new HeldBack(peer, older);
         batch.forEach(f -> f.heldBack.add(held));
         if (!older.isEmpty()) {
             peer.heldBack.add(held);
         }
         if (w.send(peer.key, messages)) {
-            for (Request r : urgent) {
-                peer.pending().add(key(r));
-            }
+            urgent.forEach(a -> peer.pending().add(a.key));
         }
     }
 
@@ -613,11 +613,9 @@ public class UrgentRequests {
             if (lined == null || lined.isEmpty() || source.state.isPeerChoking()) {
                 continue;
             }
-            List<Request> more = takeLinedUp(source, List.of(fetch), PEER_QUEUE - source.inFlight(), waiting);
-            if (!more.isEmpty() && w.send(source.key, new ArrayList<>(more))) {
-                for (Request r : more) {
-                    source.pending().add(key(r));
-                }
+            List<Asked> more = takeLinedUp(source, List.of(fetch), PEER_QUEUE - source.inFlight(), waiting);
+            if (!more.isEmpty() && w.send(source.key, more.stream().map(a -> (Message) a.request).toList())) {
+                more.forEach(a -> source.pending().add(a.key));
             }
         }
     }
@@ -628,8 +626,8 @@ public class UrgentRequests {
      * for the piece, lined up and not sent (bt had the piece assigned to the peer before it was
      * sought), are dropped: the blocks would be asked for twice.
      */
-    private static List<Request> takeLinedUp(PeerView peer, List<Fetch> fetches, int room, Waiting waiting) {
-        List<Request> taken = new ArrayList<>();
+    private static List<Asked> takeLinedUp(PeerView peer, List<Fetch> fetches, int room, Waiting waiting) {
+        List<Asked> taken = new ArrayList<>();
         for (Fetch fetch : fetches) {
             ArrayDeque<Asked> lined = fetch.lined.get(peer);
             if (lined == null || lined.isEmpty()) {
@@ -645,7 +643,7 @@ public class UrgentRequests {
                 if (peer.pending().contains(next.key)) {
                     fetch.leftToBt.add(next); // bt asked for it before its queue was dropped
                 } else {
-                    taken.add(next.request);
+                    taken.add(next);
                     fetch.asked.add(next);
                 }
             }
@@ -668,8 +666,8 @@ public class UrgentRequests {
     }
 
     /** The blocks bt has asked this peer for that are not of a waited-on piece. */
-    private static List<Request> askedBefore(PeerView peer, Waiting waiting, int[] waitedOn) {
-        List<Request> found = new ArrayList<>();
+    private static List<Asked> askedBefore(PeerView peer, Waiting waiting, int[] waitedOn) {
+        List<Asked> found = new ArrayList<>();
         for (int piece : waiting.offeredToBt()) {
             BlockSet blocks = waiting.blocks(piece);
             if (blocks == null || contains(waitedOn, piece)) {
@@ -677,9 +675,9 @@ public class UrgentRequests {
             }
             for (int block = 0; block < blocks.blockCount(); block++) {
                 if (!blocks.isPresent(block)) {
-                    Request request = request(piece, blocks, block);
-                    if (peer.pending().contains(key(request))) {
-                        found.add(request);
+                    Asked asked = new Asked(peer, request(piece, blocks, block));
+                    if (peer.pending().contains(asked.key)) {
+                        found.add(asked);
                     }
                 }
             }
@@ -812,10 +810,10 @@ public class UrgentRequests {
     /** A peer's older requests, cancelled to make way for a sought piece (all fetches started with it share it). */
     private static final class HeldBack {
         final PeerView peer;
-        final List<Request> requests;
+        final List<Asked> requests;
         boolean askedAgain;
 
-        HeldBack(PeerView peer, List<Request> requests) {
+        HeldBack(PeerView peer, List<Asked> requests) {
             this.peer = peer;
             this.requests = requests;
         }
@@ -855,8 +853,8 @@ public class UrgentRequests {
         int inFlight() {
             int cancelled = 0;
             for (HeldBack held : heldBack) {
-                for (Request r : held.requests) {
-                    if (pending().contains(key(r))) {
+                for (Asked a : held.requests) {
+                    if (pending().contains(a.key)) {
                         cancelled++;
                     }
                 }
