@@ -86,14 +86,15 @@ public class UrgentRequests {
     private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * Most blocks asked of one peer and not come yet, bt's requests included. A peer keeps a queue
-     * of requests and drops what comes beyond it without a word (Transmission 3.00 keeps 511; no
-     * Reject without the Fast extension, which bt 1.10 lacks), and bt keeps a dropped request
-     * pending until its assignment times out. Asking for two whole 8 MiB pieces at once (1024
-     * blocks) overflowed a Transmission seeder sending 4 MiB/s: it sent one queue's worth and fell
-     * silent, and a 48 MiB stream took 24.5 s after its unchoke; with the blocks asked for as
-     * earlier ones come, 13.7 s (12.3 s at that rate). Unthrottled, the same seeder sent the file
-     * in 2.6-4.2 s with 500 in flight, 7.6 s with 250 (it answers at its half-second pulses) and
-     * 13.8 s before. bt's own depth is the same ({@link RequestDepth#FAR_REQUESTS}).
+     * of requests and drops what comes beyond it without a word (Transmission 3.00 keeps 511,
+     * libtorrent, so qBittorrent and Deluge, 500 by default; no Reject without the Fast extension,
+     * which bt 1.10 lacks), and bt keeps a dropped request pending until its assignment times out.
+     * Asking for two whole 8 MiB pieces at once (1024 blocks) overflowed a Transmission seeder
+     * sending 4 MiB/s: it sent one queue's worth and fell silent, and a 48 MiB stream took 24.5 s
+     * after its unchoke; with the blocks asked for as earlier ones come, 13.7 s (12.3 s at that
+     * rate). Unthrottled, the same seeder sent the file in 2.6-4.2 s with 500 in flight, 7.6 s with
+     * 250 (it answers at its half-second pulses) and 13.8 s before. bt's own depth is the same
+     * ({@link RequestDepth#FAR_REQUESTS}).
      */
     static final int PEER_QUEUE = 500;
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
