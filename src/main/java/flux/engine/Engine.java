@@ -179,10 +179,12 @@ public final class Engine implements AutoCloseable {
         // two buffers per connection, direct memory: 1 MiB each (the default) is 120 MiB at 60 peers
         config.setNetworkBufferSize(256 * 1024);
 
-        UrgentRequests urgent = new UrgentRequests();
+        PeerQueues queues = new PeerQueues(config);
+        UrgentRequests urgent = new UrgentRequests(queues);
         PeerClients clients = new PeerClients();
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, urgent, clients, settings.requireEncryption()))
+                .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, urgent, queues, clients,
+                        settings.requireEncryption()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();

@@ -62,6 +62,7 @@ final class EngineModule extends AbstractModule {
     private final PeerId peerId;
     private final PeerScout scout;
     private final UrgentRequests urgent;
+    private final PeerQueues queues;
     private final PeerClients clients;
     private final boolean requireEncryption;
 
@@ -71,12 +72,14 @@ final class EngineModule extends AbstractModule {
      * @param peerId      flux's peer id (the scout announced and shook hands with it already)
      * @param scout       connections opened before bt was wired, for bt to adopt
      * @param urgent      the requests for pieces readers wait on
+     * @param queues      how many requests each peer keeps, held to by bt's requests too
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
      */
-    EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerClients clients,
-                 boolean requireEncryption) {
+    EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerQueues queues,
+                 PeerClients clients, boolean requireEncryption) {
         this.urgent = urgent;
+        this.queues = queues;
         this.clients = clients;
         this.requireEncryption = requireEncryption;
         this.uploadLimit = uploadLimit;
@@ -88,7 +91,7 @@ final class EngineModule extends AbstractModule {
     @Override
     protected void configure() {
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(urgent)
-                .addMessagingAgentType(PromptInterest.class);
+                .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues);
         MapBinder<String, TrackerFactory> trackers =
                 MapBinder.newMapBinder(binder(), String.class, TrackerFactory.class, TrackerFactories.class);
         trackers.addBinding("http").to(HttpTrackers.class);

@@ -127,18 +127,22 @@ public class UrgentRequests {
     private volatile Wire wire;
     private final LongSupplier clock;
     private final Predicate<ConnectionState> btAssignsPieces;
+    private final PeerQueues queues;
 
-    public UrgentRequests() {
-        this(System::nanoTime, BtAssignments::hasPieces);
+    /** @param queues how many requests each peer keeps */
+    public UrgentRequests(PeerQueues queues) {
+        this(System::nanoTime, BtAssignments::hasPieces, queues);
     }
 
     /**
      * @param clock           nanoseconds, as {@link System#nanoTime}
      * @param btAssignsPieces whether bt has pieces assigned to a peer ({@link BtAssignments})
+     * @param queues          how many requests each peer keeps
      */
-    UrgentRequests(LongSupplier clock, Predicate<ConnectionState> btAssignsPieces) {
+    UrgentRequests(LongSupplier clock, Predicate<ConnectionState> btAssignsPieces, PeerQueues queues) {
         this.clock = clock;
         this.btAssignsPieces = btAssignsPieces;
+        this.queues = queues;
     }
 
     /** Writes messages to a peer's socket at once; false when the connection is gone. */
@@ -582,7 +586,7 @@ public class UrgentRequests {
             return;
         }
         List<Asked> older = askedBefore(peer, waiting, waitedOn);
-        List<Asked> urgent = takeLinedUp(peer, batch, PEER_QUEUE - (peer.inFlight() - older.size()), waiting);
+        List<Asked> urgent = takeLinedUp(peer, batch, room(peer) + older.size(), waiting);
         List<Message> messages = new ArrayList<>(older.size() + urgent.size());
         for (Asked a : older) {
             messages.add(cancel(a.request));
@@ -614,11 +618,16 @@ public class UrgentRequests {
             if (lined == null || lined.isEmpty() || source.state.isPeerChoking()) {
                 continue;
             }
-            List<Asked> more = takeLinedUp(source, List.of(fetch), PEER_QUEUE - source.inFlight(), waiting);
+            List<Asked> more = takeLinedUp(source, List.of(fetch), room(source), waiting);
             if (!more.isEmpty() && w.send(source.key, more.stream().map(a -> (Message) a.request).toList())) {
                 more.forEach(a -> source.pending().add(a.key));
             }
         }
+    }
+
+    /** How many more blocks the peer's request queue has room for ({@link PeerQueues}). */
+    private int room(PeerView peer) {
+        return queues.limit(peer.state) - (peer.inFlight() - queues.placeHoldersAt(peer.state));
     }
 
     /**

@@ -1,5 +1,6 @@
 package flux.engine;
 
+import bt.bencoding.types.BEInteger;
 import bt.data.BlockSet;
 import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
@@ -9,6 +10,7 @@ import bt.protocol.Cancel;
 import bt.protocol.Message;
 import bt.protocol.Piece;
 import bt.protocol.Request;
+import bt.protocol.extended.ExtendedHandshake;
 import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.Mapper;
 import bt.torrent.messaging.MessageContext;
@@ -41,7 +43,8 @@ class UrgentRequestsTest {
     private long nanos;
     /** Whether bt has pieces assigned to the peers. */
     private boolean btAssigns = true;
-    private final UrgentRequests agent = new UrgentRequests(() -> nanos, state -> btAssigns);
+    private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true);
+    private final UrgentRequests agent = new UrgentRequests(() -> nanos, state -> btAssigns, queues);
 
     UrgentRequestsTest() {
         agent.wire((peer, messages) -> {
@@ -399,6 +402,20 @@ class UrgentRequestsTest {
         agent.produce(m -> { }, peer);
         assertEquals(List.of("request 5/3"), written.get(peer.getConnectionKey()));
         assertEquals(UrgentRequests.PEER_QUEUE, pending.size());
+    }
+
+    @Test
+    void aPeerThatSaysItKeepsFewerRequestsIsAskedForFewer() throws Exception {
+        MessageContext peer = peer(6895, 0xff, 0);
+        queues.consume(ExtendedHandshake.builder().property("reqq", new BEInteger(3)).build(), peer);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("request 5/0", "request 5/1"), written.get(peer.getConnectionKey()),
+                "it keeps one fewer than it says, as Transmission does");
+
+        written.clear();
+        blockArrives(peer, 5, 0);
+        assertEquals(List.of("request 5/2"), written.get(peer.getConnectionKey()));
     }
 
     @Test

@@ -1,0 +1,91 @@
+package flux.engine;
+
+import bt.bencoding.types.BEInteger;
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.net.InetPeer;
+import bt.protocol.extended.ExtendedHandshake;
+import bt.torrent.messaging.ConnectionState;
+import bt.torrent.messaging.Mapper;
+import bt.torrent.messaging.MessageContext;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Constructor;
+import java.net.InetAddress;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class PeerQueuesTest {
+    private static final int BT_DEPTH = RequestDepth.FAR_REQUESTS;
+
+    private boolean btAssigns = true;
+    private final PeerQueues queues = new PeerQueues(() -> BT_DEPTH, state -> btAssigns);
+
+    @Test
+    void btAsksAPeerThatKeeps250RequestsForOneFewerThanThat() throws Exception {
+        MessageContext peer = peer();
+        queues.consume(handshake(250), peer);
+        queues.produce(m -> { }, peer);
+
+        assertEquals(249, requestsBtSends(peer.getConnectionState()),
+                "a libtorrent seeder keeping 250 dropped the rest, and bt waited 4 s for each of them");
+        assertEquals(249, queues.limit(peer.getConnectionState()));
+        assertEquals(BT_DEPTH + 2 - 250, queues.placeHoldersAt(peer.getConnectionState()));
+    }
+
+    @Test
+    void thePlaceHoldersComeBackAfterBtResetsThePeerOnceItAssignsPiecesAgain() throws Exception {
+        MessageContext peer = peer();
+        queues.consume(handshake(250), peer);
+        queues.produce(m -> { }, peer);
+        Set<Object> pending = peer.getConnectionState().getPendingRequests();
+
+        pending.clear(); // bt took the assignment away: it cancels and forgets everything pending
+        btAssigns = false;
+        queues.produce(m -> { }, peer);
+        assertEquals(0, pending.size(), "without an assignment bt empties them again on every turn");
+
+        btAssigns = true;
+        queues.produce(m -> { }, peer);
+        assertEquals(249, requestsBtSends(peer.getConnectionState()));
+    }
+
+    @Test
+    void aPeerThatKeepsAsManyAsBtAsksOrDoesNotSayIsLeftAlone() throws Exception {
+        MessageContext transmission = peer();
+        queues.consume(handshake(512), transmission);
+        queues.produce(m -> { }, transmission);
+        assertEquals(BT_DEPTH + 1, requestsBtSends(transmission.getConnectionState()));
+        assertEquals(UrgentRequests.PEER_QUEUE, queues.limit(transmission.getConnectionState()));
+
+        MessageContext silent = peer();
+        queues.produce(m -> { }, silent);
+        assertEquals(BT_DEPTH + 1, requestsBtSends(silent.getConnectionState()));
+        assertEquals(UrgentRequests.PEER_QUEUE, queues.limit(silent.getConnectionState()));
+    }
+
+    /** What bt's request producer does: it sends while at most its depth is pending. */
+    private static int requestsBtSends(ConnectionState state) {
+        int sent = 0;
+        while (state.getPendingRequests().size() <= BT_DEPTH) {
+            state.getPendingRequests().add(Mapper.mapper().buildKey(1, sent * 16384, 16384));
+            sent++;
+        }
+        return sent;
+    }
+
+    private static ExtendedHandshake handshake(int reqq) {
+        return ExtendedHandshake.builder().property("reqq", new BEInteger(reqq)).build();
+    }
+
+    private static MessageContext peer() throws Exception {
+        Constructor<ConnectionState> state = ConnectionState.class.getDeclaredConstructor();
+        state.setAccessible(true);
+        Constructor<MessageContext> context = MessageContext.class.getDeclaredConstructor(ConnectionKey.class, ConnectionState.class);
+        context.setAccessible(true);
+        TorrentId torrent = TorrentId.fromBytes(new byte[20]);
+        ConnectionKey key = new ConnectionKey(InetPeer.build(InetAddress.getLoopbackAddress(), 6881), 6881, torrent);
+        return context.newInstance(key, state.newInstance());
+    }
+}
