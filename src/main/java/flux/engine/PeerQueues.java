@@ -74,19 +74,15 @@ public class PeerQueues {
     @Produces
     public void produce(Consumer<Message> messages, MessageContext context) {
         ConnectionState state = context.getConnectionState();
-        Integer queue = queues.get(state);
-        if (queue == null) {
-            return;
-        }
-        List<Object> held = placeHolders(queue, btDepth.getAsInt());
-        if (!held.isEmpty() && !state.getPendingRequests().contains(held.get(0)) && btAssignsPieces.test(state)) {
-            state.getPendingRequests().addAll(held);
+        int count = placeHolders(state);
+        if (count > 0 && !holdsPlaces(state) && btAssignsPieces.test(state)) {
+            state.getPendingRequests().addAll(PLACE_HOLDERS.subList(0, count));
         }
     }
 
     /**
      * Most blocks to ask of the peer at once, bt's requests included: {@link UrgentRequests#PEER_QUEUE},
-     * or less when the peer keeps less (Transmission takes one fewer than it says, 511 of its 512).
+     * or one fewer than the peer says it keeps (Transmission takes 511 of the 512 it says).
      */
     int limit(ConnectionState peer) {
         Integer queue = queues.get(peer);
@@ -95,22 +91,18 @@ public class PeerQueues {
 
     /** How many of the peer's pending requests are place holders. */
     int placeHoldersAt(ConnectionState peer) {
-        Integer queue = queues.get(peer);
-        if (queue == null) {
-            return 0;
-        }
-        List<Object> held = placeHolders(queue, btDepth.getAsInt());
-        return !held.isEmpty() && peer.getPendingRequests().contains(held.get(0)) ? held.size() : 0;
+        int count = placeHolders(peer);
+        return count > 0 && holdsPlaces(peer) ? count : 0;
     }
 
-    /**
-     * The place holders that keep bt's real requests at a peer within its queue. bt sends while at
-     * most {@code depth} requests are pending, so up to one more; Transmission takes one fewer than
-     * it says (511 of its 512).
-     */
-    static List<Object> placeHolders(int queue, int depth) {
-        long held = (long) depth + 1 - ((long) queue - 1);
-        return held <= 0 ? List.of() : PLACE_HOLDERS.subList(0, (int) Math.min(held, PLACE_HOLDERS.size()));
+    /** The place holders that keep bt at the peer's {@link #limit}: bt asks while at most its depth is pending, so up to one more. */
+    private int placeHolders(ConnectionState peer) {
+        long count = (long) btDepth.getAsInt() + 1 - limit(peer);
+        return (int) Math.max(0, Math.min(count, PLACE_HOLDERS.size()));
+    }
+
+    private static boolean holdsPlaces(ConnectionState peer) {
+        return peer.getPendingRequests().contains(PLACE_HOLDERS.get(0));
     }
 
     private static List<Object> placeHolders(int count) {
