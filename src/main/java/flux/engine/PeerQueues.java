@@ -35,7 +35,7 @@ import java.util.function.Predicate;
  */
 public class PeerQueues {
     private static final Logger log = LoggerFactory.getLogger(PeerQueues.class);
-    private static final List<Object> PLACE_HOLDERS = placeHolders(UrgentRequests.PEER_QUEUE + 1);
+    private static final List<Object> PLACE_HOLDERS = makePlaceHolders(UrgentRequests.PEER_QUEUE + 1);
 
     /** bt's state of each connection whose peer said how many requests it keeps; gone with the connection. */
     private final Map<ConnectionState, Integer> queues = Collections.synchronizedMap(new WeakHashMap<>());
@@ -105,7 +105,7 @@ public class PeerQueues {
         return peer.getPendingRequests().contains(PLACE_HOLDERS.get(0));
     }
 
-    private static List<Object> placeHolders(int count) {
+    private static List<Object> makePlaceHolders(int count) {
         List<Object> list = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             list.add(new PlaceHolder(i));
