@@ -2,16 +2,12 @@ package flux.engine;
 
 import bt.bencoding.types.BEInteger;
 import bt.metainfo.TorrentId;
-import bt.net.ConnectionKey;
-import bt.net.InetPeer;
 import bt.protocol.extended.ExtendedHandshake;
 import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.Mapper;
 import bt.torrent.messaging.MessageContext;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Constructor;
-import java.net.InetAddress;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,12 +76,6 @@ class PeerQueuesTest {
     }
 
     private static MessageContext peer() throws Exception {
-        Constructor<ConnectionState> state = ConnectionState.class.getDeclaredConstructor();
-        state.setAccessible(true);
-        Constructor<MessageContext> context = MessageContext.class.getDeclaredConstructor(ConnectionKey.class, ConnectionState.class);
-        context.setAccessible(true);
-        TorrentId torrent = TorrentId.fromBytes(new byte[20]);
-        ConnectionKey key = new ConnectionKey(InetPeer.build(InetAddress.getLoopbackAddress(), 6881), 6881, torrent);
-        return context.newInstance(key, state.newInstance());
+        return BtConnections.context(TorrentId.fromBytes(new byte[20]), 6881);
     }
 }

@@ -1,18 +1,13 @@
 package flux.engine;
 
 import bt.metainfo.TorrentId;
-import bt.net.ConnectionKey;
-import bt.net.InetPeer;
 import bt.protocol.Bitfield;
 import bt.protocol.Have;
 import bt.protocol.Interested;
 import bt.protocol.Message;
-import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.MessageContext;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Constructor;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +25,7 @@ class PromptInterestTest {
 
     @Test
     void aBitfieldWithAPieceFluxLacksMakesItSayInterestedAtOnce() throws Exception {
-        MessageContext peer = context(TORRENT, 6881);
+        MessageContext peer = BtConnections.context(TORRENT, 6881);
         agent.consume(new Bitfield(new byte[]{(byte) 0xff, (byte) 0x40}), peer); // pieces 0-7 and 9
 
         assertEquals(List.of(Interested.instance()), produce(peer));
@@ -40,11 +35,11 @@ class PromptInterestTest {
 
     @Test
     void aPeerWithNothingNewOrATorrentWithoutMetadataGetsNothing() throws Exception {
-        MessageContext same = context(TORRENT, 6882);
+        MessageContext same = BtConnections.context(TORRENT, 6882);
         agent.consume(new Bitfield(new byte[]{(byte) 0xff, 0}), same); // only pieces flux has
         assertEquals(List.of(), produce(same));
 
-        MessageContext early = context(NO_METADATA_YET, 6883);
+        MessageContext early = BtConnections.context(NO_METADATA_YET, 6883);
         agent.consume(new Bitfield(new byte[]{(byte) 0xff, (byte) 0xc0}), early);
         agent.consume(new Have(9), early);
         assertEquals(List.of(), produce(early), "bt decides after the metadata");
@@ -52,13 +47,13 @@ class PromptInterestTest {
 
     @Test
     void aHaveOfAMissingPieceCountsButNotWhenAlreadyInterested() throws Exception {
-        MessageContext peer = context(TORRENT, 6884);
+        MessageContext peer = BtConnections.context(TORRENT, 6884);
         agent.consume(new Have(3), peer);
         assertEquals(List.of(), produce(peer));
         agent.consume(new Have(8), peer);
         assertEquals(List.of(Interested.instance()), produce(peer));
 
-        MessageContext interested = context(TORRENT, 6885);
+        MessageContext interested = BtConnections.context(TORRENT, 6885);
         interested.getConnectionState().setInterested(true);
         agent.consume(new Have(9), interested);
         assertEquals(List.of(), produce(interested));
@@ -72,16 +67,6 @@ class PromptInterestTest {
 
     private static IntPredicate lacks(int... pieces) {
         return piece -> Arrays.stream(pieces).anyMatch(p -> p == piece);
-    }
-
-    /** bt builds these itself (package-private constructors). */
-    private static MessageContext context(TorrentId torrent, int port) throws Exception {
-        Constructor<ConnectionState> state = ConnectionState.class.getDeclaredConstructor();
-        state.setAccessible(true);
-        Constructor<MessageContext> context = MessageContext.class.getDeclaredConstructor(ConnectionKey.class, ConnectionState.class);
-        context.setAccessible(true);
-        ConnectionKey key = new ConnectionKey(InetPeer.build(InetAddress.getLoopbackAddress(), port), port, torrent);
-        return context.newInstance(key, state.newInstance());
     }
 
     private static byte[] filled(int value) {

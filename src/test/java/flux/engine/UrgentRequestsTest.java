@@ -4,7 +4,6 @@ import bt.bencoding.types.BEInteger;
 import bt.data.BlockSet;
 import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
-import bt.net.InetPeer;
 import bt.protocol.Bitfield;
 import bt.protocol.Cancel;
 import bt.protocol.Message;
@@ -16,8 +15,6 @@ import bt.torrent.messaging.Mapper;
 import bt.torrent.messaging.MessageContext;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Constructor;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -499,12 +496,7 @@ class UrgentRequestsTest {
 
     /** A connected, unchoking peer whose bitfield is {@code bits} (piece 0 = high bit). */
     private MessageContext peer(int port, int bits, long downloaded) throws Exception {
-        Constructor<ConnectionState> state = ConnectionState.class.getDeclaredConstructor();
-        state.setAccessible(true);
-        Constructor<MessageContext> context = MessageContext.class.getDeclaredConstructor(ConnectionKey.class, ConnectionState.class);
-        context.setAccessible(true);
-        ConnectionKey key = new ConnectionKey(InetPeer.build(InetAddress.getLoopbackAddress(), port), port, TORRENT);
-        MessageContext peer = context.newInstance(key, state.newInstance());
+        MessageContext peer = BtConnections.context(TORRENT, port);
         peer.getConnectionState().setPeerChoking(false);
         peer.getConnectionState().incrementDownloaded(downloaded);
         agent.consume(new Bitfield(new byte[]{(byte) bits}), peer);
