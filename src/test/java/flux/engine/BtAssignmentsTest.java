@@ -2,7 +2,6 @@ package flux.engine;
 
 import org.junit.jupiter.api.Test;
 
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class BtAssignmentsTest {
