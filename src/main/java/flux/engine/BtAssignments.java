@@ -12,14 +12,17 @@ import java.util.Queue;
 import java.util.Set;
 
 /**
- * bt's assignment of pieces to a peer, which bt 1.10 keeps package-private. Whether it has pieces
- * assigned to a peer: while it has none (before the first assignment, once
- * the assigned pieces are done, for 5 s after an assignment timed out) bt's request producer
+ * bt's request state of one peer, which bt 1.10 keeps package-private, read and changed
+ * reflectively (if that ever fails, an assignment is taken as present, and a piece is left to
+ * bt's assignment timeout).
+ * <ul>
+ * <li>Whether bt has pieces assigned to the peer. While it has none (before the first assignment,
+ * once the assigned pieces are done, for 5 s after an assignment timed out) bt's request producer
  * cancels and forgets every request pending at that peer on each turn of its message loop, so a
- * request made then is cancelled again a moment later. And making bt ask for an assigned piece
- * again: bt builds a peer's requests for a piece once, when the piece is assigned, leaving out the
- * blocks pending then. Read and changed reflectively; if that ever fails, an assignment is taken
- * as present and a piece is left to bt's assignment timeout.
+ * request made then is cancelled again a moment later.
+ * <li>The requests bt lined up for a piece: bt builds a peer's requests for an assigned piece
+ * once, leaving out the blocks pending then, and sends them as its depth allows.
+ * </ul>
  */
 final class BtAssignments {
     private static final Logger log = LoggerFactory.getLogger(BtAssignments.class);
@@ -61,7 +64,7 @@ final class BtAssignments {
         }
         try {
             if (((Set<?>) ENQUEUED.invoke(peer)).remove(piece)) {
-                ((Queue<?>) QUEUED.invoke(peer)).removeIf(r -> r instanceof Request request && request.getPieceIndex() == piece);
+                dropQueued(peer, piece);
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.debug("could not have bt ask for piece {} again", piece, e);
