@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * come beyond its queue without a word (no Reject: bt 1.10 has no Fast extension) and bt waits
  * for a dropped block until its assignment times out, 4 s, then bans the peer for 5 s. bt's depth
  * is one number for all peers ({@link RequestDepth}), and peers say in their extended handshake
- * how many requests they keep ({@code reqq}: libtorrent 500 by default, 250 in older versions).
+ * how many requests they keep ({@code reqq}: Transmission 512, qBittorrent 2000, libtorrent 500 by
+ * default and 250 in older versions).
  * For a peer that keeps fewer than bt would ask for, the difference is held in the peer's pending
  * requests by place holders: bt counts them when it decides whether to ask for more, and never
  * cancels or expects them, since they are not its request keys. 48 MiB in 8 MiB pieces from a
