@@ -36,7 +36,20 @@ import java.util.function.Predicate;
  */
 public class PeerQueues {
     private static final Logger log = LoggerFactory.getLogger(PeerQueues.class);
-    private static final List<Object> PLACE_HOLDERS = makePlaceHolders(UrgentRequests.PEER_QUEUE + 1);
+    /**
+     * Most blocks asked of one peer and not come yet, bt's requests included. A peer keeps a queue
+     * of requests and drops what comes beyond it without a word (Transmission 3.00 keeps 511,
+     * libtorrent, so qBittorrent and Deluge, 500 by default; no Reject without the Fast extension,
+     * which bt 1.10 lacks), and bt keeps a dropped request pending until its assignment times out.
+     * Asking for two whole 8 MiB pieces at once (1024 blocks) overflowed a Transmission seeder
+     * sending 4 MiB/s: it sent one queue's worth and fell silent, and a 48 MiB stream took 24.5 s
+     * after its unchoke; with the blocks asked for as earlier ones come, 13.7 s (12.3 s at that
+     * rate). Unthrottled, the same seeder sent the file in 2.6-4.2 s with 500 in flight, 7.6 s with
+     * 250 (it answers at its half-second pulses) and 13.8 s before. bt's own depth is the same
+     * ({@link RequestDepth#FAR_REQUESTS}), and {@link UrgentRequests} asks within it.
+     */
+    static final int MOST_REQUESTS = 500;
+    private static final List<Object> PLACE_HOLDERS = makePlaceHolders(MOST_REQUESTS + 1);
 
     /** bt's state of each connection whose peer said how many requests it keeps; gone with the connection. */
     private final Map<ConnectionState, Integer> queues = Collections.synchronizedMap(new WeakHashMap<>());
@@ -82,12 +95,12 @@ public class PeerQueues {
     }
 
     /**
-     * Most blocks to ask of the peer at once, bt's requests included: {@link UrgentRequests#PEER_QUEUE},
+     * Most blocks to ask of the peer at once, bt's requests included: {@link #MOST_REQUESTS},
      * or one fewer than the peer says it keeps (Transmission takes 511 of the 512 it says).
      */
     int limit(ConnectionState peer) {
         Integer queue = queues.get(peer);
-        return queue == null ? UrgentRequests.PEER_QUEUE : Math.max(1, Math.min(UrgentRequests.PEER_QUEUE, queue - 1));
+        return queue == null ? MOST_REQUESTS : Math.max(1, Math.min(MOST_REQUESTS, queue - 1));
     }
 
     /** How many of the peer's pending requests are place holders. */

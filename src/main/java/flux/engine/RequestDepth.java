@@ -30,10 +30,10 @@ final class RequestDepth {
     static final long NEAR_IN_FLIGHT_BYTES = 384L << 10;
     /**
      * Blocks in flight per distant peer (~8 MiB), kept within the request queue peers keep
-     * ({@link UrgentRequests#PEER_QUEUE}): bt sends requests while at most this many are pending,
+     * ({@link PeerQueues#MOST_REQUESTS}): bt sends requests while at most this many are pending,
      * so up to one more is.
      */
-    static final int FAR_REQUESTS = UrgentRequests.PEER_QUEUE - 1;
+    static final int FAR_REQUESTS = PeerQueues.MOST_REQUESTS - 1;
 
     /** Pieces assigned to each peer, and blocks asked of it that have not come yet. */
     record Depth(int pieces, int requests) {

@@ -47,7 +47,7 @@ import java.util.function.Predicate;
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
  * come (or the rest of it comes too slowly: {@link #SLOW_REST_NANOS}), the best four peers that have
  * it are asked for its missing blocks at once (as many as their request queues hold, the rest as
- * blocks come: {@link #PEER_QUEUE}), each peer's older requests cancelled first and asked again
+ * blocks come: {@link PeerQueues#MOST_REQUESTS}), each peer's older requests cancelled first and asked again
  * once the piece is in; each peer starts at its own share of the piece, and a block that came from
  * one is cancelled at the others. bt is kept off the piece until those peers have sent nothing for
  * {@link #GIVE_BACK_NANOS}, and then asks for it anew.
@@ -84,19 +84,6 @@ public class UrgentRequests {
      */
     private static final long RATE_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    /**
-     * Most blocks asked of one peer and not come yet, bt's requests included. A peer keeps a queue
-     * of requests and drops what comes beyond it without a word (Transmission 3.00 keeps 511,
-     * libtorrent, so qBittorrent and Deluge, 500 by default; no Reject without the Fast extension,
-     * which bt 1.10 lacks), and bt keeps a dropped request pending until its assignment times out.
-     * Asking for two whole 8 MiB pieces at once (1024 blocks) overflowed a Transmission seeder
-     * sending 4 MiB/s: it sent one queue's worth and fell silent, and a 48 MiB stream took 24.5 s
-     * after its unchoke; with the blocks asked for as earlier ones come, 13.7 s (12.3 s at that
-     * rate). Unthrottled, the same seeder sent the file in 2.6-4.2 s with 500 in flight, 7.6 s with
-     * 250 (it answers at its half-second pulses) and 13.8 s before. bt's own depth is the same
-     * ({@link RequestDepth#FAR_REQUESTS}).
-     */
-    static final int PEER_QUEUE = 500;
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
     private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -332,7 +319,7 @@ public class UrgentRequests {
     /**
      * Lines up every missing block of the piece for each of these new sources of the fetch, each
      * starting at its own share of it (the k-th of n sources at k/n of the missing blocks) and
-     * going round; they are asked for as the peer's request queue has room ({@link #PEER_QUEUE}).
+     * going round; they are asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS}).
      */
     private static void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
         List<Request> missing = new ArrayList<>();
@@ -618,7 +605,11 @@ public class UrgentRequests {
             if (lined == null || lined.isEmpty() || source.state.isPeerChoking()) {
                 continue;
             }
-            List<Asked> more = takeLinedUp(source, List.of(fetch), room(source), waiting);
+            int room = room(source);
+            if (room <= 0) {
+                continue; // runs for every block that comes; a full queue keeps bt from asking too
+            }
+            List<Asked> more = takeLinedUp(source, List.of(fetch), room, waiting);
             if (!more.isEmpty() && w.send(source.key, more.stream().map(a -> (Message) a.request).toList())) {
                 more.forEach(a -> source.pending().add(a.key));
             }

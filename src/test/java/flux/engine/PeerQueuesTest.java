@@ -53,12 +53,12 @@ class PeerQueuesTest {
         queues.consume(handshake(512), transmission);
         queues.produce(m -> { }, transmission);
         assertEquals(BT_DEPTH + 1, requestsBtSends(transmission.getConnectionState()));
-        assertEquals(UrgentRequests.PEER_QUEUE, queues.limit(transmission.getConnectionState()));
+        assertEquals(PeerQueues.MOST_REQUESTS, queues.limit(transmission.getConnectionState()));
 
         MessageContext silent = peer();
         queues.produce(m -> { }, silent);
         assertEquals(BT_DEPTH + 1, requestsBtSends(silent.getConnectionState()));
-        assertEquals(UrgentRequests.PEER_QUEUE, queues.limit(silent.getConnectionState()));
+        assertEquals(PeerQueues.MOST_REQUESTS, queues.limit(silent.getConnectionState()));
     }
 
     /** What bt's request producer does: it sends while at most its depth is pending. */

@@ -382,7 +382,7 @@ class UrgentRequestsTest {
         MessageContext peer = peer(6892, 0xff, 0);
         // bt's requests for a piece no reader waits on, all but two places of the peer's queue
         Set<Object> pending = peer.getConnectionState().getPendingRequests();
-        for (int i = 0; i < UrgentRequests.PEER_QUEUE - 2; i++) {
+        for (int i = 0; i < PeerQueues.MOST_REQUESTS - 2; i++) {
             pending.add(Mapper.mapper().buildKey(7, i * BLOCK, BLOCK));
         }
         waiting.seekTo(5);
@@ -398,7 +398,7 @@ class UrgentRequestsTest {
         pending.remove(Mapper.mapper().buildKey(7, 0, BLOCK)); // one of bt's blocks came
         agent.produce(m -> { }, peer);
         assertEquals(List.of("request 5/3"), written.get(peer.getConnectionKey()));
-        assertEquals(UrgentRequests.PEER_QUEUE, pending.size());
+        assertEquals(PeerQueues.MOST_REQUESTS, pending.size());
     }
 
     @Test
