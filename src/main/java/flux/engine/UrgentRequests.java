@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -48,9 +49,10 @@ import java.util.function.Predicate;
  * come (or the rest of it comes too slowly: {@link #SLOW_REST_NANOS}), the best four peers that have
  * it are asked for its missing blocks at once (as many as their request queues hold, the rest as
  * blocks come: {@link PeerQueues#MOST_REQUESTS}), each peer's older requests cancelled first and asked again
- * once the piece is in; each peer starts at its own share of the piece, and a block that came from
- * one is cancelled at the others. bt is kept off the piece until those peers have sent nothing for
- * {@link #GIVE_BACK_NANOS}, and then asks for it anew.
+ * once the piece is in; each peer is asked for its own share of the piece, then for the missing
+ * blocks from the piece's end back, and a block that came from one is cancelled at the others. bt
+ * is kept off the piece until those peers have sent nothing for {@link #GIVE_BACK_NANOS}, and then
+ * asks for it anew.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
  * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
@@ -86,6 +88,12 @@ public class UrgentRequests {
     private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
     private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * How many blocks a source whose share is asked for may have in flight for the rest of the
+     * piece ({@link #endgame}): enough to keep a slow link busy while the next are asked for
+     * (8 blocks are 64 ms at 2 MB/s), few enough to leave blocks for the other sources.
+     */
+    private static final int ENDGAME_BLOCKS = 8;
 
     /** What a torrent's readers wait on. */
     interface Waiting {
@@ -214,11 +222,11 @@ public class UrgentRequests {
 
     /**
      * A block of a piece fetched here came from one of its sources: the others are told not to
-     * send it. A peer sends what it is asked for in order, at its own rate, so the sources, each
-     * started at its own share of the piece, then each send their share and the piece comes in
-     * the time one of them needs for its share; one that falls behind has its share finished by
-     * the others. A block already under way when the Cancel reaches its peer comes twice, and bt
-     * drops the second copy.
+     * send it. A peer sends what it is asked for in order, at its own rate, so the sources each
+     * send their share and the piece comes in the time one of them needs for its share; one that
+     * falls behind has its share finished from the far end by the others ({@link #endgame}). A
+     * block already under way when the Cancel reaches its peer comes twice, and bt drops the
+     * second copy.
      */
     private void cancelAtTheOtherSources(Piece block, ConnectionKey sender, TorrentId torrent) {
         Map<Integer, Fetch> fetching = torrent == null ? null : fetches.get(torrent);
@@ -297,7 +305,7 @@ public class UrgentRequests {
                 fetching = fetches.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
             }
             if (fetch == null) {
-                fetch = new Fetch(clock.getAsLong());
+                fetch = new Fetch(piece, clock.getAsLong());
                 fetching.put(piece, fetch);
                 waiting.fetchedUrgently().add(piece);
                 Map<Integer, Arrival> wasArriving = arriving.get(torrent);
@@ -317,9 +325,9 @@ public class UrgentRequests {
     }
 
     /**
-     * Lines up every missing block of the piece for each of these new sources of the fetch, each
-     * starting at its own share of it (the k-th of n sources at k/n of the missing blocks) and
-     * going round; they are asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS}).
+     * Lines up each new source's own share of the piece's missing blocks (the k-th of n sources
+     * the k-th n-th), asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS});
+     * the rest of the piece comes from each source's {@link #endgame} once its share is under way.
      */
     private static void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
         List<Request> missing = new ArrayList<>();
@@ -333,13 +341,13 @@ public class UrgentRequests {
         }
         int first = fetch.sources.size();
         fetch.addSources(newSources);
-        for (int i = first; i < fetch.sources.size(); i++) {
+        int n = fetch.sources.size();
+        for (int i = first; i < n; i++) {
             PeerView source = fetch.sources.get(i);
             toAsk.add(source);
             ArrayDeque<Asked> lined = fetch.lined(source);
-            int start = i * missing.size() / fetch.sources.size();
-            for (int j = 0; j < missing.size(); j++) {
-                Asked asked = new Asked(source, missing.get((start + j) % missing.size()));
+            for (Request r : missing.subList(i * missing.size() / n, (i + 1) * missing.size() / n)) {
+                Asked asked = new Asked(source, r);
                 // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
                 if (!source.pending().contains(asked.key)) {
                     lined.add(asked);
@@ -380,7 +388,7 @@ public class UrgentRequests {
             if (waited && (fetch.givenBack || !fetch.stalled(now))) {
                 if (!fetch.givenBack) {
                     askForDroppedBlocks(e.getKey(), fetch, waiting);
-                    askForLinedUpBlocks(fetch, waiting);
+                    askSourcesForMore(fetch, waiting);
                 }
                 continue;
             }
@@ -592,17 +600,16 @@ public class UrgentRequests {
     }
 
     /**
-     * Asks each source of the fetch for more of its lined-up blocks as its request queue makes
-     * room: every block that comes from it frees a place.
+     * Asks each source of the fetch for more blocks as its request queue makes room (every block
+     * that comes from it frees a place): the rest of its share, then its {@link #endgame}.
      */
-    private void askForLinedUpBlocks(Fetch fetch, Waiting waiting) {
+    private void askSourcesForMore(Fetch fetch, Waiting waiting) {
         Wire w = wire;
-        if (fetch.lined.isEmpty() || w == null) {
+        if (w == null) {
             return;
         }
         for (PeerView source : fetch.sources) {
-            ArrayDeque<Asked> lined = fetch.lined.get(source);
-            if (lined == null || lined.isEmpty() || source.state.isPeerChoking()) {
+            if (source.state.isPeerChoking()) {
                 continue;
             }
             int room = room(source);
@@ -622,20 +629,19 @@ public class UrgentRequests {
     }
 
     /**
-     * Takes up to {@code room} blocks lined up for the peer, in the order of the fetches, as asked;
-     * blocks that came from another source meanwhile are dropped from the line. bt's own requests
-     * for the piece, lined up and not sent (bt had the piece assigned to the peer before it was
-     * sought), are dropped: the blocks would be asked for twice.
+     * Takes up to {@code room} blocks for the peer, fetch by fetch: its share lined up, as asked,
+     * then its {@link #endgame}; blocks that came from another source meanwhile are dropped from
+     * the line. bt's own requests for the piece, lined up and not sent (bt had the piece assigned
+     * to the peer before it was sought), are dropped: the blocks would be asked for twice.
      */
     private static List<Asked> takeLinedUp(PeerView peer, List<Fetch> fetches, int room, Waiting waiting) {
         List<Asked> taken = new ArrayList<>();
         for (Fetch fetch : fetches) {
             ArrayDeque<Asked> lined = fetch.lined.get(peer);
-            if (lined == null || lined.isEmpty()) {
-                continue;
+            if (lined != null && !lined.isEmpty()) {
+                BtAssignments.dropQueued(peer.state, lined.peek().request.getPieceIndex());
             }
-            BtAssignments.dropQueued(peer.state, lined.peek().request.getPieceIndex());
-            while (!lined.isEmpty() && taken.size() < room) {
+            while (lined != null && !lined.isEmpty() && taken.size() < room) {
                 Asked next = lined.poll();
                 BlockSet blocks = waiting.blocks(next.request.getPieceIndex());
                 if (blocks == null || present(blocks, next.request)) {
@@ -647,6 +653,59 @@ public class UrgentRequests {
                     taken.add(next);
                     fetch.asked.add(next);
                 }
+            }
+            if ((lined == null || lined.isEmpty()) && taken.size() < room) {
+                taken.addAll(endgame(fetch, peer, room - taken.size(), waiting));
+            }
+        }
+        return taken;
+    }
+
+    /**
+     * Once a source's share is asked for, and while fewer than {@link #ENDGAME_BLOCKS} of its
+     * blocks are still to come, it is asked for the piece's missing blocks from the end back: each source
+     * sends its share from its start, so a slower one (more of other pieces in its send buffer)
+     * has its share finished from the far end by the others and they meet in the middle. A block
+     * is asked of two sources at most. Asking every source for the whole piece up front, each
+     * from its own share on, had every libtorrent seeder of the slow swarm send ~0.3 s of blocks
+     * the others sent too (what its send buffer held before the Cancels came), ahead of the next
+     * piece the player wanted: mpv's 50 frames, which need the file's end and then its start,
+     * came 0.25 s later.
+     */
+    private static List<Asked> endgame(Fetch fetch, PeerView source, int room, Waiting waiting) {
+        int piece = fetch.piece;
+        BlockSet blocks = waiting.blocks(piece);
+        if (blocks == null) {
+            return List.of();
+        }
+        int[] askedOf = new int[blocks.blockCount()];
+        BitSet askedOfSource = new BitSet();
+        int awaited = 0;
+        List<Collection<Asked>> all = new ArrayList<>(fetch.lined.values());
+        all.add(fetch.asked);
+        all.add(fetch.leftToBt);
+        for (Collection<Asked> list : all) {
+            for (Asked a : list) {
+                int block = (int) (a.request.getOffset() / blocks.blockSize());
+                if (!blocks.isPresent(block)) {
+                    askedOf[block]++;
+                    if (a.peer == source) {
+                        awaited++;
+                        askedOfSource.set(block);
+                    }
+                }
+            }
+        }
+        int wanted = Math.min(room, ENDGAME_BLOCKS - awaited);
+        List<Asked> taken = new ArrayList<>();
+        for (int block = blocks.blockCount() - 1; block >= 0 && taken.size() < wanted; block--) {
+            if (blocks.isPresent(block) || askedOf[block] >= 2 || askedOfSource.get(block)) {
+                continue;
+            }
+            Asked asked = new Asked(source, request(piece, blocks, block));
+            if (!source.pending().contains(asked.key)) {
+                taken.add(asked);
+                fetch.asked.add(asked);
             }
         }
         return taken;
@@ -688,9 +747,9 @@ public class UrgentRequests {
 
     /**
      * The four connected peers that have sent the most so far among those that have the piece and
-     * do not choke flux. Each is asked for every block, starting at its own share: a peer that is
-     * slow to answer must not hold the piece up (with the blocks split between aria2c and
-     * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab).
+     * do not choke flux. Each is asked for its share, and then for what the others have not sent:
+     * a peer that is slow to answer must not hold the piece up (with the blocks split between
+     * aria2c and Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab).
      */
     private List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already) {
         List<PeerView> found = new ArrayList<>();
@@ -746,6 +805,7 @@ public class UrgentRequests {
 
     /** A piece fetched here: since when, and the blocks asked for here that have not come yet. */
     private static final class Fetch {
+        final int piece;
         final long since;
         final List<Asked> asked = new ArrayList<>();
         /** Blocks bt had asked these peers for already: moved forward, not asked again unless bt drops them. */
@@ -761,7 +821,8 @@ public class UrgentRequests {
         private long downloadedSeen;
         private long lastProgress;
 
-        Fetch(long since) {
+        Fetch(int piece, long since) {
+            this.piece = piece;
             this.since = since;
             this.lookedForSources = since;
             this.lastProgress = since;
