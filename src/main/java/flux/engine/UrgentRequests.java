@@ -49,10 +49,10 @@ import java.util.function.Predicate;
  * come (or the rest of it comes too slowly: {@link #SLOW_REST_NANOS}), the best four peers that have
  * it are asked for its missing blocks at once (as many as their request queues hold, the rest as
  * blocks come: {@link PeerQueues#MOST_REQUESTS}), each peer's older requests cancelled first and asked again
- * once the piece is in; each peer is asked for its own share of the piece, then for the missing
- * blocks from the piece's end back, and a block that came from one is cancelled at the others. bt
- * is kept off the piece until those peers have sent nothing for {@link #GIVE_BACK_NANOS}, and then
- * asks for it anew.
+ * once the piece is in; each peer starts at its own share of the piece, and a block that came from
+ * one is cancelled at the others. A piece sought while another is fetched goes ahead of what each
+ * peer was asked for of that one beyond its own share. bt is kept off the piece until those peers
+ * have sent nothing for {@link #GIVE_BACK_NANOS}, and then asks for it anew.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
  * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
@@ -88,12 +88,6 @@ public class UrgentRequests {
     private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
     private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    /**
-     * How many blocks a source whose share is asked for may have in flight for the rest of the
-     * piece ({@link #endgame}): enough to keep a slow link busy while the next are asked for
-     * (8 blocks are 64 ms at 2 MB/s), few enough to leave blocks for the other sources.
-     */
-    private static final int ENDGAME_BLOCKS = 8;
 
     /** What a torrent's readers wait on. */
     interface Waiting {
@@ -222,11 +216,11 @@ public class UrgentRequests {
 
     /**
      * A block of a piece fetched here came from one of its sources: the others are told not to
-     * send it. A peer sends what it is asked for in order, at its own rate, so the sources each
-     * send their share and the piece comes in the time one of them needs for its share; one that
-     * falls behind has its share finished from the far end by the others ({@link #endgame}). A
-     * block already under way when the Cancel reaches its peer comes twice, and bt drops the
-     * second copy.
+     * send it. A peer sends what it is asked for in order, at its own rate, so the sources, each
+     * started at its own share of the piece, then each send their share and the piece comes in
+     * the time one of them needs for its share; one that falls behind has its share finished by
+     * the others. A block already under way when the Cancel reaches its peer comes twice, and bt
+     * drops the second copy.
      */
     private void cancelAtTheOtherSources(Piece block, ConnectionKey sender, TorrentId torrent) {
         Map<Integer, Fetch> fetching = torrent == null ? null : fetches.get(torrent);
@@ -305,7 +299,7 @@ public class UrgentRequests {
                 fetching = fetches.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
             }
             if (fetch == null) {
-                fetch = new Fetch(piece, clock.getAsLong());
+                fetch = new Fetch(clock.getAsLong());
                 fetching.put(piece, fetch);
                 waiting.fetchedUrgently().add(piece);
                 Map<Integer, Arrival> wasArriving = arriving.get(torrent);
@@ -319,15 +313,15 @@ public class UrgentRequests {
         }
         if (toAsk != null) {
             for (PeerView source : toAsk) {
-                sendFirst(source, waiting, pieces, started);
+                sendFirst(source, waiting, pieces, started, fetching.values());
             }
         }
     }
 
     /**
-     * Lines up each new source's own share of the piece's missing blocks (the k-th of n sources
-     * the k-th n-th), asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS});
-     * the rest of the piece comes from each source's {@link #endgame} once its share is under way.
+     * Lines up every missing block of the piece for each of these new sources of the fetch, each
+     * starting at its own share of it (the k-th of n sources at k/n of the missing blocks) and
+     * going round; they are asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS}).
      */
     private static void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
         List<Request> missing = new ArrayList<>();
@@ -341,13 +335,18 @@ public class UrgentRequests {
         }
         int first = fetch.sources.size();
         fetch.addSources(newSources);
-        int n = fetch.sources.size();
-        for (int i = first; i < n; i++) {
+        for (int i = first; i < fetch.sources.size(); i++) {
             PeerView source = fetch.sources.get(i);
             toAsk.add(source);
             ArrayDeque<Asked> lined = fetch.lined(source);
-            for (Request r : missing.subList(i * missing.size() / n, (i + 1) * missing.size() / n)) {
-                Asked asked = new Asked(source, r);
+            int start = i * missing.size() / fetch.sources.size();
+            int share = (missing.size() + fetch.sources.size() - 1) / fetch.sources.size();
+            BitSet own = fetch.share.computeIfAbsent(source, s -> new BitSet());
+            for (int j = 0; j < missing.size(); j++) {
+                Asked asked = new Asked(source, missing.get((start + j) % missing.size()));
+                if (j < share) {
+                    own.set(asked.block(blocks));
+                }
                 // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
                 if (!source.pending().contains(asked.key)) {
                     lined.add(asked);
@@ -388,7 +387,7 @@ public class UrgentRequests {
             if (waited && (fetch.givenBack || !fetch.stalled(now))) {
                 if (!fetch.givenBack) {
                     askForDroppedBlocks(e.getKey(), fetch, waiting);
-                    askSourcesForMore(fetch, waiting);
+                    askForLinedUpBlocks(fetch, waiting);
                 }
                 continue;
             }
@@ -575,18 +574,25 @@ public class UrgentRequests {
      * to the socket at once rather than queued for bt's loop to send one per turn; this runs on
      * that loop's thread, which is where bt writes too.
      */
-    private void sendFirst(PeerView peer, Waiting waiting, int[] waitedOn, List<Fetch> batch) {
+    private void sendFirst(PeerView peer, Waiting waiting, int[] waitedOn, List<Fetch> batch, Collection<Fetch> all) {
         Wire w = wire;
         if (w == null) {
             return;
         }
         List<Asked> older = askedBefore(peer, waiting, waitedOn);
         List<Asked> urgent = takeLinedUp(peer, batch, room(peer) + older.size(), waiting);
-        List<Message> messages = new ArrayList<>(older.size() + urgent.size());
+        List<Asked> pushedBack = othersShares(peer, batch, all, waiting);
+        List<Message> messages = new ArrayList<>(older.size() + urgent.size() + 2 * pushedBack.size());
         for (Asked a : older) {
             messages.add(cancel(a.request));
         }
+        for (Asked a : pushedBack) {
+            messages.add(cancel(a.request));
+        }
         for (Asked a : urgent) {
+            messages.add(a.request);
+        }
+        for (Asked a : pushedBack) {
             messages.add(a.request);
         }
         HeldBack held = new HeldBack(peer, older);
@@ -600,16 +606,44 @@ public class UrgentRequests {
     }
 
     /**
-     * Asks each source of the fetch for more blocks as its request queue makes room (every block
-     * that comes from it frees a place): the rest of its share, then its {@link #endgame}.
+     * The blocks of earlier fetches the peer was asked for beyond its own share of them (other
+     * sources' shares, asked of it too so that a slow source cannot hold a piece up): these go
+     * behind the newly sought piece, cancelled and asked again in one write. A libtorrent seeder
+     * sends what it was asked for in order, so the piece a player seeks next (mpv: the file's end,
+     * then back to its start) waited behind every block of the last one at every source, though
+     * the others sent most of them (slow swarm: the file's last piece 838 ms instead of ~0.5 s).
      */
-    private void askSourcesForMore(Fetch fetch, Waiting waiting) {
+    private static List<Asked> othersShares(PeerView peer, List<Fetch> batch, Collection<Fetch> all, Waiting waiting) {
+        List<Asked> found = new ArrayList<>();
+        for (Fetch fetch : all) {
+            BitSet own = fetch.share.get(peer);
+            if (batch.contains(fetch) || fetch.givenBack || own == null) {
+                continue;
+            }
+            for (Asked a : fetch.asked) {
+                if (a.peer == peer) {
+                    BlockSet blocks = waiting.blocks(a.request.getPieceIndex());
+                    if (blocks != null && !present(blocks, a.request) && !own.get(a.block(blocks))) {
+                        found.add(a);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Asks each source of the fetch for more of its lined-up blocks as its request queue makes
+     * room: every block that comes from it frees a place.
+     */
+    private void askForLinedUpBlocks(Fetch fetch, Waiting waiting) {
         Wire w = wire;
-        if (w == null) {
+        if (fetch.lined.isEmpty() || w == null) {
             return;
         }
         for (PeerView source : fetch.sources) {
-            if (source.state.isPeerChoking()) {
+            ArrayDeque<Asked> lined = fetch.lined.get(source);
+            if (lined == null || lined.isEmpty() || source.state.isPeerChoking()) {
                 continue;
             }
             int room = room(source);
@@ -629,19 +663,20 @@ public class UrgentRequests {
     }
 
     /**
-     * Takes up to {@code room} blocks for the peer, fetch by fetch: its share lined up, as asked,
-     * then its {@link #endgame}; blocks that came from another source meanwhile are dropped from
-     * the line. bt's own requests for the piece, lined up and not sent (bt had the piece assigned
-     * to the peer before it was sought), are dropped: the blocks would be asked for twice.
+     * Takes up to {@code room} blocks lined up for the peer, in the order of the fetches, as asked;
+     * blocks that came from another source meanwhile are dropped from the line. bt's own requests
+     * for the piece, lined up and not sent (bt had the piece assigned to the peer before it was
+     * sought), are dropped: the blocks would be asked for twice.
      */
     private static List<Asked> takeLinedUp(PeerView peer, List<Fetch> fetches, int room, Waiting waiting) {
         List<Asked> taken = new ArrayList<>();
         for (Fetch fetch : fetches) {
             ArrayDeque<Asked> lined = fetch.lined.get(peer);
-            if (lined != null && !lined.isEmpty()) {
-                BtAssignments.dropQueued(peer.state, lined.peek().request.getPieceIndex());
+            if (lined == null || lined.isEmpty()) {
+                continue;
             }
-            while (lined != null && !lined.isEmpty() && taken.size() < room) {
+            BtAssignments.dropQueued(peer.state, lined.peek().request.getPieceIndex());
+            while (!lined.isEmpty() && taken.size() < room) {
                 Asked next = lined.poll();
                 BlockSet blocks = waiting.blocks(next.request.getPieceIndex());
                 if (blocks == null || present(blocks, next.request)) {
@@ -653,59 +688,6 @@ public class UrgentRequests {
                     taken.add(next);
                     fetch.asked.add(next);
                 }
-            }
-            if ((lined == null || lined.isEmpty()) && taken.size() < room) {
-                taken.addAll(endgame(fetch, peer, room - taken.size(), waiting));
-            }
-        }
-        return taken;
-    }
-
-    /**
-     * Once a source's share is asked for, and while fewer than {@link #ENDGAME_BLOCKS} of its
-     * blocks are still to come, it is asked for the piece's missing blocks from the end back: each source
-     * sends its share from its start, so a slower one (more of other pieces in its send buffer)
-     * has its share finished from the far end by the others and they meet in the middle. A block
-     * is asked of two sources at most. Asking every source for the whole piece up front, each
-     * from its own share on, had every libtorrent seeder of the slow swarm send ~0.3 s of blocks
-     * the others sent too (what its send buffer held before the Cancels came), ahead of the next
-     * piece the player wanted: mpv's 50 frames, which need the file's end and then its start,
-     * came 0.25 s later.
-     */
-    private static List<Asked> endgame(Fetch fetch, PeerView source, int room, Waiting waiting) {
-        int piece = fetch.piece;
-        BlockSet blocks = waiting.blocks(piece);
-        if (blocks == null) {
-            return List.of();
-        }
-        int[] askedOf = new int[blocks.blockCount()];
-        BitSet askedOfSource = new BitSet();
-        int awaited = 0;
-        List<Collection<Asked>> all = new ArrayList<>(fetch.lined.values());
-        all.add(fetch.asked);
-        all.add(fetch.leftToBt);
-        for (Collection<Asked> list : all) {
-            for (Asked a : list) {
-                int block = (int) (a.request.getOffset() / blocks.blockSize());
-                if (!blocks.isPresent(block)) {
-                    askedOf[block]++;
-                    if (a.peer == source) {
-                        awaited++;
-                        askedOfSource.set(block);
-                    }
-                }
-            }
-        }
-        int wanted = Math.min(room, ENDGAME_BLOCKS - awaited);
-        List<Asked> taken = new ArrayList<>();
-        for (int block = blocks.blockCount() - 1; block >= 0 && taken.size() < wanted; block--) {
-            if (blocks.isPresent(block) || askedOf[block] >= 2 || askedOfSource.get(block)) {
-                continue;
-            }
-            Asked asked = new Asked(source, request(piece, blocks, block));
-            if (!source.pending().contains(asked.key)) {
-                taken.add(asked);
-                fetch.asked.add(asked);
             }
         }
         return taken;
@@ -747,9 +729,9 @@ public class UrgentRequests {
 
     /**
      * The four connected peers that have sent the most so far among those that have the piece and
-     * do not choke flux. Each is asked for its share, and then for what the others have not sent:
-     * a peer that is slow to answer must not hold the piece up (with the blocks split between
-     * aria2c and Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab).
+     * do not choke flux. Each is asked for every block, starting at its own share: a peer that is
+     * slow to answer must not hold the piece up (with the blocks split between aria2c and
+     * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab).
      */
     private List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already) {
         List<PeerView> found = new ArrayList<>();
@@ -805,7 +787,6 @@ public class UrgentRequests {
 
     /** A piece fetched here: since when, and the blocks asked for here that have not come yet. */
     private static final class Fetch {
-        final int piece;
         final long since;
         final List<Asked> asked = new ArrayList<>();
         /** Blocks bt had asked these peers for already: moved forward, not asked again unless bt drops them. */
@@ -814,6 +795,8 @@ public class UrgentRequests {
         final List<HeldBack> heldBack = new ArrayList<>();
         /** Blocks each source is to be asked for once its request queue has room, in order. */
         final Map<PeerView, ArrayDeque<Asked>> lined = new HashMap<>();
+        /** Each source's own share of the piece (block indices): what it is asked for first. */
+        final Map<PeerView, BitSet> share = new HashMap<>();
         boolean givenBack;
         /** The peers asked for its blocks here, in the order they were added. */
         final List<PeerView> sources = new ArrayList<>();
@@ -821,8 +804,7 @@ public class UrgentRequests {
         private long downloadedSeen;
         private long lastProgress;
 
-        Fetch(int piece, long since) {
-            this.piece = piece;
+        Fetch(long since) {
             this.since = since;
             this.lookedForSources = since;
             this.lastProgress = since;
@@ -888,6 +870,10 @@ public class UrgentRequests {
     private record Asked(PeerView peer, Request request, Object key) {
         Asked(PeerView peer, Request request) {
             this(peer, request, UrgentRequests.key(request));
+        }
+
+        int block(BlockSet blocks) {
+            return (int) (request.getOffset() / blocks.blockSize());
         }
     }
 

@@ -158,17 +158,14 @@ class UrgentRequestsTest {
 
         assertEquals(Set.of(best.getConnectionKey(), second.getConnectionKey(), third.getConnectionKey(),
                 fourth.getConnectionKey()), Set.copyOf(written.keySet()));
-        // shares of one block each, under ENDGAME_BLOCKS: each then asks for the others' from the end back
-        assertEquals(List.of("request 5/0", "request 5/3", "request 5/2", "request 5/1"),
-                cancelsFirst(written.get(best.getConnectionKey())), "its own share, then the rest from the end back");
-        assertEquals(List.of("request 5/1", "request 5/0"), cancelsFirst(written.get(second.getConnectionKey())));
-        assertEquals(List.of("request 5/2"), cancelsFirst(written.get(third.getConnectionKey())));
-        assertEquals(List.of("request 5/3"), cancelsFirst(written.get(fourth.getConnectionKey())));
-        for (int block = 0; block < BLOCKS; block++) {
-            String request = "request 5/" + block;
-            assertEquals(2, written.values().stream().filter(m -> m.contains(request)).count(),
-                    "block " + block + " is asked of two sources, no more");
-        }
+        assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"),
+                cancelsFirst(written.get(best.getConnectionKey())), "every block of each, each from its own share on");
+        assertEquals(List.of("request 5/1", "request 5/2", "request 5/3", "request 5/0"),
+                cancelsFirst(written.get(second.getConnectionKey())));
+        assertEquals(List.of("request 5/2", "request 5/3", "request 5/0", "request 5/1"),
+                cancelsFirst(written.get(third.getConnectionKey())));
+        assertEquals(List.of("request 5/3", "request 5/0", "request 5/1", "request 5/2"),
+                cancelsFirst(written.get(fourth.getConnectionKey())));
     }
 
     @Test
@@ -206,6 +203,30 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aNewlySoughtPieceGoesAheadOfTheOtherSourcesSharesOfTheLastOne() throws Exception {
+        MessageContext first = peer(6907, 0xff, 2000);
+        MessageContext second = peer(6908, 0xff, 1000);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, first);
+        written.clear();
+
+        waiting.pieces = new int[]{5, 6}; // the player seeks on while piece 5 still comes (mpv: the file's end)
+        waiting.sought.set(6);
+        agent.produce(m -> { }, first);
+        assertEquals(List.of("cancel 5/2", "cancel 5/3", "request 6/0", "request 6/1", "request 6/2", "request 6/3",
+                        "request 5/2", "request 5/3"), cancelsFirst(written.get(first.getConnectionKey())),
+                "piece 5's blocks it was asked for as the second's helper go behind piece 6; its own share stays ahead");
+        assertEquals(List.of("cancel 5/0", "cancel 5/1", "request 6/2", "request 6/3", "request 6/0", "request 6/1",
+                "request 5/0", "request 5/1"), cancelsFirst(written.get(second.getConnectionKey())));
+        assertTrue(first.getConnectionState().getPendingRequests().contains(key(5, 2)), "still asked, for bt to take it");
+
+        written.clear();
+        blockArrives(second, 5, 2);
+        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written,
+                "cancelled at the helper as before, now while it waits behind piece 6");
+    }
+
+    @Test
     void aPeerThatUnchokesWhileThePieceComesJoinsAsASource() throws Exception {
         MessageContext first = peer(6895, 0xff, 0);
         MessageContext later = peer(6896, 0xff, 0);
@@ -233,45 +254,6 @@ class UrgentRequestsTest {
     }
 
     @Test
-    void eachSourceIsAskedForItsShareThenFinishesTheSlowerOnesFromTheEnd() throws Exception {
-        waiting.blocks.put(6, new FakeBlocks(40)); // a big piece: shares of 20 blocks
-        MessageContext first = peer(6903, 0xff, 2000);
-        MessageContext second = peer(6904, 0xff, 1000);
-        waiting.seekTo(6);
-        agent.produce(m -> { }, first);
-        assertEquals(range(0, 20), written.get(first.getConnectionKey()), "its own share, nothing the other sends");
-        assertEquals(range(20, 40), written.get(second.getConnectionKey()));
-
-        written.clear();
-        for (int block = 0; block < 16; block++) { // the first's blocks come; the second sent nothing yet
-            blockArrives(first, 6, block);
-        }
-        assertEquals(Map.of(first.getConnectionKey(), List.of("request 6/39", "request 6/38", "request 6/37", "request 6/36")),
-                written, "with fewer than 8 of its own blocks to come, it finishes the slower share from the far end,"
-                        + " one more for each block that comes");
-
-        written.clear();
-        for (int block = 16; block < 20; block++) {
-            blockArrives(first, 6, block);
-        }
-        assertEquals(Map.of(first.getConnectionKey(), List.of("request 6/35", "request 6/34", "request 6/33", "request 6/32")),
-                written, "8 at most in flight; the second is asked for nothing more while its share is to come");
-
-        written.clear();
-        blockArrives(first, 6, 39);
-        assertEquals(Map.of(second.getConnectionKey(), List.of("cancel 6/39"), first.getConnectionKey(), List.of("request 6/31")),
-                written, "a block of the slower share that came from the first is cancelled at the second");
-    }
-
-    private static List<String> range(int from, int to) {
-        List<String> requests = new ArrayList<>();
-        for (int block = from; block < to; block++) {
-            requests.add("request 6/" + block);
-        }
-        return requests;
-    }
-
-    @Test
     void aSoughtPieceArrivingSlowlyIsFetchedHereTooAfter20Ms() throws Exception {
         MessageContext slow = peer(6897, 0xff, 0);
         MessageContext fast = peer(6898, 0xff, 5000);
@@ -287,9 +269,8 @@ class UrgentRequestsTest {
 
         nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
         agent.produce(m -> { }, slow); // nothing more came in 20 ms
-        assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/1", "request 5/3", "request 5/2")), written,
-                "the other peer is asked for what has not come (its share, then the slow one's from the end back);"
-                        + " bt's requests to the slow one stand");
+        assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/1", "request 5/2", "request 5/3")), written,
+                "the other peer is asked for what has not come; bt's requests to the slow one stand");
         assertTrue(waiting.fetchedUrgently().contains(5));
     }
 
@@ -598,24 +579,15 @@ class UrgentRequestsTest {
 
     private static final class FakeBlocks implements BlockSet {
         final BitSet present = new BitSet();
-        final int count;
-
-        FakeBlocks() {
-            this(BLOCKS);
-        }
-
-        FakeBlocks(int count) {
-            this.count = count;
-        }
 
         @Override
         public int blockCount() {
-            return count;
+            return BLOCKS;
         }
 
         @Override
         public long length() {
-            return (long) count * BLOCK;
+            return (long) BLOCKS * BLOCK;
         }
 
         @Override
@@ -635,7 +607,7 @@ class UrgentRequestsTest {
 
         @Override
         public boolean isComplete() {
-            return present.cardinality() == count;
+            return present.cardinality() == BLOCKS;
         }
 
         @Override
