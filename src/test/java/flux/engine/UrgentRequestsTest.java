@@ -170,11 +170,9 @@ class UrgentRequestsTest {
 
     @Test
     void aBlockThatCameFromOneSourceIsCancelledAtTheOther() throws Exception {
-        MessageContext first = peer(6890, 0xff, 2000);
-        MessageContext second = peer(6891, 0xff, 1000);
-        waiting.seekTo(5);
-        agent.produce(m -> { }, first);
-        written.clear();
+        MessageContext[] sources = twoSourcesFetchingPieceFive(6890);
+        MessageContext first = sources[0];
+        MessageContext second = sources[1];
 
         blockArrives(second, 5, 2); // the second source's first block
         assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written,
@@ -204,11 +202,9 @@ class UrgentRequestsTest {
 
     @Test
     void aNewlySoughtPieceGoesAheadOfTheOtherSourcesSharesOfTheLastOne() throws Exception {
-        MessageContext first = peer(6907, 0xff, 2000);
-        MessageContext second = peer(6908, 0xff, 1000);
-        waiting.seekTo(5);
-        agent.produce(m -> { }, first);
-        written.clear();
+        MessageContext[] sources = twoSourcesFetchingPieceFive(6907);
+        MessageContext first = sources[0];
+        MessageContext second = sources[1];
 
         waiting.pieces = new int[]{5, 6}; // the player seeks on while piece 5 still comes (mpv: the file's end)
         waiting.sought.set(6);
@@ -481,6 +477,16 @@ class UrgentRequestsTest {
         agent.produce(m -> { }, peer);
         assertTrue(waiting.fetchedUrgently().contains(5));
         return peer;
+    }
+
+    /** Two peers (the first has sent more) asked here for piece 5 after a reader sought it; nothing written yet since. */
+    private MessageContext[] twoSourcesFetchingPieceFive(int firstPort) throws Exception {
+        MessageContext first = peer(firstPort, 0xff, 2000);
+        MessageContext second = peer(firstPort + 1, 0xff, 1000);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, first);
+        written.clear();
+        return new MessageContext[]{first, second};
     }
 
     /** The messages, after checking that every Cancel comes before every Request. */
