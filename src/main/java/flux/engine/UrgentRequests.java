@@ -345,7 +345,7 @@ public class UrgentRequests {
             for (int j = 0; j < missing.size(); j++) {
                 Asked asked = new Asked(source, missing.get((start + j) % missing.size()));
                 if (j < share) {
-                    own.set(asked.block(blocks));
+                    own.set(blockOf(blocks, asked.request));
                 }
                 // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
                 if (!source.pending().contains(asked.key)) {
@@ -464,7 +464,12 @@ public class UrgentRequests {
     }
 
     private static boolean present(BlockSet blocks, Request request) {
-        return blocks.isPresent((int) (request.getOffset() / blocks.blockSize()));
+        return blocks.isPresent(blockOf(blocks, request));
+    }
+
+    /** The index of the request's block in its piece. */
+    private static int blockOf(BlockSet blocks, Request request) {
+        return (int) (request.getOffset() / blocks.blockSize());
     }
 
     /** Writes each peer's messages to its socket at once. */
@@ -623,7 +628,7 @@ public class UrgentRequests {
             for (Asked a : fetch.asked) {
                 if (a.peer == peer) {
                     BlockSet blocks = waiting.blocks(a.request.getPieceIndex());
-                    if (blocks != null && !present(blocks, a.request) && !own.get(a.block(blocks))) {
+                    if (blocks != null && !present(blocks, a.request) && !own.get(blockOf(blocks, a.request))) {
                         found.add(a);
                     }
                 }
@@ -870,10 +875,6 @@ public class UrgentRequests {
     private record Asked(PeerView peer, Request request, Object key) {
         Asked(PeerView peer, Request request) {
             this(peer, request, UrgentRequests.key(request));
-        }
-
-        int block(BlockSet blocks) {
-            return (int) (request.getOffset() / blocks.blockSize());
         }
     }
 
