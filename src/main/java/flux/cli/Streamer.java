@@ -68,14 +68,15 @@ final class Streamer {
         if (resume.keptBefore() && !keepData) {
             log.info("using the download kept in {}: it stays there", directory);
         }
-        if (keepData || resume.keptBefore()) {
+        boolean kept = keepData || resume.keptBefore();
+        if (kept) {
             cleanup.add("resume", resume::save); // runs after the torrent is closed (registered below)
         } else {
             // registered before the directory exists, so it runs last: after bt closed its files
             cleanup.add("cache", () -> DeleteTree.delete(directory));
         }
         AtomicReference<StreamingFile> selected = new AtomicReference<>();
-        TorrentSession session = engine.open(input, directory, peers, s -> {
+        TorrentSession session = engine.open(input, directory, !kept, peers, s -> {
             resume.applyTo(s);
             try {
                 if (plan.listOnly()) {

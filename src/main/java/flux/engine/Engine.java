@@ -295,14 +295,17 @@ public final class Engine implements AutoCloseable {
      */
     public TorrentSession open(TorrentInput input, Path directory, Consumer<TorrentSession> onMetadata,
                                BooleanSupplier wantsData) {
-        return open(input, directory, List.of(), onMetadata, wantsData);
+        return open(input, directory, false, List.of(), onMetadata, wantsData);
     }
 
-    /** As above, and bt dials {@code namedPeers} (the user's `--peer`) as soon as it has registered the torrent. */
-    public TorrentSession open(TorrentInput input, Path directory, List<InetSocketAddress> namedPeers,
+    /**
+     * As above, and bt dials {@code namedPeers} (the user's `--peer`) as soon as it has registered
+     * the torrent; {@code scratch}: the data is deleted at exit, so it is never synced to disk.
+     */
+    public TorrentSession open(TorrentInput input, Path directory, boolean scratch, List<InetSocketAddress> namedPeers,
                                Consumer<TorrentSession> onMetadata, BooleanSupplier wantsData) {
         IoErrors.createDirectories(directory, null);
-        Storage storage = storage(directory);
+        Storage storage = scratch ? new ScratchStorage(storage(directory)) : storage(directory);
         BtClientBuilder client = Bt.client(runtime).storage(storage);
         TorrentId id;
         if (input instanceof TorrentInput.Magnet m) {
