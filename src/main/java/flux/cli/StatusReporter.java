@@ -31,10 +31,13 @@ final class StatusReporter {
     });
     private boolean completeReported;
 
+    private final WaitReport waits;
+
     StatusReporter(TorrentSession session, StreamingFile file, Events events) {
         this.session = session;
         this.file = file;
         this.events = events;
+        this.waits = new WaitReport(session.meta().pieceCount(), session::holders, events);
     }
 
     /** The live status at the bottom of a terminal; null when stderr is not one. */
@@ -62,6 +65,7 @@ final class StatusReporter {
                 }
                 events.emit("progress", p.json());
             }
+            waits.check(session.readers().waits(), System.nanoTime());
             if (p.haveBytes() == p.fileBytes() && !completeReported) {
                 completeReported = true;
                 events.emit("done", p.json());

@@ -98,7 +98,7 @@ public class StreamCommand implements Callable<Integer> {
             description = "Read-ahead window per reader, in MiB, fetched before the rest of the file (default: ${DEFAULT-VALUE}).")
     int windowMiB;
 
-    @Option(names = "--json", description = "Print events as JSON lines on stdout (listening, metadata, ready, progress, done).")
+    @Option(names = "--json", description = "Print events as JSON lines on stdout (listening, metadata, ready, progress, waiting, done).")
     boolean json;
 
     @Option(names = {"-t", "--tracker"}, paramLabel = "URL",

@@ -318,7 +318,7 @@ public final class Engine implements AutoCloseable {
             client.torrent(() -> torrent);
             askExtraTrackers(id, torrent, input.extraTrackers());
         }
-        TorrentSession session = new TorrentSession(id, directory, storage, runtime.service(TorrentRegistry.class));
+        TorrentSession session = new TorrentSession(id, directory, storage, runtime.service(TorrentRegistry.class), urgent);
         client.selector(session.selector());
         client.afterTorrentFetched(t -> {
             session.metadataArrived(t);

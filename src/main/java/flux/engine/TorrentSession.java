@@ -45,11 +45,15 @@ public final class TorrentSession implements AutoCloseable {
     private volatile BtClient client;
     private volatile CompletableFuture<?> running;
 
-    TorrentSession(TorrentId id, Path directory, Storage storage, TorrentRegistry registry) {
+    private final UrgentRequests peers;
+
+    /** @param peers what flux knows of each connected peer: which pieces it has, whether it chokes flux */
+    TorrentSession(TorrentId id, Path directory, Storage storage, TorrentRegistry registry, UrgentRequests peers) {
         this.id = id;
         this.directory = directory;
         this.storage = storage;
         this.registry = registry;
+        this.peers = peers;
         this.waitedOn = new WaitedOnPieces(id, registry, readers, selector);
     }
 
@@ -225,6 +229,11 @@ public final class TorrentSession implements AutoCloseable {
 
     public int knownPeers() {
         return knownPeers.get();
+    }
+
+    /** Which connected peers could send the piece now (for a reader that waits long for it). */
+    public PieceHolders holders(int piece) {
+        return peers.holders(id, piece, connectedPeers());
     }
 
     public long downloadedBytes() {

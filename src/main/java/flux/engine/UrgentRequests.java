@@ -750,6 +750,21 @@ public class UrgentRequests {
         return found.size() > room ? found.subList(0, room) : found;
     }
 
+    /** The torrent's connected peers that have the piece, and how many of those do not choke flux. */
+    PieceHolders holders(TorrentId torrent, int piece, int connectedPeers) {
+        int have = 0;
+        int unchoking = 0;
+        for (PeerView v : peers.values()) {
+            if (torrent.equals(v.torrent) && v.has.get(piece)) {
+                have++;
+                if (!v.state.isPeerChoking()) {
+                    unchoking++;
+                }
+            }
+        }
+        return new PieceHolders(Math.max(connectedPeers, have), have, unchoking);
+    }
+
     /** The connection's view, made on its first Bitfield or Have (dropped when it disconnects). */
     private PeerView view(MessageContext context) {
         // a reconnection to the same peer and port has the same key, and a new state

@@ -1,5 +1,6 @@
 package flux.stream;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -12,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the listeners at once.
  */
 public final class ReaderRegistry {
+    /** A {@link System#nanoTime} no reader ever began to wait at. */
+    private static final long NOT_WAITING = Long.MIN_VALUE;
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final List<Runnable> moveListeners = new CopyOnWriteArrayList<>();
 
@@ -34,6 +37,23 @@ public final class ReaderRegistry {
         return cursors.size();
     }
 
+    /** A reader blocked on a piece that is not verified yet, since {@code sinceNanos} ({@link System#nanoTime}). */
+    public record Wait(int piece, long sinceNanos) {
+    }
+
+    /** The readers blocked on a missing piece now, longest waiting first. */
+    public List<Wait> waits() {
+        List<Wait> found = new ArrayList<>();
+        for (Cursor c : cursors) {
+            long since = c.waitingSince;
+            if (since != NOT_WAITING) {
+                found.add(new Wait(c.piece, since));
+            }
+        }
+        found.sort(Comparator.comparingLong(Wait::sinceNanos));
+        return found;
+    }
+
     public void onMove(Runnable listener) {
         moveListeners.add(listener);
     }
@@ -48,6 +68,8 @@ public final class ReaderRegistry {
         private volatile int piece;
         private volatile boolean sought = true;
         private volatile long lastActive;
+        /** When the reader began to wait for its piece ({@link System#nanoTime}), else {@link #NOT_WAITING}. */
+        private volatile long waitingSince = NOT_WAITING;
 
         private Cursor(int piece, int lastPiece) {
             this.piece = piece;
@@ -69,6 +91,11 @@ public final class ReaderRegistry {
             if (jumped) {
                 fireMoved();
             }
+        }
+
+        /** The reader blocks on its piece (true) or has it (false). */
+        public void waiting(boolean blocked) {
+            waitingSince = blocked ? System.nanoTime() : NOT_WAITING;
         }
 
         @Override

@@ -82,15 +82,8 @@ public final class StreamingFile {
             }
             int piece = layout.pieceAt(fileOffset);
             cursor.moveTo(piece);
-            try {
-                while (!verified.await(piece, 250)) {
-                    if (closed) {
-                        throw new InterruptedIOException("reader closed");
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for piece " + piece);
+            if (!verified.isVerified(piece)) {
+                awaitPiece(piece);
             }
             long pieceEnd = layout.pieceEndInFile(piece);
             int want = (int) Math.min(dst.remaining(), pieceEnd - fileOffset);
@@ -109,6 +102,23 @@ public final class StreamingFile {
                 cursor.moveTo(piece + 1);
             }
             return total;
+        }
+
+        /** Blocks until the piece is verified; the registry knows meanwhile that this reader waits, and since when. */
+        private void awaitPiece(int piece) throws InterruptedIOException {
+            cursor.waiting(true);
+            try {
+                while (!verified.await(piece, 250)) {
+                    if (closed) {
+                        throw new InterruptedIOException("reader closed");
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for piece " + piece);
+            } finally {
+                cursor.waiting(false);
+            }
         }
 
         @Override

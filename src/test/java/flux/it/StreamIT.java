@@ -257,6 +257,46 @@ class StreamIT {
     }
 
     @Test
+    void aPlayerWaitingForAPieceNoPeerHasIsToldWhy() throws Exception {
+        // aria2c seeds the video with one piece damaged: after its integrity check it has every
+        // piece but that one, and with no tracker and no DHT it is the stream's only peer
+        TorrentMaker.Made trackerless = TorrentMaker.make(mp4, work.resolve("damaged.torrent"), null, 18);
+        Path data = Files.createDirectories(work.resolve("damaged-seeder"));
+        Path copy = Files.copy(mp4, data.resolve(mp4.getFileName()));
+        long pieceLength = 1L << 18;
+        long pieces = (Files.size(copy) + pieceLength - 1) / pieceLength;
+        int missing = (int) (pieces / 2);
+        try (FileChannel file = FileChannel.open(copy, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.allocate(64);
+            file.read(bytes, missing * pieceLength);
+            for (int i = 0; i < 64; i++) {
+                bytes.put(i, (byte) ~bytes.get(i));
+            }
+            file.write(bytes.flip(), missing * pieceLength);
+        }
+        String seederIp = Net.freshLoopback();
+        int seederPort = Net.freePort(seederIp);
+        try (Aria2.Seeder aria2 = Aria2.seed(trackerless.torrent(), data, seederIp, seederPort, work.resolve("aria2-damaged.log"));
+             FluxRun flux = FluxRun.start(work, fluxArgs(trackerless.torrent().toString(), "--peer", seederIp + ":" + seederPort,
+                     "--json", "--port", "0"))) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            long from = missing * pieceLength + 1000;
+            var player = http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Range", "bytes=" + from + "-").build(),
+                    HttpResponse.BodyHandlers.discarding());
+            try {
+                String waiting = flux.awaitEvent("waiting", 30); // the first report comes after 5 s of waiting
+                assertEquals(String.valueOf(missing), FluxRun.field(waiting, "piece"), waiting);
+                assertEquals("1", FluxRun.field(waiting, "peers"), waiting);
+                assertEquals("0", FluxRun.field(waiting, "have"), waiting);
+                assertTrue(flux.stderr().contains("for piece " + missing + " of " + pieces
+                        + ": the one connected peer does not have it"), flux.stderr());
+            } finally {
+                player.cancel(true);
+            }
+        }
+    }
+
+    @Test
     void seekToNinetyPercentIsServedBeforeTheDownloadGetsThere() throws Exception {
         Path file = slowSeeder.dataDir().resolve("slow-" + mp4.getFileName());
         byte[] content = Files.readAllBytes(file);

@@ -105,6 +105,29 @@ class StreamingFileTest {
     }
 
     @Test
+    void aReaderBlockedOnAMissingPieceIsListedAsWaitingUntilThePieceIsIn() throws Exception {
+        verified.markVerified(1);
+        try (StreamingFile.Reader reader = file.open(8)) {
+            read(reader, 8, 4); // piece 1 is there: no wait
+            assertTrue(registry.waits().isEmpty(), "a reader that got its bytes at once does not wait");
+
+            long before = System.nanoTime();
+            CompletableFuture<byte[]> pending = readAsync(reader, 30, 64); // piece 2, missing
+            for (int i = 0; i < 100 && registry.waits().isEmpty(); i++) { // bounded: 100 x 20 ms
+                Thread.sleep(20);
+            }
+            List<ReaderRegistry.Wait> waits = registry.waits();
+            assertEquals(1, waits.size(), "the blocked reader");
+            assertEquals(2, waits.get(0).piece());
+            assertTrue(waits.get(0).sinceNanos() - before >= 0, "it began to wait after the read started");
+
+            verified.markVerified(2);
+            assertArrayEquals(content(30, 40), pending.get(5, TimeUnit.SECONDS));
+            assertTrue(registry.waits().isEmpty(), "once the piece is in, the reader no longer waits");
+        }
+    }
+
+    @Test
     void aReadNeverCrossesAPieceBoundary() throws IOException {
         markAll();
         try (StreamingFile.Reader reader = file.open(0)) {
