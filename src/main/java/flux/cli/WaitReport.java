@@ -23,8 +23,8 @@ import java.util.function.IntFunction;
  */
 final class WaitReport {
     private static final Logger log = LoggerFactory.getLogger("flux.waiting");
-    static final long FIRST_NANOS = TimeUnit.SECONDS.toNanos(5);
-    static final long AGAIN_NANOS = TimeUnit.SECONDS.toNanos(15);
+    private static final long FIRST_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long AGAIN_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final int pieceCount;
     private final IntFunction<PieceHolders> holders;
@@ -51,12 +51,12 @@ final class WaitReport {
             if (last != null && now - last < AGAIN_NANOS) {
                 continue;
             }
-            reported.put(w.piece(), now);
             long seconds = TimeUnit.NANOSECONDS.toSeconds(waited);
             PieceHolders h = holders.apply(w.piece());
             log.info(line(w.piece(), pieceCount, seconds, h));
             events.emit("waiting", Json.object().put("piece", w.piece()).put("pieces", pieceCount).put("seconds", seconds)
                     .put("peers", h.peers()).put("have", h.have()).put("unchoking", h.unchoking()));
+            reported.put(w.piece(), now);
         }
         reported.keySet().retainAll(waitedOn);
     }

@@ -28,6 +28,7 @@ public final class TorrentSession implements AutoCloseable {
     private final Path directory;
     private final Storage storage;
     private final TorrentRegistry registry;
+    private final UrgentRequests peers;
     private final ReaderRegistry readers = new ReaderRegistry();
     private final PlaybackSelector selector = new PlaybackSelector(readers);
     private final WaitedOnPieces waitedOn;
@@ -44,8 +45,6 @@ public final class TorrentSession implements AutoCloseable {
     private volatile TorrentSessionState state;
     private volatile BtClient client;
     private volatile CompletableFuture<?> running;
-
-    private final UrgentRequests peers;
 
     /** @param peers what flux knows of each connected peer: which pieces it has, whether it chokes flux */
     TorrentSession(TorrentId id, Path directory, Storage storage, TorrentRegistry registry, UrgentRequests peers) {

@@ -750,7 +750,11 @@ public class UrgentRequests {
         return found.size() > room ? found.subList(0, room) : found;
     }
 
-    /** The torrent's connected peers that have the piece, and how many of those do not choke flux. */
+    /**
+     * The torrent's connected peers that have the piece, and how many of those do not choke flux.
+     * Read on another thread while bt's loop updates the views: a diagnosis (a Have that comes
+     * meanwhile may be missed), never a decision.
+     */
     PieceHolders holders(TorrentId torrent, int piece, int connectedPeers) {
         int have = 0;
         int unchoking = 0;
