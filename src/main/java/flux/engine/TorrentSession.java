@@ -13,8 +13,11 @@ import flux.stream.FileData;
 import flux.stream.PiecePriorities;
 import flux.stream.ReaderRegistry;
 import flux.stream.VerifiedPieces;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -24,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** One torrent running in the engine: its metadata, verified pieces, readers and counters. */
 public final class TorrentSession implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
     private final TorrentId id;
     private final Path directory;
     private final Storage storage;
@@ -268,9 +272,19 @@ public final class TorrentSession implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Stops the torrent. Kept data is synced to disk first: the stream's resume record, saved
+     * after this, vouches for the verified pieces without reading them again, so they must be on
+     * the disk, not only in the page cache, when it is written (a scratch download's sync does nothing).
+     */
     public void close() {
         BtClient c = client;
         if (c != null && c.isStarted()) {
+            try {
+                storage.flush();
+            } catch (UncheckedIOException e) {
+                log.warn("could not sync the download to disk: {}", e.getCause().getMessage());
+            }
             c.stop();
         }
         metadata.cancel(false);
