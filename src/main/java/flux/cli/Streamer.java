@@ -15,6 +15,7 @@ import flux.ui.Sizes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,8 +73,17 @@ final class Streamer {
         if (kept) {
             cleanup.add("resume", resume::save); // runs after the torrent is closed (registered below)
         } else {
+            // held until the directory is gone (registered first, so it is given up last); a
+            // stream that dies without cleaning up leaves a lock nobody holds, and a later stream's
+            // sweep deletes the directory
+            claimScratch(directory, cleanup);
             // registered before the directory exists, so it runs last: after bt closed its files
             cleanup.add("cache", () -> DeleteTree.delete(directory));
+        }
+        if (!directlyIn) {
+            Thread sweep = new Thread(() -> ScratchDirs.sweep(base), "flux-sweep");
+            sweep.setDaemon(true);
+            sweep.start();
         }
         AtomicReference<StreamingFile> selected = new AtomicReference<>();
         TorrentSession session = engine.open(input, directory, !kept, peers, s -> {
@@ -113,6 +123,14 @@ final class Streamer {
         status.start();
         cleanup.add("status", status::stop);
         return new Streamer(session, meta, file, library, status);
+    }
+
+    private static void claimScratch(Path directory, Cleanup cleanup) {
+        try {
+            cleanup.add("cache lock", ScratchDirs.claim(directory)::close);
+        } catch (IOException e) {
+            log.debug("no lock for {}: a crash would leave it in the cache", directory, e);
+        }
     }
 
     TorrentMeta meta() {
