@@ -29,7 +29,7 @@ final class ScratchDirs {
     /** A stale directory is renamed to this (plus a random tail) before it is deleted. */
     private static final String DELETING = ".deleting-";
     /** How long a claim retries a lock that another process holds for a moment (a sweep renaming the directory). */
-    private static final long CLAIM_TRIES = 20;
+    private static final int CLAIM_TRIES = 20;
     private static final long CLAIM_PAUSE_MILLIS = 50;
     /**
      * The lock files this process holds. A sweep must not even open one of them: the locks are
@@ -110,9 +110,7 @@ final class ScratchDirs {
         Path dir = dirOf(lockFile);
         Path doomed = null;
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
-            FileLock lock;
-            lock = channel.tryLock();
-            if (lock == null) {
+            if (channel.tryLock() == null) {
                 return; // a live stream
             }
             if (Files.exists(dir)) {

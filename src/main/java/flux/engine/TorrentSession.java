@@ -271,12 +271,12 @@ public final class TorrentSession implements AutoCloseable {
         };
     }
 
-    @Override
     /**
      * Stops the torrent. Kept data is synced to disk first: the stream's resume record, saved
      * after this, vouches for the verified pieces without reading them again, so they must be on
      * the disk, not only in the page cache, when it is written (a scratch download's sync does nothing).
      */
+    @Override
     public void close() {
         BtClient c = client;
         if (c != null && c.isStarted()) {
