@@ -60,6 +60,7 @@ class InterruptIT {
         // directory and lock created
         FluxRun killedRun = FluxRun.start(work, waiting(cache, killed));
         awaitFile(cache.resolve(killed + ".lock"));
+        awaitFile(cache.resolve(killed)); // the lock comes first, the directory when the engine opens the torrent
         killedRun.process().destroyForcibly(); // SIGKILL: no cleanup runs
         assertTrue(killedRun.process().waitFor(20, TimeUnit.SECONDS), "flux survived SIGKILL");
         assertTrue(Files.isDirectory(cache.resolve(killed)), "a killed stream leaves its download behind");
@@ -68,6 +69,7 @@ class InterruptIT {
         Files.writeString(keptFile, "kept");
         try (FluxRun liveRun = FluxRun.start(work, waiting(cache, live))) {
             awaitFile(cache.resolve(live + ".lock"));
+            awaitFile(cache.resolve(live));
             try (FluxRun nextRun = FluxRun.start(work, waiting(cache, next))) {
                 long deadline = System.currentTimeMillis() + 30_000; // bounded: the sweep runs as the stream starts
                 while ((Files.exists(cache.resolve(killed)) || Files.exists(cache.resolve(killed + ".lock")))
