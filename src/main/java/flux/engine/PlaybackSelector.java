@@ -53,7 +53,7 @@ final class PlaybackSelector implements PieceSelector {
         if (p == null || v == null) {
             return relevantChunks.stream();
         }
-        int[] order = p.order(v.snapshot(), readers.positions());
+        int[] order = p.order(v.snapshot(), readers.positions(), readers.recentlyClosed());
         // bt pulls from this lazily and stops once it has claimed enough: what it pulled is all it may have asked for
         return Arrays.stream(order).filter(piece -> relevantChunks.get(piece) && !fetchedUrgently.contains(piece)).peek(offered::add);
     }

@@ -15,7 +15,10 @@ import java.util.List;
  *   <li>each reader's read-ahead window, nearest first, the most recently active reader first
  *       (two players reading take turns being the most recent; a reader whose client went away
  *       while it waited for a piece is never active again and falls behind);</li>
- *   <li>the rest of the file in order from the main reader, then what lies behind it;</li>
+ *   <li>the windows after the places where readers recently closed, a piece of each in turn: a
+ *       player reading in closed ranges, or seeking back and forth, comes back there;</li>
+ *   <li>the rest of the file in order from the main reader (else the place read last), then what
+ *       lies behind it;</li>
  *   <li>the head and tail of the next video, if {@link #thenStartOf} named one: a player going
  *       through the playlist starts the next episode without waiting.</li>
  * </ol>
@@ -62,6 +65,15 @@ public final class PiecePriorities {
      *                     may be on other files of the torrent than the selected one
      */
     public int[] order(BitSet verified, List<ReaderPosition> readers) {
+        return order(verified, readers, List.of());
+    }
+
+    /**
+     * Pieces to download, most urgent first, without verified ones.
+     *
+     * @param recent where readers recently closed, most recent first
+     */
+    public int[] order(BitSet verified, List<ReaderPosition> readers, List<ReaderPosition> recent) {
         int first = layout.firstPiece();
         int last = layout.lastPiece();
         Emitter out = new Emitter(verified, first, last);
@@ -74,7 +86,10 @@ public final class PiecePriorities {
             }
         }
 
-        int from = readers.isEmpty() ? first : clamp(readers.get(0).piece(), first, last);
+        interleaveForward(out, recent, windowPieces);
+
+        List<ReaderPosition> lead = readers.isEmpty() ? recent : readers;
+        int from = lead.isEmpty() ? first : clamp(lead.get(0).piece(), first, last);
         for (int p = from; p <= last; p++) {
             out.add(p);
         }

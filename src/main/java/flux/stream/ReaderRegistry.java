@@ -1,25 +1,43 @@
 package flux.stream;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The open readers (HTTP responses, the stdout pipe) and where each one is. The priority model
  * reads their positions; a reader that moves (a seek, or blocking on a missing piece) tells
- * the listeners at once.
+ * the listeners at once. Where the last readers stopped is remembered for a while: a player that
+ * reads in closed ranges (one request after another) or seeks back and forth comes back there.
  */
 public final class ReaderRegistry {
     /** A {@link System#nanoTime} no reader ever began to wait at. */
     private static final long NOT_WAITING = Long.MIN_VALUE;
+    /** How many closed readers' places are remembered, and for how long. */
+    static final int RECENT_MOST = 8;
+    static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(60);
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final List<Runnable> moveListeners = new CopyOnWriteArrayList<>();
+    /** Closed readers' places, most recent first; guarded by itself. */
+    private final Deque<Closed> closed = new ArrayDeque<>();
 
+    private record Closed(ReaderPosition where, long atNanos) {
+    }
+
+    /** A reader of pieces {@code firstPiece..lastPiece}, in a file that ends at {@code lastPiece}. */
     public Cursor open(int firstPiece, int lastPiece) {
-        Cursor c = new Cursor(firstPiece, lastPiece);
+        return open(firstPiece, lastPiece, lastPiece);
+    }
+
+    /** A reader of pieces {@code firstPiece..lastPiece} of a file whose last piece is {@code fileLastPiece}. */
+    public Cursor open(int firstPiece, int lastPiece, int fileLastPiece) {
+        Cursor c = new Cursor(firstPiece, lastPiece, fileLastPiece);
         cursors.add(c);
         fireMoved();
         return c;
@@ -35,6 +53,28 @@ public final class ReaderRegistry {
 
     public int size() {
         return cursors.size();
+    }
+
+    /**
+     * Where readers closed in the last {@link #RECENT_NANOS}, most recent first, each reaching to
+     * the end of its file (a player that read a range there may read on from it).
+     */
+    public List<ReaderPosition> recentlyClosed() {
+        long now = System.nanoTime();
+        synchronized (closed) {
+            closed.removeIf(c -> now - c.atNanos > RECENT_NANOS);
+            return closed.stream().map(Closed::where).toList();
+        }
+    }
+
+    private void remember(ReaderPosition where) {
+        synchronized (closed) {
+            closed.removeIf(c -> c.where.piece() == where.piece());
+            closed.addFirst(new Closed(where, System.nanoTime()));
+            while (closed.size() > RECENT_MOST) {
+                closed.removeLast();
+            }
+        }
     }
 
     /** A reader blocked on a piece that is not verified yet, since {@code sinceNanos} ({@link System#nanoTime}). */
@@ -65,15 +105,17 @@ public final class ReaderRegistry {
     /** One reader's position. */
     public final class Cursor implements AutoCloseable {
         private final int lastPiece;
+        private final int fileLastPiece;
         private volatile int piece;
         private volatile boolean sought = true;
         private volatile long lastActive;
         /** When the reader began to wait for its piece ({@link System#nanoTime}), else {@link #NOT_WAITING}. */
         private volatile long waitingSince = NOT_WAITING;
 
-        private Cursor(int piece, int lastPiece) {
+        private Cursor(int piece, int lastPiece, int fileLastPiece) {
             this.piece = piece;
             this.lastPiece = lastPiece;
+            this.fileLastPiece = fileLastPiece;
             this.lastActive = System.nanoTime();
         }
 
@@ -101,6 +143,7 @@ public final class ReaderRegistry {
         @Override
         public void close() {
             if (cursors.remove(this)) {
+                remember(new ReaderPosition(piece, fileLastPiece, false));
                 fireMoved();
             }
         }

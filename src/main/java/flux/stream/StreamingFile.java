@@ -59,7 +59,7 @@ public final class StreamingFile {
         long lastInFile = Math.max(0, layout.fileLength() - 1);
         int first = layout.pieceAt(Math.min(fileOffset, lastInFile));
         int last = Math.max(first, layout.pieceAt(Math.min(lastByte, lastInFile)));
-        return new Reader(readers.open(first, last));
+        return new Reader(readers.open(first, last, layout.lastPiece()));
     }
 
     /** A sequential reader; each one is a cursor in the priority model until closed. */

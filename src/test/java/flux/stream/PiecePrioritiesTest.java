@@ -175,6 +175,38 @@ class PiecePrioritiesTest {
         assertArrayEquals(new int[] {14, 4, 15, 5, 2, 17, 3, 16, 6, 7, 8, 9, 10, 11, 12, 13}, order);
     }
 
+    @Test
+    void placesWhereReadersClosedGetTheirWindowsInTurnAfterTheOpenReadersAndBeforeTheRest() {
+        // one file of 100 pieces, window 3, head 1, tail 1; a player reads from 20 while two
+        // closed ranges (at 60, then at 40) left their places behind
+        PieceLayout layout = new PieceLayout(100, 10_000, 0, 10_000);
+        PiecePriorities p = new PiecePriorities(layout, 300, 100, 100);
+        List<ReaderPosition> recent = List.of(new ReaderPosition(40, 99, false), new ReaderPosition(60, 99, false));
+        int[] order = p.order(new BitSet(), List.of(new ReaderPosition(20, 99, false)), recent);
+        // urgent 20, 21; head 0, tail 99; the reader's window 22; then 40, 60, 41, 61, 42, 62; then on from 23
+        assertArrayEquals(new int[] {20, 21, 0, 99, 22, 40, 60, 41, 61, 42, 62, 23, 24}, Arrays.copyOf(order, 13));
+        assertEquals(100, order.length, "every piece once");
+        assertEquals(100, Arrays.stream(order).distinct().count());
+    }
+
+    @Test
+    void withNoReaderOpenTheRestGoesOnFromThePlaceReadLast() {
+        PieceLayout layout = new PieceLayout(100, 10_000, 0, 10_000);
+        PiecePriorities p = new PiecePriorities(layout, 300, 100, 100);
+        ReaderRegistry registry = new ReaderRegistry();
+        registry.open(30, 30, layout.lastPiece()).close(); // a closed range in piece 30
+        registry.open(70, 70, layout.lastPiece()).close(); // then one in piece 70
+        BitSet verified = new BitSet();
+        verified.set(30);
+        verified.set(70);
+        int[] order = p.order(verified, registry.positions(), registry.recentlyClosed());
+        // head, tail, then 70's window and 30's in turn, then on from 70 to the end, then from the start
+        List<Integer> expected = IntStream.concat(IntStream.of(0, 99, 71, 31, 72, 32),
+                IntStream.concat(IntStream.rangeClosed(73, 98), IntStream.concat(IntStream.rangeClosed(1, 29),
+                        IntStream.rangeClosed(33, 69)))).boxed().toList();
+        assertEquals(expected, asList(order));
+    }
+
     // --- PieceLayout ---
 
     @Test
