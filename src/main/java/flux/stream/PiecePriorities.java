@@ -63,15 +63,7 @@ public final class PiecePriorities {
      * @param verified     pieces already verified (torrent piece indices)
      * @param readers      where each open reader is, most recently active reader first; readers
      *                     may be on other files of the torrent than the selected one
-     */
-    public int[] order(BitSet verified, List<ReaderPosition> readers) {
-        return order(verified, readers, List.of());
-    }
-
-    /**
-     * Pieces to download, most urgent first, without verified ones.
-     *
-     * @param recent where readers recently closed, most recent first
+     * @param recent       where readers recently closed, most recent first
      */
     public int[] order(BitSet verified, List<ReaderPosition> readers, List<ReaderPosition> recent) {
         int first = layout.firstPiece();

@@ -30,11 +30,6 @@ public final class ReaderRegistry {
     private record Closed(ReaderPosition where, long atNanos) {
     }
 
-    /** A reader of pieces {@code firstPiece..lastPiece}, in a file that ends at {@code lastPiece}. */
-    public Cursor open(int firstPiece, int lastPiece) {
-        return open(firstPiece, lastPiece, lastPiece);
-    }
-
     /** A reader of pieces {@code firstPiece..lastPiece} of a file whose last piece is {@code fileLastPiece}. */
     public Cursor open(int firstPiece, int lastPiece, int fileLastPiece) {
         Cursor c = new Cursor(firstPiece, lastPiece, fileLastPiece);

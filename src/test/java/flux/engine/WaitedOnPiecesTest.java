@@ -27,7 +27,7 @@ class WaitedOnPiecesTest {
         assertArrayEquals(new int[]{3}, waited.pieces());
         assertTrue(waited.sought(3), "fetched as a seek's piece is");
 
-        try (ReaderRegistry.Cursor player = readers.open(7, 9)) {
+        try (ReaderRegistry.Cursor player = readers.open(7, 9, 9)) {
             assertArrayEquals(new int[]{3, 7, 8}, waited.pieces(), "beside a reader that sought elsewhere");
             verified.markVerified(3);
             assertArrayEquals(new int[]{7, 8}, waited.pieces(), "verified: no longer waited on");

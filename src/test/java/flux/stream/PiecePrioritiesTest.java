@@ -27,7 +27,7 @@ class PiecePrioritiesTest {
     static final PiecePriorities SMALL = new PiecePriorities(B, 300, 200, 100);
 
     static int[] order(PiecePriorities p, BitSet verified, ReaderPosition... readers) {
-        return p.order(verified, List.of(readers));
+        return p.order(verified, List.of(readers), List.of());
     }
 
     static ReaderPosition inB(int piece) {
@@ -153,11 +153,11 @@ class PiecePrioritiesTest {
         PieceLayout layout = new PieceLayout(100, 10_000, 0, 10_000);
         PiecePriorities p = new PiecePriorities(layout, 300, 100, 100); // window 3, head 1, tail 1
         ReaderRegistry registry = new ReaderRegistry();
-        ReaderRegistry.Cursor cursor = registry.open(0, layout.lastPiece());
-        assertArrayEquals(new int[] {0, 1}, Arrays.copyOf(p.order(new BitSet(), registry.positions()), 2));
+        ReaderRegistry.Cursor cursor = registry.open(0, layout.lastPiece(), layout.lastPiece());
+        assertArrayEquals(new int[] {0, 1}, Arrays.copyOf(p.order(new BitSet(), registry.positions(), List.of()), 2));
 
         cursor.moveTo(layout.pieceAt(9_000));
-        int[] order = p.order(new BitSet(), registry.positions());
+        int[] order = p.order(new BitSet(), registry.positions(), List.of());
         assertArrayEquals(new int[] {90, 91, 0, 99, 92}, Arrays.copyOf(order, 5));
 
         // the rest goes on from the reader to the end, then wraps to the start
