@@ -29,7 +29,7 @@ class InterruptIT {
         // a magnet (its tracker refuses): flux starts its engine and scout from the raw arguments
         // on other threads, which log while the main thread starts too
         String magnet = "magnet:?xt=urn:btih:" + hash + "&tr=http%3A%2F%2F127.0.0.1%3A9%2Fannounce";
-        try (FluxRun flux = FluxRun.start(work, List.of("stream", magnet, "--no-dht", "--bind", "127.0.0.1",
+        try (FluxRun flux = FluxRun.startInForeground(work, List.of("stream", magnet, "--no-dht", "--bind", "127.0.0.1",
                 "--peer-port", "0", "--cache-dir", cache.toString(), "--json", "--timeout", "60"))) {
             long deadline = System.currentTimeMillis() + 30_000;
             while (!Files.isDirectory(cache.resolve(hash)) && System.currentTimeMillis() < deadline) {

@@ -39,9 +39,26 @@ public final class FluxRun implements AutoCloseable {
     }
 
     public static FluxRun start(Path workDir, List<String> args) throws IOException {
+        return start(workDir, FluxProcess.builder(args));
+    }
+
+    /**
+     * flux as a terminal's foreground job starts it: with SIGINT at its default, whatever this JVM
+     * inherited. A shell starts background jobs with SIGINT ignored, their children inherit that,
+     * and the JVM then installs no handler for it: a suite run from a backgrounded script would see
+     * Ctrl-C do nothing. python3 resets it and execs flux in the same process (same pid).
+     */
+    public static FluxRun startInForeground(Path workDir, List<String> args) throws IOException {
+        ProcessBuilder builder = FluxProcess.builder(args);
+        builder.command().addAll(0, List.of("python3", "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"));
+        return start(workDir, builder);
+    }
+
+    private static FluxRun start(Path workDir, ProcessBuilder builder) throws IOException {
         Files.createDirectories(workDir);
         Path err = Files.createTempFile(workDir, "flux-", ".stderr");
-        Process p = FluxProcess.builder(args).redirectError(err.toFile()).start();
+        Process p = builder.redirectError(err.toFile()).start();
         return new FluxRun(p, err);
     }
 
