@@ -234,18 +234,27 @@ public final class Engine implements AutoCloseable {
     /**
      * The first pieces were hashed by the interpreter: 25-30 ms for a 256 KiB piece, between its
      * last block and the first byte served. Hashing a little as a torrent starts, while the engine
-     * waits for its metadata or its first blocks, has SHA-1 compiled (to the CPU's SHA
-     * instructions) before they arrive; the launcher lowers the compile thresholds of the JDK's
-     * digest code so that 128 KiB suffice. Once per process: `flux seed` opens many torrents.
+     * waits for its metadata or its first blocks, has SHA-1 compiled (flux's own under C1 alone,
+     * else the JDK's, to the CPU's SHA instructions) before they arrive; the launcher lowers the
+     * compile thresholds of both so that 128 KiB suffice. Once per process: `flux seed` opens many
+     * torrents.
      */
     private static void prepareHashingInBackground() {
         if (!HASHING_PREPARED.compareAndSet(false, true)) {
             return;
         }
         inBackground("flux-hash-warm-up", () -> {
+            byte[] block = new byte[16 * 1024];
+            if (PieceDigester.suitsThisJvm()) {
+                Sha1 sha1 = new Sha1();
+                for (int i = 0; i < 8; i++) {
+                    sha1.update(block, 0, block.length);
+                }
+                sha1.digest();
+                return;
+            }
             try {
                 MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-                byte[] block = new byte[16 * 1024];
                 for (int i = 0; i < 8; i++) {
                     sha1.update(block);
                 }

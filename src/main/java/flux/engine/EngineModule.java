@@ -53,7 +53,7 @@ import java.util.Set;
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
  * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
  * handshakes, the scout's connections and announces, the metainfo parser built early, flux's
- * peer id, the fast-resume verifier and the upload limit.
+ * peer id, the fast-resume verifier, the piece digester and the upload limit.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -118,7 +118,8 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     ResumingChunkVerifier resumingVerifier(Config config, Digester digester) {
-        return new ResumingChunkVerifier(new DefaultChunkVerifier(digester, config.getNumOfHashingThreads()));
+        Digester pieces = PieceDigester.suitsThisJvm() ? new PieceDigester(config.getHashingBufferSize()) : digester;
+        return new ResumingChunkVerifier(new DefaultChunkVerifier(pieces, config.getNumOfHashingThreads()));
     }
 
     @Provides
