@@ -237,6 +237,12 @@ def _cell(values, fmt):
     return s, med
 
 
+def _served(values):
+    """', from k of n runs' when the reference client gave no value in some runs (its median is theirs)."""
+    ok = sum(1 for v in values if re.fullmatch(r"-?[0-9.]+", v))
+    return f", from {ok} of {len(values)} runs" if ok < len(values) else ""
+
+
 def report(results, meta, out):
     order, rows = _load(results)
     meta_lines = []
@@ -280,7 +286,8 @@ def report(results, meta, out):
             if f is None or not cand:
                 continue
             best, who = min(cand)
-            md.append(f"| {fc} | {key} | {f:.3f} s | {best:.3f} s ({who}) | {f / best:.2f} |")
+            md.append(f"| {fc} | {key} | {f:.3f} s | {best:.3f} s ({who}{_served(rows.get((who, other), []))}) "
+                      f"| {f / best:.2f} |")
         a = [c for c in order if c.startswith("aria2c") and c.endswith(suffix)]
         f = medians.get((fc, "mibs"))
         if a and f is not None and medians.get((a[0], "mibs")):
