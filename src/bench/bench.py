@@ -223,8 +223,13 @@ def _load(path):
     return order, rows
 
 
+def _numbers(values):
+    """The runs that gave a value (a failed run records a word instead)."""
+    return [float(v) for v in values if re.fullmatch(r"-?[0-9.]+", v)]
+
+
 def _cell(values, fmt):
-    ok = [float(v) for v in values if re.fullmatch(r"-?[0-9.]+", v)]
+    ok = _numbers(values)
     failed = len(values) - len(ok)
     if not ok:
         return f"fail {failed}/{len(values)}" if values else "–", None
@@ -239,7 +244,7 @@ def _cell(values, fmt):
 
 def _served(values):
     """', from k of n runs' when the reference client gave no value in some runs (its median is theirs)."""
-    ok = sum(1 for v in values if re.fullmatch(r"-?[0-9.]+", v))
+    ok = len(_numbers(values))
     return f", from {ok} of {len(values)} runs" if ok < len(values) else ""
 
 
