@@ -3,6 +3,9 @@ package flux.engine;
 import bt.Bt;
 import bt.BtClientBuilder;
 import bt.data.Storage;
+import bt.data.digest.Digester;
+import bt.data.digest.SHA1Digester;
+import bt.data.range.ByteRange;
 import bt.data.file.FileSystemStorage;
 import bt.dht.DHTConfig;
 import bt.dht.DHTModule;
@@ -32,8 +35,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -244,22 +245,10 @@ public final class Engine implements AutoCloseable {
             return;
         }
         inBackground("flux-hash-warm-up", () -> {
-            byte[] block = new byte[16 * 1024];
-            if (PieceDigester.suitsThisJvm()) {
-                Sha1 sha1 = new Sha1();
-                for (int i = 0; i < 8; i++) {
-                    sha1.update(block, 0, block.length);
-                }
-                sha1.digest();
-                return;
-            }
             try {
-                MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-                for (int i = 0; i < 8; i++) {
-                    sha1.update(block);
-                }
-                sha1.digest();
-            } catch (NoSuchAlgorithmException e) {
+                Digester sha1 = PieceDigester.forThisJvm(SHA1Digester.newDigester(), SHA1Digester.DEFAULT_BUFFER_SIZE);
+                sha1.digest(new ByteRange(new byte[128 * 1024]));
+            } catch (RuntimeException e) {
                 log.debug("no SHA-1 to prepare", e); // bt fails on its own, and reports it
             }
         });

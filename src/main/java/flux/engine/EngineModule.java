@@ -118,7 +118,7 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     ResumingChunkVerifier resumingVerifier(Config config, Digester digester) {
-        Digester pieces = PieceDigester.suitsThisJvm() ? new PieceDigester(config.getHashingBufferSize()) : digester;
+        Digester pieces = PieceDigester.forThisJvm(digester, config.getHashingBufferSize());
         return new ResumingChunkVerifier(new DefaultChunkVerifier(pieces, config.getNumOfHashingThreads()));
     }
 

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
 
 /**
  * bt's piece digester, with flux's {@link Sha1} in place of the JDK's; used where the JVM compiles
- * with C1 alone ({@link #suitsThisJvm}). Reads a piece through one buffer per thread, as bt's own
+ * with C1 alone ({@link #forThisJvm}). Reads a piece through one buffer per thread, as bt's own
  * digester does, so bt's hashing threads (a resume check) each keep theirs.
  */
 final class PieceDigester implements Digester {
@@ -27,8 +27,9 @@ final class PieceDigester implements Digester {
         this.buffer = ThreadLocal.withInitial(() -> new byte[step]);
     }
 
-    static boolean suitsThisJvm() {
-        return Boolean.getBoolean(C1_ONLY_PROPERTY);
+    /** The digester pieces are checked with in this JVM: this one under C1 alone, else {@code jdk}. */
+    static Digester forThisJvm(Digester jdk, int step) {
+        return Boolean.getBoolean(C1_ONLY_PROPERTY) ? new PieceDigester(step) : jdk;
     }
 
     /** The digest of the range's data as far as it can be read. */
