@@ -34,6 +34,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class StreamServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamServer.class);
+
+    static {
+        NoPlatformMBeans.install();
+    }
+
     private final Undertow server;
     private final String host;
     private final int port;
