@@ -17,9 +17,7 @@ public final class NoPlatformMBeans extends MBeanServerBuilder {
 
     /** Makes this the JVM's builder unless one is set; before the first MBean server is built. */
     static void install() {
-        if (System.getProperty(PROPERTY) == null) {
-            System.setProperty(PROPERTY, NoPlatformMBeans.class.getName());
-        }
+        System.getProperties().putIfAbsent(PROPERTY, NoPlatformMBeans.class.getName());
     }
 
     @Override
