@@ -20,10 +20,14 @@ import java.util.function.BooleanSupplier;
  * a second handshake from an IP mid-handshake) is never retried. Every tick this re-adds the known
  * peers of a torrent that has none connected (with backoff), and of one that has peers but made
  * no progress for a while although it still wants data; it also asks the peer sources again.
+ * A seeder with no peer connected re-dials the peers it knows a few times, and never asks the
+ * trackers early: their interval is theirs to set.
  */
 final class PeerWatchdog {
     private static final Logger log = LoggerFactory.getLogger(PeerWatchdog.class);
     private static final long MAX_BACKOFF_MS = 60_000;
+    /** At 2, 4, 8, 16 and 32 s: a minute for a leecher that lost its connection to come back. */
+    private static final int SEEDER_REDIALS = 5;
 
     private final IPeerRegistry peerRegistry;
     private final IPeerConnectionPool pool;
@@ -46,14 +50,17 @@ final class PeerWatchdog {
 
     void peerSeen(TorrentId id, InetSocketAddress address) {
         Watched w = watched.get(id);
-        if (w != null && address.getPort() > 0) {
-            w.peers.add(address);
+        if (w != null && address.getPort() > 0 && w.peers.add(address)) {
+            w.seederRedials = 0;
         }
     }
 
     /** One pass over all torrents; called every second or so by the engine's scheduler. */
     void tick() {
-        long now = System.currentTimeMillis();
+        tick(System.currentTimeMillis());
+    }
+
+    void tick(long now) {
         for (Map.Entry<TorrentId, Watched> e : watched.entrySet()) {
             try {
                 check(e.getKey(), e.getValue(), now);
@@ -64,34 +71,69 @@ final class PeerWatchdog {
     }
 
     private void check(TorrentId id, Watched w, long now) {
-        if (!w.wantsData.getAsBoolean()) {
-            return; // a seeder waits for leechers to connect; it must not hammer trackers
-        }
         int[] connections = {0};
         pool.visitConnections(id, c -> connections[0]++);
+        if (w.wantsData.getAsBoolean()) {
+            checkLeecher(id, w, connections[0], now);
+        } else {
+            checkSeeder(id, w, connections[0], now);
+        }
+    }
+
+    private void checkLeecher(TorrentId id, Watched w, int connections, long now) {
         long downloaded = w.session.downloadedBytes();
         if (downloaded != w.lastDownloaded) {
             w.lastDownloaded = downloaded;
             w.lastProgress = now;
             w.backoffMs = 2_000;
         }
-        boolean idle = connections[0] == 0;
+        boolean idle = connections == 0;
         boolean stalled = !idle && now - w.lastProgress > stallAfter.toMillis();
         if ((!idle && !stalled) || now < w.nextAttempt) {
             return;
         }
         if (stalled) {
             log.warn("no data for {} s from {} connected peer(s); reconnecting and asking for more peers",
-                    (now - w.lastProgress) / 1000, connections[0]);
+                    (now - w.lastProgress) / 1000, connections);
             w.lastProgress = now;
         } else if (!w.peers.isEmpty()) {
             log.debug("no connected peers: re-adding {} known peer(s)", w.peers.size());
         }
+        readdKnownPeers(id, w);
+        peerRegistry.triggerPeerCollection(id);
+        backOff(w, now);
+    }
+
+    /**
+     * A seeder's dial to a leecher its tracker named can fail (a peer that requires encryption
+     * closes the plaintext try, and may still hold it when the encrypted one comes), and the
+     * leecher may never dial back (Transmission dials no loopback peer): without this the two
+     * would wait for the tracker's next interval.
+     */
+    private void checkSeeder(TorrentId id, Watched w, int connections, long now) {
+        if (connections > 0) {
+            w.seederRedials = 0;
+            w.backoffMs = 2_000;
+            w.nextAttempt = now + w.backoffMs;
+            return;
+        }
+        if (w.peers.isEmpty() || w.seederRedials >= SEEDER_REDIALS || now < w.nextAttempt) {
+            return;
+        }
+        log.debug("seeding with no peer connected: dialling {} known peer(s) again", w.peers.size());
+        readdKnownPeers(id, w);
+        w.seederRedials++;
+        backOff(w, now);
+    }
+
+    private void readdKnownPeers(TorrentId id, Watched w) {
         for (InetSocketAddress a : w.peers) {
             // fresh InetPeer objects: bt's ban list is keyed by object identity
             peerRegistry.addPeer(id, InetPeer.build(a.getAddress(), a.getPort()));
         }
-        peerRegistry.triggerPeerCollection(id);
+    }
+
+    private static void backOff(Watched w, long now) {
         w.nextAttempt = now + w.backoffMs;
         w.backoffMs = Math.min(MAX_BACKOFF_MS, w.backoffMs * 2);
     }
@@ -105,6 +147,7 @@ final class PeerWatchdog {
         // the first connections are still handshaking: give them a moment before re-dialing
         long nextAttempt = System.currentTimeMillis() + 3_000;
         long backoffMs = 2_000;
+        volatile int seederRedials;
 
         Watched(TorrentSession session, BooleanSupplier wantsData) {
             this.session = session;

@@ -128,7 +128,8 @@ class EncryptionIT {
             while (!sameContent(file, toTransmission) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
-            assertEquals(Tools.sha256(toTransmission), Tools.sha256(file), transmission.remote("-l"));
+            assertTrue(sameContent(file, toTransmission), "Transmission has not the file after 60 s: "
+                    + transmission.remote("-l") + "\nflux's log:\n" + flux.stderr());
         }
     }
 
@@ -141,6 +142,6 @@ class EncryptionIT {
                 // an address of its own: opentracker records where an announce comes from (it
                 // ignores ip=), so the leecher finds flux only if its announces leave from there
                 "--bind", Net.freshLoopback(), "--peer-port", "0", "--state", work.resolve("state-" + file.getFileName()).toString(),
-                "--json", "--status-interval", "0");
+                "--json", "--status-interval", "0", "-v");
     }
 }
