@@ -181,9 +181,9 @@ public final class Engine implements AutoCloseable {
         // two buffers per connection, direct memory: 1 MiB each (the default) is 120 MiB at 60 peers
         config.setNetworkBufferSize(256 * 1024);
 
-        PeerQueues queues = new PeerQueues(config);
-        UrgentRequests urgent = new UrgentRequests(queues);
         PeerClients clients = new PeerClients();
+        PeerQueues queues = new PeerQueues(config, clients);
+        UrgentRequests urgent = new UrgentRequests(queues);
         BtRuntimeBuilder builder = BtRuntime.builder(config)
                 .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, urgent, queues, clients,
                         settings.requireEncryption()))

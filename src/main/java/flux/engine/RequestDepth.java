@@ -14,7 +14,8 @@ import java.util.Collection;
  * MiB gave 55 MiB/s and 1 MiB 15.7. So the shallow depth is used only when every peer known when
  * the torrent is set up is on this machine or the local network, and one of them is connected and
  * answers requests at once; anything else keeps the deep one. bt reads both numbers once per
- * torrent, when it sets the torrent up (for a .torrent file: before any peer is connected).
+ * torrent, when it sets the torrent up (for a .torrent file: before any peer is connected);
+ * {@link PeerQueues} holds a near peer that answers at once to the shallow number of blocks later.
  */
 final class RequestDepth {
     /** Pieces assigned per peer when all peers are near: a few milliseconds of a LAN link. */
@@ -66,8 +67,13 @@ final class RequestDepth {
         // four for distant peers, whose round trip is longer than a piece takes to arrive
         int atLeast = near ? 2 : 4;
         int pieces = (int) Math.max(atLeast, Math.min(64, bytes / pieceSize));
-        int requests = near ? (int) Math.max(1, NEAR_IN_FLIGHT_BYTES / blockSize) : FAR_REQUESTS;
+        int requests = near ? nearRequests(blockSize) : FAR_REQUESTS;
         return new Depth(pieces, requests);
+    }
+
+    /** Blocks in flight to a near peer that answers at once: {@link #NEAR_IN_FLIGHT_BYTES}. */
+    static int nearRequests(int blockSize) {
+        return (int) Math.max(1, NEAR_IN_FLIGHT_BYTES / blockSize);
     }
 
     /** Loopback, private (RFC 1918, IPv6 unique local) or link-local. */

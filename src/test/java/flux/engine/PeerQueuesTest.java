@@ -15,8 +15,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PeerQueuesTest {
     private static final int BT_DEPTH = RequestDepth.FAR_REQUESTS;
 
+    private static final int NEAR_REQUESTS = 24;
+
     private boolean btAssigns = true;
-    private final PeerQueues queues = new PeerQueues(() -> BT_DEPTH, state -> btAssigns);
+    private boolean nearAndPrompt;
+    private final PeerQueues queues = new PeerQueues(() -> BT_DEPTH, state -> btAssigns, key -> nearAndPrompt, NEAR_REQUESTS);
 
     @Test
     void btAsksAPeerThatKeeps250RequestsForOneFewerThanThat() throws Exception {
@@ -59,6 +62,27 @@ class PeerQueuesTest {
         queues.produce(m -> { }, silent);
         assertEquals(BT_DEPTH + 1, requestsBtSends(silent.getConnectionState()));
         assertEquals(PeerQueues.MOST_REQUESTS, queues.limit(silent.getConnectionState()));
+    }
+
+    @Test
+    void aNearPeerThatAnswersAtOnceIsAskedForTheNearDepthThoughBtSetTheTorrentUpDeep() throws Exception {
+        nearAndPrompt = true;
+        MessageContext aria2 = peer();
+        queues.produce(m -> { }, aria2);
+
+        assertEquals(NEAR_REQUESTS, requestsBtSends(aria2.getConnectionState()),
+                "a .torrent is set up before any peer is connected: seeks waited behind 8 MiB asked of it");
+        assertEquals(NEAR_REQUESTS, queues.limit(aria2.getConnectionState()));
+    }
+
+    @Test
+    void aNearPeerThatKeepsFewerRequestsThanTheNearDepthIsAskedForWhatItKeeps() throws Exception {
+        nearAndPrompt = true;
+        MessageContext peer = peer();
+        queues.consume(handshake(16), peer);
+        queues.produce(m -> { }, peer);
+
+        assertEquals(15, requestsBtSends(peer.getConnectionState()));
     }
 
     /** What bt's request producer does: it sends while at most its depth is pending. */

@@ -40,7 +40,7 @@ class UrgentRequestsTest {
     private long nanos;
     /** Whether bt has pieces assigned to the peers. */
     private boolean btAssigns = true;
-    private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true);
+    private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true, key -> false, 24);
     private final UrgentRequests agent = new UrgentRequests(() -> nanos, state -> btAssigns, queues);
 
     UrgentRequestsTest() {
