@@ -25,6 +25,8 @@ import java.util.function.BooleanSupplier;
  */
 final class PeerWatchdog {
     private static final Logger log = LoggerFactory.getLogger(PeerWatchdog.class);
+    /** The first wait between re-dials, doubled after each up to {@link #MAX_BACKOFF_MS}. */
+    private static final long FIRST_BACKOFF_MS = 2_000;
     private static final long MAX_BACKOFF_MS = 60_000;
     /** At 2, 4, 8, 16 and 32 s: a minute for a leecher that lost its connection to come back. */
     private static final int SEEDER_REDIALS = 5;
@@ -85,7 +87,7 @@ final class PeerWatchdog {
         if (downloaded != w.lastDownloaded) {
             w.lastDownloaded = downloaded;
             w.lastProgress = now;
-            w.backoffMs = 2_000;
+            w.backoffMs = FIRST_BACKOFF_MS;
         }
         boolean idle = connections == 0;
         boolean stalled = !idle && now - w.lastProgress > stallAfter.toMillis();
@@ -113,7 +115,7 @@ final class PeerWatchdog {
     private void checkSeeder(TorrentId id, Watched w, int connections, long now) {
         if (connections > 0) {
             w.seederRedials = 0;
-            w.backoffMs = 2_000;
+            w.backoffMs = FIRST_BACKOFF_MS;
             w.nextAttempt = now + w.backoffMs;
             return;
         }
@@ -146,7 +148,7 @@ final class PeerWatchdog {
         long lastProgress = System.currentTimeMillis();
         // the first connections are still handshaking: give them a moment before re-dialing
         long nextAttempt = System.currentTimeMillis() + 3_000;
-        long backoffMs = 2_000;
+        long backoffMs = FIRST_BACKOFF_MS;
         volatile int seederRedials;
 
         Watched(TorrentSession session, BooleanSupplier wantsData) {
