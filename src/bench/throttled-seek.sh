@@ -2,18 +2,19 @@
 # Streaming on a slow swarm: SEEDERS libtorrent seeders whose upload is shaped to RATE each (tc on
 # the namespace's loopback, 1500-byte packets, a 64-packet queue), 1 MiB pieces, so that a piece
 # takes as long to arrive as on the Internet instead of the loopback bench's ~10 ms, and no seeder
-# waits on a 1 s accept tick as aria2c does there. Each build given streams the MP4's .torrent
+# waits on a 1 s accept tick as aria2c does there. Each build given streams the MEDIA's .torrent
 # from the seeders (--peer), one fresh client per start, builds alternating:
 #   - the first byte (timed from process start, and curl's own time after the URL), then, PAUSE
 #     seconds later, SEEKS 64 KiB Ranges at random offsets >= 50 % (curl's time, bytes compared);
 #   - with MPV=1 (default), a second fresh client: process start -> mpv --frames=50 exits 0 on
-#     its first URL (the moov is at the end, so mpv reads the end first).
+#     its first URL (with the default MEDIA the moov is at the end, so mpv reads the end first).
 #
 #   src/bench/throttled-seek.sh [FLUX|lt...]  # default: target/flux; e.g. a baseline worktree's target/flux too
 #                                             # lt: the libtorrent streamer of the main bench (lt_stream.py)
 #   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3 MPV=1
 #   LAST_RATE=2mbit    the last seeder slower than the others
 #   LT_WINDOW_MIB=8    lt_stream.py's deadline window (the main bench's)
+#   MEDIA=mp4          the video streamed: mp4 (moov at the end), faststart (moov first) or mkv
 #
 # Needs root (unshare -n, tc), python3-libtorrent, mktorrent, curl, mpv; the media come from
 # run.sh's cache. Results: target/bench/throttled/results.md.
@@ -40,8 +41,14 @@ enter_netns "$@"
 trap cleanup EXIT
 rm -rf "$WORK" && mkdir -p "$WORK" "$LOGS"
 make_media
-TORRENT=$(make_torrent "$MP4" "$PIECE_KIB" http://127.0.0.1:1/announce)
-SIZE=$(stat -c %s "$MP4")
+case ${MEDIA:-mp4} in
+    mp4) VIDEO=$MP4 ;;
+    faststart) VIDEO=$FAST ;;
+    mkv) VIDEO=$MKV ;;
+    *) die "MEDIA: mp4, faststart or mkv" ;;
+esac
+TORRENT=$(make_torrent "$VIDEO" "$PIECE_KIB" http://127.0.0.1:1/announce)
+SIZE=$(stat -c %s "$VIDEO")
 
 # Internet-sized packets and a shaped, short queue for everything the seeders send.
 ip link set lo mtu 1500
@@ -92,14 +99,14 @@ one_start() {
     start_client "$b" "$dir"
     if [[ -n $URL ]]; then
         t=$(curl -sf --max-time 60 -r 0-0 -o "$dir/first.bin" -w '%{time_total}' "$URL") &&
-            cmp -s -n 1 "$dir/first.bin" "$MP4" || t=fail
+            cmp -s -n 1 "$dir/first.bin" "$VIDEO" || t=fail
         echo "$t" >"$dir/first.txt"
         [[ $t == fail ]] && echo fail >"$dir/start.txt" || echo "$(since "$T0")" >"$dir/start.txt"
         sleep "$PAUSE"
         mapfile -t offs < <(bpy offsets "$SIZE" "$SEEKS" "$round" 65536)
         for off in "${offs[@]}"; do
             t=$(curl -sf --max-time 60 -r "$off-$((off + 65535))" -o "$dir/seek.bin" -w '%{time_total}' "$URL") || t=fail
-            cmp -s -n 65536 -i "0:$off" "$dir/seek.bin" "$MP4" || t=fail
+            cmp -s -n 65536 -i "0:$off" "$dir/seek.bin" "$VIDEO" || t=fail
             echo "$t $off" >>"$dir/seeks.txt"
         done
     fi
@@ -145,7 +152,7 @@ medians() {
     echo "# flux: streaming on a throttled swarm"
     echo
     echo "$(date -u '+%F %H:%M') UTC; $SEEDERS libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)') seeders, each shaped to $RATE${LAST_RATE:+ (the last to $LAST_RATE)};"
-    echo "$((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte; median (min-max)."
+    echo "${MEDIA:-mp4} ($(basename "$VIDEO")), $((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte; median (min-max)."
     echo
     echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL (s) | first byte from start (s) | mpv's 50 frames from start (s) |"
     echo "|---|---|---|---|---|---|---|---|---|"

@@ -86,6 +86,7 @@ final class Streamer {
             sweep.start();
         }
         AtomicReference<StreamingFile> selected = new AtomicReference<>();
+        AtomicReference<PiecePriorities> planned = new AtomicReference<>();
         TorrentSession session = engine.open(input, directory, !kept, peers, s -> {
             resume.applyTo(s);
             try {
@@ -95,7 +96,8 @@ final class Streamer {
                 }
                 TorrentMeta.FileEntry f = FileChooser.choose(s.meta(), plan.select());
                 chosen.set(f);
-                s.plan(priorities(s.meta(), f, plan.windowBytes()));
+                planned.set(priorities(s.meta(), f, plan.windowBytes()));
+                s.plan(planned.get());
             } catch (RuntimeException e) {
                 planError.set(e);
                 s.planNothing();
@@ -116,6 +118,7 @@ final class Streamer {
         TorrentMeta.FileEntry file = chosen.get();
         TorrentLibrary library = new TorrentLibrary(session, meta, file.index());
         selected.set(library.file(file.index()));
+        IndexPrefetch.start(session, file.index(), selected.get(), planned.get());
         log.info("{}: streaming '{}' ({}), {} pieces of {}", meta.name(), file.path(), Sizes.bytes(file.size()),
                 meta.pieceCount(), Sizes.bytes(meta.pieceLength()));
         StatusReporter status = new StatusReporter(session, library.file(file.index()), events);
@@ -159,19 +162,20 @@ final class Streamer {
 
     /**
      * The file's order, then the head and tail of the next file in the playlist (a season pack's
-     * next episode), so that a player moving on starts it without waiting.
+     * next episode), so that a player moving on starts it without waiting. The chosen file's tail
+     * is its last piece until {@link IndexPrefetch} has read the head.
      */
     static PiecePriorities priorities(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes) {
-        PiecePriorities order = ofFile(meta, file, windowBytes);
+        PiecePriorities order = ofFile(meta, file, windowBytes, 1);
         return StreamServer.playable(meta).stream().filter(f -> f.index() > file.index() && f.size() > 0).findFirst()
-                .map(next -> order.thenStartOf(ofFile(meta, next, 0))).orElse(order);
+                .map(next -> order.thenStartOf(ofFile(meta, next, 0, IndexPrefetch.fallbackTailBytes(next.size()))))
+                .orElse(order);
     }
 
-    /** Head 2 MiB; tail 2 MiB or 0.5% (an MP4 index at the end grows with the duration). */
-    private static PiecePriorities ofFile(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes) {
+    /** Head 2 MiB, then the window; the tail as given. */
+    private static PiecePriorities ofFile(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes, long tailBytes) {
         PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
-        long tail = Math.max(2L << 20, file.size() / 200);
-        return new PiecePriorities(layout, windowBytes, 2L << 20, tail);
+        return new PiecePriorities(layout, windowBytes, IndexPrefetch.HEAD_BYTES, tailBytes);
     }
 
     /** The torrent's files as the HTTP server sees them; streaming views made on first use. */

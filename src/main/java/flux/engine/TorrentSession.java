@@ -212,6 +212,11 @@ public final class TorrentSession implements AutoCloseable {
         waitedOn.soughtFromTheStart(priorities.layout().firstPiece());
     }
 
+    /** Changes the download order of a plan already set (its tail, once the container is read). */
+    public void replan(PiecePriorities priorities) {
+        selector.plan(priorities, verified);
+    }
+
     /** Downloads nothing (used when only the file list is wanted). */
     public void planNothing() {
         selector.pause();

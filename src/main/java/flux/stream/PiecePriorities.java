@@ -2,6 +2,7 @@ package flux.stream;
 
 import java.util.BitSet;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The playback-aware download order: a pure function of the file layout, what is verified and
@@ -11,7 +12,7 @@ import java.util.List;
  * <ol>
  *   <li>urgent: the piece under each reader and the one after it (a reader may be blocked on it);</li>
  *   <li>head and tail of the file: players read the header, then often jump to the end for
- *       the MP4 moov atom, MKV cues or AVI index;</li>
+ *       the MP4 moov atom or AVI index ({@link #withTail} once the head tells where it is);</li>
  *   <li>each reader's read-ahead window, nearest first, the most recently active reader first
  *       (two players reading take turns being the most recent; a reader whose client went away
  *       while it waited for a piece is never active again and falls behind);</li>
@@ -30,27 +31,44 @@ public final class PiecePriorities {
     private final PieceLayout layout;
     private final int windowPieces;
     private final int headPieces;
-    private final int tailPieces;
+    /** The pieces at the end a player reads at open, in the order to fetch them. */
+    private final int[] tail;
     /** Pieces wanted once all of this file is: the start of the next video. */
     private final int[] afterwards;
 
+    /** A tail of the last {@code tailBytes} of the file, fetched from the very end backwards. */
     public PiecePriorities(PieceLayout layout, long windowBytes, long headBytes, long tailBytes) {
-        this(layout, layout.piecesFor(windowBytes), layout.piecesFor(headBytes), layout.piecesFor(tailBytes), new int[0]);
+        this(layout, layout.piecesFor(windowBytes), layout.piecesFor(headBytes), lastPieces(layout, layout.piecesFor(tailBytes)), new int[0]);
     }
 
-    private PiecePriorities(PieceLayout layout, int windowPieces, int headPieces, int tailPieces, int[] afterwards) {
+    private PiecePriorities(PieceLayout layout, int windowPieces, int headPieces, int[] tail, int[] afterwards) {
         this.layout = layout;
         this.windowPieces = windowPieces;
         this.headPieces = headPieces;
-        this.tailPieces = tailPieces;
+        this.tail = tail;
         this.afterwards = afterwards;
+    }
+
+    private static int[] lastPieces(PieceLayout layout, int count) {
+        int last = layout.lastPiece();
+        return IntStream.range(0, count).map(i -> last - i).filter(p -> p >= layout.firstPiece()).toArray();
+    }
+
+    /**
+     * The same order with the tail exactly the file's bytes {@code from..to-1} (where its
+     * container's index lies: {@link ContainerIndex}), fetched from their start, as a player reads
+     * them; none when {@code from >= to}.
+     */
+    public PiecePriorities withTail(long from, long to) {
+        int[] exact = from >= to ? new int[0] : IntStream.rangeClosed(layout.pieceAt(from), layout.pieceAt(to - 1)).toArray();
+        return new PiecePriorities(layout, windowPieces, headPieces, exact, afterwards);
     }
 
     /** This order, then the head and tail of {@code next}'s file, once everything of this file is asked for. */
     public PiecePriorities thenStartOf(PiecePriorities next) {
         Emitter start = new Emitter(new BitSet(), next.layout.firstPiece(), next.layout.lastPiece());
         next.headAndTail(start);
-        return new PiecePriorities(layout, windowPieces, headPieces, tailPieces, start.result());
+        return new PiecePriorities(layout, windowPieces, headPieces, tail, start.result());
     }
 
     public PieceLayout layout() {
@@ -94,16 +112,15 @@ public final class PiecePriorities {
         return out.result();
     }
 
-    /** The file's first and last pieces, alternating. */
+    /** The file's first pieces and its tail, alternating. */
     private void headAndTail(Emitter out) {
         int first = layout.firstPiece();
-        int last = layout.lastPiece();
-        for (int i = 0; i < Math.max(headPieces, tailPieces); i++) {
+        for (int i = 0; i < Math.max(headPieces, tail.length); i++) {
             if (i < headPieces) {
                 out.add(first + i);
             }
-            if (i < tailPieces) {
-                out.add(last - i);
+            if (i < tail.length) {
+                out.add(tail[i]);
             }
         }
     }

@@ -3,6 +3,8 @@ package flux.lab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Test videos made by ffmpeg (test pattern + tone), cached under target/lab-media so each is
@@ -23,19 +25,33 @@ public final class Media {
         return make("clip-" + seconds + "s-" + kbps + "k.mkv", seconds, kbps, "matroska");
     }
 
-    private static Path make(String name, int seconds, int kbps, String format) throws IOException, InterruptedException {
+    /** The same MP4 with the moov atom in front (ffmpeg's +faststart). */
+    public static synchronized Path mp4Faststart(int seconds, int kbps) throws IOException, InterruptedException {
+        return make("faststart-" + seconds + "s-" + kbps + "k.mp4", seconds, kbps, "mp4", "-movflags", "+faststart");
+    }
+
+    /** An AVI: its index (idx1) follows the media, at the end. */
+    public static synchronized Path avi(int seconds, int kbps) throws IOException, InterruptedException {
+        return make("clip-" + seconds + "s-" + kbps + "k.avi", seconds, kbps, "avi");
+    }
+
+    private static Path make(String name, int seconds, int kbps, String format, String... muxerOptions)
+            throws IOException, InterruptedException {
         Files.createDirectories(DIR);
         Path out = DIR.resolve(name).toAbsolutePath();
         if (Files.isRegularFile(out) && Files.size(out) > 0) {
             return out;
         }
         Path tmp = DIR.resolve(name + ".part." + format).toAbsolutePath();
-        Tools.run(300, Tools.require("ffmpeg"), "-nostdin", "-v", "error", "-y",
+        List<String> args = new ArrayList<>(List.of(Tools.require("ffmpeg"), "-nostdin", "-v", "error", "-y",
                 "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100",
                 "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "ultrafast",
                 "-b:v", kbps + "k", "-maxrate", kbps + "k", "-bufsize", (kbps * 2) + "k",
-                "-x264-params", "nal-hrd=cbr", "-c:a", "aac", "-shortest", "-f", format, tmp.toString());
+                "-x264-params", "nal-hrd=cbr", "-c:a", "aac", "-shortest"));
+        args.addAll(List.of(muxerOptions));
+        args.addAll(List.of("-f", format, tmp.toString()));
+        Tools.run(300, args.toArray(String[]::new));
         Files.move(tmp, out);
         return out;
     }

@@ -57,6 +57,22 @@ class PiecePrioritiesTest {
     }
 
     @Test
+    void anIndexAtTheEndIsFetchedFromItsStartAlternatingWithTheHead() {
+        // B's bytes 1150.. are pieces 14-17 (B starts 250 bytes into the torrent)
+        PiecePriorities moovAtEnd = SMALL.withTail(1150, 1500);
+        assertArrayEquals(new int[] {2, 14, 3, 15, 16, 17, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13},
+                order(moovAtEnd, new BitSet()));
+    }
+
+    @Test
+    void anIndexInFrontLeavesNoTailAndKeepsTheNextVideosStart() {
+        PiecePriorities d = new PiecePriorities(new PieceLayout(100, 2500, 2000, 500), 100, 100, 100);
+        PiecePriorities faststart = SMALL.thenStartOf(d).withTail(0, 0);
+        assertArrayEquals(new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 20, 24},
+                order(faststart, new BitSet()));
+    }
+
+    @Test
     void urgentPiecesOfAReaderComeBeforeHeadAndTail() {
         int[] order = order(SMALL, new BitSet(), inB(10));
         assertArrayEquals(new int[] {10, 11}, Arrays.copyOf(order, 2));
