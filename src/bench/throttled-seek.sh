@@ -14,7 +14,8 @@
 #   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3 MPV=1
 #   LAST_RATE=2mbit    the last seeder slower than the others
 #   LT_WINDOW_MIB=8    lt_stream.py's deadline window (the main bench's)
-#   MEDIA=mp4          the video streamed: mp4 (moov at the end), faststart (moov first) or mkv
+#   MEDIA=mp4          the video streamed: mp4 (moov at the end), faststart (moov first), mkv, or
+#                      long: the faststart MP4 ten times over (20 min, 1.5 GB; made once, by copying)
 #
 # Needs root (unshare -n, tc), python3-libtorrent, mktorrent, curl, mpv; the media come from
 # run.sh's cache. Results: target/bench/throttled/results.md.
@@ -45,7 +46,13 @@ case ${MEDIA:-mp4} in
     mp4) VIDEO=$MP4 ;;
     faststart) VIDEO=$FAST ;;
     mkv) VIDEO=$MKV ;;
-    *) die "MEDIA: mp4, faststart or mkv" ;;
+    long)
+        VIDEO=$MEDIA_DIR/flux-bench-long-faststart.mp4
+        if [[ ! -s $VIDEO ]]; then
+            timeout 600 ffmpeg -hide_banner -loglevel error -y -stream_loop 9 -i "$FAST" -c copy -movflags +faststart "$VIDEO.part.mp4"
+            mv "$VIDEO.part.mp4" "$VIDEO"
+        fi ;;
+    *) die "MEDIA: mp4, faststart, mkv or long" ;;
 esac
 TORRENT=$(make_torrent "$VIDEO" "$PIECE_KIB" http://127.0.0.1:1/announce)
 SIZE=$(stat -c %s "$VIDEO")
