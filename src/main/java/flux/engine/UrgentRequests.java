@@ -47,11 +47,12 @@ import java.util.function.Predicate;
  * behind an old one, and the requests trickling out). Here, on the first turn of bt's message loop
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
  * come (or the rest of it comes too slowly: {@link #SLOW_REST_NANOS}), the best four peers that have
- * it are asked for its missing blocks at once (as many as their request queues hold, the rest as
- * blocks come: {@link PeerQueues#MOST_REQUESTS}), each peer's older requests cancelled first and asked again
- * once the piece is in; each peer starts at its own share of the piece, and a block that came from
- * one is cancelled at the others. A piece sought while another is fetched goes ahead of what each
- * peer was asked for of that one beyond its own share. bt is kept off the piece until those peers
+ * it are asked for its missing blocks at once, each for its own share of them (as many as its
+ * request queue holds, the rest as blocks come: {@link PeerQueues#MOST_REQUESTS}), each peer's older
+ * requests cancelled first and asked again once the piece is in; a peer whose share is in is asked
+ * for the others' blocks that have not come (a slow source's are taken over), and a block that came
+ * from one is cancelled at the others. A piece sought while another is fetched goes ahead of what
+ * each peer was asked for of that one beyond its own share. bt is kept off the piece until those peers
  * have sent nothing for {@link #GIVE_BACK_NANOS}, and then asks for it anew.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
@@ -321,7 +322,8 @@ public class UrgentRequests {
     /**
      * Lines up every missing block of the piece for each of these new sources of the fetch, each
      * starting at its own share of it (the k-th of n sources at k/n of the missing blocks) and
-     * going round; they are asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS}).
+     * going round; they are asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS}),
+     * the blocks beyond its share once its share is in ({@link Fetch#shareIn}).
      */
     private static void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
         List<Request> missing = new ArrayList<>();
@@ -682,11 +684,16 @@ public class UrgentRequests {
             }
             BtAssignments.dropQueued(peer.state, lined.peek().request.getPieceIndex());
             while (!lined.isEmpty() && taken.size() < room) {
-                Asked next = lined.poll();
+                Asked next = lined.peek();
                 BlockSet blocks = waiting.blocks(next.request.getPieceIndex());
                 if (blocks == null || present(blocks, next.request)) {
+                    lined.poll();
                     continue;
                 }
+                if (!fetch.ownShare(peer, blocks, next.request) && !fetch.shareIn(peer, blocks)) {
+                    break; // another source's block: asked of this one once its own share is in (below)
+                }
+                lined.poll();
                 if (peer.pending().contains(next.key)) {
                     fetch.leftToBt.add(next); // bt asked for it before its queue was dropped
                 } else {
@@ -836,6 +843,32 @@ public class UrgentRequests {
 
         ArrayDeque<Asked> lined(PeerView source) {
             return lined.computeIfAbsent(source, s -> new ArrayDeque<>());
+        }
+
+        /** True when the block is in the peer's own share of this piece. */
+        boolean ownShare(PeerView peer, BlockSet blocks, Request request) {
+            BitSet own = share.get(peer);
+            return own == null || own.get(blockOf(blocks, request));
+        }
+
+        /**
+         * True once every block of the peer's own share is in. Only then is it asked for other
+         * sources' blocks: asked at once, a peer that sends as fast as the others sent many of them
+         * a second time before the cancel for them reached it (four seeders at 0.5 MB/s: a stream's
+         * second piece, fetched from all four, came after 2.1 s instead of ~1.1 s); asked later, it
+         * takes over what a slow source has not sent.
+         */
+        boolean shareIn(PeerView peer, BlockSet blocks) {
+            BitSet own = share.get(peer);
+            if (own == null) {
+                return true;
+            }
+            for (int block = own.nextSetBit(0); block >= 0; block = own.nextSetBit(block + 1)) {
+                if (!blocks.isPresent(block)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Adds peers as sources; what they sent before they joined is not progress of this piece. */

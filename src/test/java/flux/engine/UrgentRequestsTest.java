@@ -158,14 +158,15 @@ class UrgentRequestsTest {
 
         assertEquals(Set.of(best.getConnectionKey(), second.getConnectionKey(), third.getConnectionKey(),
                 fourth.getConnectionKey()), Set.copyOf(written.keySet()));
-        assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"),
-                cancelsFirst(written.get(best.getConnectionKey())), "every block of each, each from its own share on");
-        assertEquals(List.of("request 5/1", "request 5/2", "request 5/3", "request 5/0"),
-                cancelsFirst(written.get(second.getConnectionKey())));
-        assertEquals(List.of("request 5/2", "request 5/3", "request 5/0", "request 5/1"),
-                cancelsFirst(written.get(third.getConnectionKey())));
-        assertEquals(List.of("request 5/3", "request 5/0", "request 5/1", "request 5/2"),
-                cancelsFirst(written.get(fourth.getConnectionKey())));
+        assertEquals(List.of("request 5/0"), cancelsFirst(written.get(best.getConnectionKey())), "each its own share of the blocks");
+        assertEquals(List.of("request 5/1"), cancelsFirst(written.get(second.getConnectionKey())));
+        assertEquals(List.of("request 5/2"), cancelsFirst(written.get(third.getConnectionKey())));
+        assertEquals(List.of("request 5/3"), cancelsFirst(written.get(fourth.getConnectionKey())));
+
+        written.clear();
+        blockArrives(best, 5, 0);
+        assertEquals(Map.of(best.getConnectionKey(), List.of("request 5/1", "request 5/2", "request 5/3")), written,
+                "its share in, it is asked for the others' blocks that have not come, going round from its own");
     }
 
     @Test
@@ -173,16 +174,18 @@ class UrgentRequestsTest {
         MessageContext[] sources = twoSourcesFetchingPieceFive(6890);
         MessageContext first = sources[0];
         MessageContext second = sources[1];
+        blockArrives(first, 5, 0);
+        assertTrue(written.isEmpty(), "a block of its own share: nobody else was asked for it");
+        blockArrives(first, 5, 1);
+        assertEquals(Map.of(first.getConnectionKey(), List.of("request 5/2", "request 5/3")), written,
+                "its share in, the first source takes over the second's");
 
-        blockArrives(second, 5, 2); // the second source's first block
+        written.clear();
+        blockArrives(second, 5, 2);
         assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written,
                 "the first source is told not to send it; the sender is told nothing");
         assertFalse(first.getConnectionState().getPendingRequests().contains(key(5, 2)),
                 "a copy still under way is dropped by bt as unexpected");
-
-        written.clear();
-        blockArrives(first, 5, 0);
-        assertEquals(Map.of(second.getConnectionKey(), List.of("cancel 5/0")), written);
 
         written.clear();
         blockArrives(first, 5, 2); // the copy that was under way already
@@ -195,8 +198,8 @@ class UrgentRequestsTest {
         written.clear();
         waiting.pieces = new int[0]; // the reader went elsewhere before blocks 1 and 3 came
         agent.produce(m -> { }, first);
-        assertEquals(List.of("cancel 5/1", "cancel 5/3"), written.get(first.getConnectionKey()));
-        assertEquals(List.of("cancel 5/3", "cancel 5/1"), written.get(second.getConnectionKey()),
+        assertEquals(List.of("cancel 5/3"), written.get(first.getConnectionKey()));
+        assertEquals(List.of("cancel 5/3"), written.get(second.getConnectionKey()),
                 "only what was asked and did not come is withdrawn");
     }
 
@@ -205,15 +208,18 @@ class UrgentRequestsTest {
         MessageContext[] sources = twoSourcesFetchingPieceFive(6907);
         MessageContext first = sources[0];
         MessageContext second = sources[1];
+        blockArrives(first, 5, 0);
+        blockArrives(first, 5, 1); // the first's share is in: it is asked for the second's too
+        written.clear();
 
         waiting.pieces = new int[]{5, 6}; // the player seeks on while piece 5 still comes (mpv: the file's end)
         waiting.sought.set(6);
         agent.produce(m -> { }, first);
-        assertEquals(List.of("cancel 5/2", "cancel 5/3", "request 6/0", "request 6/1", "request 6/2", "request 6/3",
-                        "request 5/2", "request 5/3"), cancelsFirst(written.get(first.getConnectionKey())),
-                "piece 5's blocks it was asked for as the second's helper go behind piece 6; its own share stays ahead");
-        assertEquals(List.of("cancel 5/0", "cancel 5/1", "request 6/2", "request 6/3", "request 6/0", "request 6/1",
-                "request 5/0", "request 5/1"), cancelsFirst(written.get(second.getConnectionKey())));
+        assertEquals(List.of("cancel 5/2", "cancel 5/3", "request 6/0", "request 6/1", "request 5/2", "request 5/3"),
+                cancelsFirst(written.get(first.getConnectionKey())),
+                "piece 5's blocks it was asked for as the second's helper go behind its share of piece 6");
+        assertEquals(List.of("request 6/2", "request 6/3"), cancelsFirst(written.get(second.getConnectionKey())),
+                "its own share of piece 5 stays ahead, its share of piece 6 follows");
         assertTrue(first.getConnectionState().getPendingRequests().contains(key(5, 2)), "still asked, for bt to take it");
 
         written.clear();
@@ -241,12 +247,14 @@ class UrgentRequestsTest {
         nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
         agent.produce(m -> { }, later);
         assertEquals(Map.of(later.getConnectionKey(), List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
-                        "request 5/2", "request 5/3", "request 5/1")), written,
-                "the missing blocks, from its own half on, its older requests held back");
+                        "request 5/2", "request 5/3")), written,
+                "its own half of the missing blocks, its older requests held back");
 
         written.clear();
         blockArrives(later, 5, 2);
-        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written, "a source like the first");
+        blockArrives(later, 5, 3);
+        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2", "cancel 5/3"), later.getConnectionKey(),
+                List.of("request 5/1")), written, "a source like the first: its share in, it takes over block 1");
     }
 
     @Test
@@ -265,8 +273,8 @@ class UrgentRequestsTest {
 
         nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
         agent.produce(m -> { }, slow); // nothing more came in 20 ms
-        assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/1", "request 5/2", "request 5/3")), written,
-                "the other peer is asked for what has not come; bt's requests to the slow one stand");
+        assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/1", "request 5/2")), written,
+                "the other peer is asked for its share of what has not come; bt's requests to the slow one stand");
         assertTrue(waiting.fetchedUrgently().contains(5));
     }
 
