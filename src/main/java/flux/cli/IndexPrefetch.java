@@ -46,7 +46,7 @@ final class IndexPrefetch {
         this.replan = replan;
     }
 
-    /** Looks at the head on a thread of its own once it is in (bt's threads must not read files). */
+    /** Looks at the head once it is in, on a thread of its own: waiting for it and reading it must not hold up bt's threads. */
     static void start(TorrentSession session, int fileIndex, StreamingFile file, PiecePriorities planned) {
         IndexPrefetch lookup = new IndexPrefetch(file, session.fileData(fileIndex), session.verified(), planned, session::replan);
         Thread t = new Thread(() -> {

@@ -22,7 +22,6 @@ public final class ContainerIndex {
     private static final int SEGMENT = 0x18538067;
     private static final int SEEK_HEAD = 0x114D9B74;
     private static final int SEEK = 0x4DBB;
-    private static final int SEEK_ID = 0x53AB;
     private static final int SEEK_POSITION = 0x53AC;
     private static final int CLUSTER = 0x1F43B675;
 
@@ -33,7 +32,7 @@ public final class ContainerIndex {
     public sealed interface Where permits AtEnd, InFront, NotFound, NeedMore {
     }
 
-    /** The player reads the bytes {@code from..to-1} after the head (moov, idx1, Cues). */
+    /** The bytes {@code from..to-1} after the media: a moov or idx1 (read at open), Matroska's Cues (read at the first seek). */
     public record AtEnd(long from, long to, String what) implements Where {
     }
 
