@@ -107,11 +107,7 @@ final class IndexPrefetch {
 
     private ByteBuffer read(long bytes) throws IOException {
         ByteBuffer head = ByteBuffer.allocate((int) bytes);
-        while (head.hasRemaining()) {
-            if (data.read(head, head.position()) <= 0) {
-                throw new IOException("read " + head.position() + " of the head's " + bytes + " verified bytes");
-            }
-        }
+        data.readFully(head, 0);
         return head.flip();
     }
 }

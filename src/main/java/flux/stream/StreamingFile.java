@@ -87,21 +87,12 @@ public final class StreamingFile {
             }
             long pieceEnd = layout.pieceEndInFile(piece);
             int want = (int) Math.min(dst.remaining(), pieceEnd - fileOffset);
-            ByteBuffer slice = dst.slice();
-            slice.limit(want);
-            int total = 0;
-            while (slice.hasRemaining()) {
-                int n = data.read(slice, fileOffset + total);
-                if (n <= 0) {
-                    throw new IOException("stored data of " + name + " ends early at " + (fileOffset + total));
-                }
-                total += n;
-            }
-            dst.position(dst.position() + total);
-            if (fileOffset + total >= pieceEnd && pieceEnd < layout.fileLength()) {
+            data.readFully(dst.slice().limit(want), fileOffset);
+            dst.position(dst.position() + want);
+            if (fileOffset + want >= pieceEnd && pieceEnd < layout.fileLength()) {
                 cursor.moveTo(piece + 1);
             }
-            return total;
+            return want;
         }
 
         /** Blocks until the piece is verified; the registry knows meanwhile that this reader waits, and since when. */

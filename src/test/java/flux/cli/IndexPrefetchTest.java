@@ -82,7 +82,7 @@ class IndexPrefetchTest {
         t.join(10_000);
         assertFalse(t.isAlive());
 
-        long moov = lastIndexOf(mp4, "moov".getBytes(StandardCharsets.US_ASCII)) - 4;
+        long moov = Media.lastIndexOf(mp4, "moov".getBytes(StandardCharsets.US_ASCII)) - 4;
         int[] moovPieces = IntStream.rangeClosed(layout.pieceAt(moov), layout.lastPiece()).toArray();
         int[] order = orderWithTheHeadIn(replanned.get());
         assertArrayEquals(moovPieces, Arrays.copyOf(order, moovPieces.length), Arrays.toString(order));
@@ -116,14 +116,5 @@ class IndexPrefetchTest {
         for (int piece = 0; piece < 4; piece++) {
             verified.markVerified(piece);
         }
-    }
-
-    private static long lastIndexOf(byte[] data, byte[] pattern) {
-        for (int i = data.length - pattern.length; i >= 0; i--) {
-            if (Arrays.equals(data, i, i + pattern.length, pattern, 0, pattern.length)) {
-                return i;
-            }
-        }
-        throw new AssertionError("not in the file");
     }
 }

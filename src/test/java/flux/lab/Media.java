@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,6 +34,16 @@ public final class Media {
     /** An AVI: its index (idx1) follows the media, at the end. */
     public static synchronized Path avi(int seconds, int kbps) throws IOException, InterruptedException {
         return make("clip-" + seconds + "s-" + kbps + "k.avi", seconds, kbps, "avi");
+    }
+
+    /** Where {@code pattern} last occurs in {@code data}: where a header lies, found without parsing. */
+    public static long lastIndexOf(byte[] data, byte[] pattern) {
+        for (int i = data.length - pattern.length; i >= 0; i--) {
+            if (Arrays.equals(data, i, i + pattern.length, pattern, 0, pattern.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not in the file");
     }
 
     private static Path make(String name, int seconds, int kbps, String format, String... muxerOptions)

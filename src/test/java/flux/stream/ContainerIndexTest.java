@@ -25,7 +25,7 @@ class ContainerIndexTest {
     @Test
     void aMoovAtTheEndIsFoundAfterTheMdat() throws Exception {
         byte[] mp4 = Files.readAllBytes(Media.mp4MoovAtEnd(8, 600));
-        long moov = lastIndexOf(mp4, "moov".getBytes(StandardCharsets.US_ASCII)) - 4;
+        long moov = Media.lastIndexOf(mp4, "moov".getBytes(StandardCharsets.US_ASCII)) - 4;
         assertEquals(new ContainerIndex.AtEnd(moov, mp4.length, "moov"), locate(mp4, HEAD));
     }
 
@@ -38,7 +38,7 @@ class ContainerIndexTest {
     @Test
     void matroskaCuesAfterTheClustersAreFoundThroughTheSeekHead() throws Exception {
         byte[] mkv = Files.readAllBytes(Media.mkv(8, 600));
-        long cues = lastIndexOf(mkv, new byte[]{0x1C, 0x53, (byte) 0xBB, 0x6B});
+        long cues = Media.lastIndexOf(mkv, new byte[]{0x1C, 0x53, (byte) 0xBB, 0x6B});
         assertTrue(cues > mkv.length / 2, "ffmpeg writes the Cues after the clusters");
         assertEquals(new ContainerIndex.AtEnd(cues, mkv.length, "Cues"), locate(mkv, HEAD));
     }
@@ -46,7 +46,7 @@ class ContainerIndexTest {
     @Test
     void anAviIndexFollowsItsMoviList() throws Exception {
         byte[] avi = Files.readAllBytes(Media.avi(8, 600));
-        long idx1 = lastIndexOf(avi, "idx1".getBytes(StandardCharsets.US_ASCII));
+        long idx1 = Media.lastIndexOf(avi, "idx1".getBytes(StandardCharsets.US_ASCII));
         assertEquals(new ContainerIndex.AtEnd(idx1, avi.length, "idx1"), locate(avi, HEAD));
     }
 
@@ -120,15 +120,6 @@ class ContainerIndexTest {
 
     private static ContainerIndex.Where locate(byte[] file, int headBytes) {
         return ContainerIndex.locate(ByteBuffer.wrap(file, 0, Math.min(headBytes, file.length)).slice(), file.length);
-    }
-
-    private static long lastIndexOf(byte[] data, byte[] pattern) {
-        for (int i = data.length - pattern.length; i >= 0; i--) {
-            if (java.util.Arrays.equals(data, i, i + pattern.length, pattern, 0, pattern.length)) {
-                return i;
-            }
-        }
-        throw new AssertionError("not in the file");
     }
 
     /** A box header: 32-bit size, type, then zeros up to the size (at most 32 bytes written). */
