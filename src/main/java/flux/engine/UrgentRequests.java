@@ -40,7 +40,7 @@ import java.util.function.Predicate;
 
 /**
  * Fetches the piece a reader seeks to the moment it waits, ahead of everything else the peers
- * were asked for. bt gives a peer a new piece only when one of the pieces it gave that peer
+ * were asked for (and the pieces a hurried reader waits on: {@link Waiting#sought}). bt gives a peer a new piece only when one of the pieces it gave that peer
  * completes, asks that one peer for all of it behind what it asked before, and sends one queued
  * message per peer per turn of its message loop; after a seek the player waited for all of that
  * (a 30 ms seek on the loopback bench: ~10 ms until some piece completed, ~12 ms for the new piece
@@ -95,8 +95,11 @@ public class UrgentRequests {
         /** Unverified pieces readers sought and the next ones in their ranges, and those fetched here that readers still wait on. */
         int[] pieces();
 
-        /** True when a reader got to the piece by opening or seeking, not by reading on. */
+        /** True when a reader got to the piece by opening or seeking, or is hurried (not when it reads on). */
         boolean sought(int piece);
+
+        /** True when a reader waits on a piece it opened or jumped to, or on the one after it. */
+        boolean seeking();
 
         /** Pieces bt was given to ask peers for (a superset of what it asked for), not verified yet. */
         Set<Integer> offeredToBt();
@@ -185,7 +188,7 @@ public class UrgentRequests {
      */
     boolean seeking() {
         for (Waiting waiting : torrents.values()) {
-            if (waiting.pieces().length > 0) {
+            if (waiting.seeking()) {
                 return true;
             }
         }

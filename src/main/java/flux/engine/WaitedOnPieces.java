@@ -17,14 +17,17 @@ import java.util.Set;
 /**
  * The unverified pieces that a torrent's readers sought (opened or jumped to), with the piece
  * after each, and the file's first piece from the start, for {@link UrgentRequests}; a reader
- * reading on is left to bt. bt's message loop asks for them on every turn, so they are worked
- * out only when a reader moves or one of them is verified.
+ * reading on is left to bt unless it is hurried (its pieces kept it waiting: {@link
+ * ReaderPosition#hurried}), whose piece and the next are then wanted as if sought. bt's message
+ * loop asks for them on every turn, so they are worked out only when a reader moves or one of
+ * them is verified.
  */
 final class WaitedOnPieces implements UrgentRequests.Waiting {
-    private record Snapshot(int[] pieces, BitSet sought) {
+    /** @param seeking true when a reader waits on a piece it opened or jumped to (not only on a hurried reader's) */
+    private record Snapshot(int[] pieces, BitSet sought, boolean seeking) {
     }
 
-    private static final Snapshot NONE = new Snapshot(new int[0], new BitSet());
+    private static final Snapshot NONE = new Snapshot(new int[0], new BitSet(), false);
 
     private final TorrentId id;
     private final TorrentRegistry registry;
@@ -77,6 +80,11 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
     }
 
     @Override
+    public boolean seeking() {
+        return now.seeking();
+    }
+
+    @Override
     public boolean sought(int piece) {
         return now.sought().get(piece);
     }
@@ -113,15 +121,18 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         Set<Integer> fetched = selector.fetchedUrgently();
         BitSet sought = new BitSet();
         BitSet waited = new BitSet();
+        boolean seeking = false;
         for (ReaderPosition r : readers.positions()) {
-            // the next piece too, so that a range across a piece boundary does not wait for two turns
+            // the next piece too, so that a range across a piece boundary does not wait for two
+            // turns, and a hurried reader's next piece comes as fast as the one it waits on
             for (int p = r.piece(); p <= Math.min(r.piece() + 1, r.lastPiece()); p++) {
                 if (p < 0 || p >= v.pieceCount() || v.isVerified(p)) {
                     continue;
                 }
-                if (r.sought()) {
+                if (r.sought() || r.hurried()) {
                     sought.set(p);
                     waited.set(p);
+                    seeking |= r.sought();
                 } else if (fetched.contains(p)) {
                     waited.set(p); // fetched after a seek, and the reader has read on into it
                 }
@@ -131,7 +142,8 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         if (h >= 0 && h < v.pieceCount() && !v.isVerified(h)) {
             sought.set(h);
             waited.set(h);
+            seeking = true;
         }
-        now = new Snapshot(waited.stream().toArray(), sought);
+        now = new Snapshot(waited.stream().toArray(), sought, seeking);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The open readers (HTTP responses, the stdout pipe) and where each one is. The priority model
@@ -22,10 +23,29 @@ public final class ReaderRegistry {
     /** How many closed readers' places are remembered, and for how long. */
     static final int RECENT_MOST = 8;
     static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /**
+     * A reader that waited this long for a piece it read on to is hurried: bt fetches each piece
+     * from one peer, so on a swarm of slow peers the pieces ahead of a reader come one peer's rate
+     * at a time (four libtorrent seeders at 0.5 MB/s: a 1 MiB piece every 2 s, though the swarm
+     * sends 2 MB/s). On the loopback swarm a reader reading on waits a few milliseconds.
+     */
+    public static final long HURRY_AFTER_MILLIS = 100;
+    /** A hurried reader stays hurried while each piece still keeps it waiting this long. */
+    static final long STAY_HURRIED_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
     private final List<Runnable> moveListeners = new CopyOnWriteArrayList<>();
     /** Closed readers' places, most recent first; guarded by itself. */
     private final Deque<Closed> closed = new ArrayDeque<>();
+    private final LongSupplier clock;
+
+    public ReaderRegistry() {
+        this(System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime} */
+    public ReaderRegistry(LongSupplier clock) {
+        this.clock = clock;
+    }
 
     private record Closed(ReaderPosition where, long atNanos) {
     }
@@ -42,7 +62,7 @@ public final class ReaderRegistry {
     public List<ReaderPosition> positions() {
         return cursors.stream()
                 .sorted(Comparator.comparingLong((Cursor c) -> c.lastActive).reversed())
-                .map(c -> new ReaderPosition(c.piece, c.lastPiece, c.sought))
+                .map(c -> new ReaderPosition(c.piece, c.lastPiece, c.sought, c.hurried))
                 .toList();
     }
 
@@ -55,7 +75,7 @@ public final class ReaderRegistry {
      * the end of its file (a player that read a range there may read on from it).
      */
     public List<ReaderPosition> recentlyClosed() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         synchronized (closed) {
             closed.removeIf(c -> now - c.atNanos > RECENT_NANOS);
             return closed.stream().map(Closed::where).toList();
@@ -65,7 +85,7 @@ public final class ReaderRegistry {
     private void remember(ReaderPosition where) {
         synchronized (closed) {
             closed.removeIf(c -> c.where.piece() == where.piece());
-            closed.addFirst(new Closed(where, System.nanoTime()));
+            closed.addFirst(new Closed(where, clock.getAsLong()));
             while (closed.size() > RECENT_MOST) {
                 closed.removeLast();
             }
@@ -106,12 +126,13 @@ public final class ReaderRegistry {
         private volatile long lastActive;
         /** When the reader began to wait for its piece ({@link System#nanoTime}), else {@link #NOT_WAITING}. */
         private volatile long waitingSince = NOT_WAITING;
+        private volatile boolean hurried;
 
         private Cursor(int piece, int lastPiece, int fileLastPiece) {
             this.piece = piece;
             this.lastPiece = lastPiece;
             this.fileLastPiece = fileLastPiece;
-            this.lastActive = System.nanoTime();
+            this.lastActive = clock.getAsLong();
         }
 
         public int piece() {
@@ -124,15 +145,37 @@ public final class ReaderRegistry {
                 sought = newPiece != piece + 1;
             }
             piece = newPiece;
-            lastActive = System.nanoTime();
+            lastActive = clock.getAsLong();
             if (jumped) {
                 fireMoved();
             }
         }
 
-        /** The reader blocks on its piece (true) or has it (false). */
+        /**
+         * The reader blocks on its piece (true) or has it (false). A hurried reader whose wait
+         * was short is no longer hurried: its pieces come fast enough as bt fetches them.
+         */
         public void waiting(boolean blocked) {
-            waitingSince = blocked ? System.nanoTime() : NOT_WAITING;
+            long now = clock.getAsLong();
+            if (!blocked && hurried && now - waitingSince < STAY_HURRIED_NANOS) {
+                hurried = false;
+            }
+            waitingSince = blocked ? now : NOT_WAITING;
+        }
+
+        /**
+         * Called while the reader still waits for its piece, from {@link #HURRY_AFTER_MILLIS} on:
+         * a reader that read on to it is hurried from now on, which the listeners hear of at once
+         * (a sought piece is fetched at once anyway).
+         */
+        public void stillWaiting() {
+            long since = waitingSince;
+            if (hurried || sought || since == NOT_WAITING
+                    || clock.getAsLong() - since < TimeUnit.MILLISECONDS.toNanos(HURRY_AFTER_MILLIS)) {
+                return;
+            }
+            hurried = true;
+            fireMoved();
         }
 
         @Override

@@ -99,10 +99,13 @@ public final class StreamingFile {
         private void awaitPiece(int piece) throws InterruptedIOException {
             cursor.waiting(true);
             try {
-                while (!verified.await(piece, 250)) {
+                long step = ReaderRegistry.HURRY_AFTER_MILLIS;
+                while (!verified.await(piece, step)) {
                     if (closed) {
                         throw new InterruptedIOException("reader closed");
                     }
+                    cursor.stillWaiting();
+                    step = 250;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -576,6 +576,11 @@ class UrgentRequestsTest {
         }
 
         @Override
+        public boolean seeking() {
+            return pieces.length > 0 && !sought.isEmpty();
+        }
+
+        @Override
         public Set<Integer> offeredToBt() {
             return offered;
         }

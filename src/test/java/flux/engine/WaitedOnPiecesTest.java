@@ -5,6 +5,9 @@ import flux.stream.ReaderRegistry;
 import flux.stream.VerifiedPieces;
 import org.junit.jupiter.api.Test;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +36,34 @@ class WaitedOnPiecesTest {
             assertArrayEquals(new int[]{7, 8}, waited.pieces(), "verified: no longer waited on");
             assertFalse(waited.sought(3));
         }
+    }
+
+    @Test
+    void aHurriedReadersPieceAndTheNextAreWantedAsIfSoughtButAreNoSeek() {
+        AtomicLong now = new AtomicLong();
+        ReaderRegistry clocked = new ReaderRegistry(now::get);
+        WaitedOnPieces w = new WaitedOnPieces(TorrentId.fromBytes(new byte[20]), null, clocked,
+                new PlaybackSelector(clocked));
+        w.verifiedPieces(verified);
+        ReaderRegistry.Cursor player = clocked.open(2, 9, 9);
+        assertArrayEquals(new int[]{2, 3}, w.pieces(), "opened at 2");
+        assertTrue(w.seeking());
+        verified.markVerified(2);
+        player.moveTo(3); // read on
+        assertArrayEquals(new int[0], w.pieces(), "reading on is left to bt");
+
+        player.waiting(true);
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ReaderRegistry.HURRY_AFTER_MILLIS));
+        player.stillWaiting();
+        assertArrayEquals(new int[]{3, 4}, w.pieces(), "kept waiting: its piece and the next are fetched at once");
+        assertTrue(w.sought(3) && w.sought(4));
+        assertFalse(w.seeking(), "not a seek: a download limit still holds");
+
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(400));
+        verified.markVerified(3);
+        player.waiting(false);
+        player.moveTo(4);
+        assertArrayEquals(new int[]{4, 5}, w.pieces(), "still hurried: the window moves with it");
     }
 
     @Test

@@ -128,6 +128,24 @@ class StreamingFileTest {
     }
 
     @Test
+    void aReaderKeptWaitingOnAPieceItReadOnToIsHurried() throws Exception {
+        verified.markVerified(1);
+        try (StreamingFile.Reader reader = file.open(8)) {
+            read(reader, 8, 64); // piece 1 to its end: the reader reads on to piece 2
+            assertFalse(registry.positions().get(0).hurried());
+            CompletableFuture<byte[]> pending = readAsync(reader, 24, 64); // piece 2, missing
+            for (int i = 0; i < 100 && !registry.positions().get(0).hurried(); i++) { // bounded: 100 x 20 ms
+                Thread.sleep(20);
+            }
+            assertEquals(new ReaderPosition(2, 6, false, true), registry.positions().get(0),
+                    "waited " + ReaderRegistry.HURRY_AFTER_MILLIS + " ms on a piece it read on to");
+
+            verified.markVerified(2);
+            assertArrayEquals(content(24, 40), pending.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aReadNeverCrossesAPieceBoundary() throws IOException {
         markAll();
         try (StreamingFile.Reader reader = file.open(0)) {
