@@ -40,9 +40,10 @@ import java.util.function.Predicate;
 
 /**
  * Fetches the piece a reader seeks to the moment it waits, ahead of everything else the peers
- * were asked for (and the pieces a hurried reader waits on: {@link Waiting#sought}). bt gives a peer a new piece only when one of the pieces it gave that peer
- * completes, asks that one peer for all of it behind what it asked before, and sends one queued
- * message per peer per turn of its message loop; after a seek the player waited for all of that
+ * were asked for (and the pieces a hurried reader waits on: {@link Waiting#sought}). bt gives a
+ * peer a new piece only when one of the pieces it gave that peer completes, asks that one peer
+ * for all of it behind what it asked before, and sends one queued message per peer per turn of
+ * its message loop; after a seek the player waited for all of that
  * (a 30 ms seek on the loopback bench: ~10 ms until some piece completed, ~12 ms for the new piece
  * behind an old one, and the requests trickling out). Here, on the first turn of bt's message loop
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has

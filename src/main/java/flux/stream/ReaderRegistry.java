@@ -126,6 +126,7 @@ public final class ReaderRegistry {
         private volatile long lastActive;
         /** When the reader began to wait for its piece ({@link System#nanoTime}), else {@link #NOT_WAITING}. */
         private volatile long waitingSince = NOT_WAITING;
+        /** True while the pieces it reads on to keep it waiting ({@link #stillWaiting}, {@link #waiting}). */
         private volatile boolean hurried;
 
         private Cursor(int piece, int lastPiece, int fileLastPiece) {
@@ -157,7 +158,8 @@ public final class ReaderRegistry {
          */
         public void waiting(boolean blocked) {
             long now = clock.getAsLong();
-            if (!blocked && hurried && now - waitingSince < STAY_HURRIED_NANOS) {
+            long since = waitingSince;
+            if (!blocked && hurried && since != NOT_WAITING && now - since < STAY_HURRIED_NANOS) {
                 hurried = false;
             }
             waitingSince = blocked ? now : NOT_WAITING;
