@@ -153,14 +153,22 @@ public final class ReaderRegistry {
         }
 
         /**
-         * The reader blocks on its piece (true) or has it (false). A hurried reader whose wait
-         * was short is no longer hurried: its pieces come fast enough as bt fetches them.
+         * The reader blocks on its piece (true) or has it (false). A reader that waited
+         * {@link #HURRY_AFTER_MILLIS} or more for it, sought or not, is hurried from its next
+         * piece on: the swarm is slow, and the piece after an opened or sought one would otherwise
+         * keep it waiting that long again first. A hurried reader whose wait was short is no
+         * longer hurried: its pieces come fast enough as bt fetches them.
          */
         public void waiting(boolean blocked) {
             long now = clock.getAsLong();
             long since = waitingSince;
-            if (!blocked && hurried && since != NOT_WAITING && now - since < STAY_HURRIED_NANOS) {
-                hurried = false;
+            if (!blocked && since != NOT_WAITING) {
+                long waited = now - since;
+                if (waited >= TimeUnit.MILLISECONDS.toNanos(HURRY_AFTER_MILLIS)) {
+                    hurried = true;
+                } else if (waited < STAY_HURRIED_NANOS) {
+                    hurried = false;
+                }
             }
             waitingSince = blocked ? now : NOT_WAITING;
         }

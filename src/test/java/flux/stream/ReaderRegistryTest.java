@@ -36,7 +36,7 @@ class ReaderRegistryTest {
     }
 
     @Test
-    void aReaderKeptWaitingByAPieceItReadOnToIsHurriedUntilAPieceComesQuickly() {
+    void aReaderKeptWaitingIsHurriedUntilAPieceComesQuickly() {
         AtomicLong now = new AtomicLong();
         ReaderRegistry registry = new ReaderRegistry(now::get);
         AtomicInteger moves = new AtomicInteger();
@@ -47,8 +47,14 @@ class ReaderRegistryTest {
         c.stillWaiting();
         assertFalse(hurried(registry), "the piece it opened at is sought, which is fetched at once anyway");
         c.waiting(false);
-
+        assertTrue(hurried(registry), "but having waited that long, it is hurried from its next piece on");
         c.moveTo(1); // read on
+        c.waiting(true);
+        now.addAndGet(millis(5));
+        c.waiting(false);
+        assertFalse(hurried(registry), "the next one came at once");
+
+        c.moveTo(2); // read on
         c.waiting(true);
         now.addAndGet(millis(ReaderRegistry.HURRY_AFTER_MILLIS - 1));
         c.stillWaiting();
@@ -63,13 +69,13 @@ class ReaderRegistryTest {
 
         now.addAndGet(millis(300));
         c.waiting(false);
-        c.moveTo(2);
+        c.moveTo(3);
         c.waiting(true);
         now.addAndGet(millis(25));
         c.waiting(false);
         assertTrue(hurried(registry), "the next piece kept it waiting too");
 
-        c.moveTo(3);
+        c.moveTo(4);
         c.waiting(true);
         now.addAndGet(millis(19));
         c.waiting(false);
