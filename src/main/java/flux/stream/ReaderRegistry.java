@@ -24,12 +24,14 @@ public final class ReaderRegistry {
     static final int RECENT_MOST = 8;
     static final long RECENT_NANOS = TimeUnit.SECONDS.toNanos(60);
     /**
-     * A reader that waited this long for a piece it read on to is hurried: bt fetches each piece
-     * from one peer, so on a swarm of slow peers the pieces ahead of a reader come one peer's rate
-     * at a time (four libtorrent seeders at 0.5 MB/s: a 1 MiB piece every 2 s, though the swarm
-     * sends 2 MB/s). On the loopback swarm a reader reading on waits a few milliseconds.
+     * A reader that waited this long for a piece is hurried (at once for a piece it read on to,
+     * from its next piece on for one it opened or sought): bt fetches each piece from one peer,
+     * so on a swarm of slow peers the pieces ahead of a reader come one peer's rate at a time
+     * (four libtorrent seeders at 0.5 MB/s: a 1 MiB piece every 2 s, though the swarm sends 2
+     * MB/s). On the loopback swarm a reader reading on waits a few milliseconds.
      */
     public static final long HURRY_AFTER_MILLIS = 100;
+    private static final long HURRY_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(HURRY_AFTER_MILLIS);
     /** A hurried reader stays hurried while each piece still keeps it waiting this long. */
     static final long STAY_HURRIED_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private final Set<Cursor> cursors = ConcurrentHashMap.newKeySet();
@@ -126,7 +128,7 @@ public final class ReaderRegistry {
         private volatile long lastActive;
         /** When the reader began to wait for its piece ({@link System#nanoTime}), else {@link #NOT_WAITING}. */
         private volatile long waitingSince = NOT_WAITING;
-        /** True while the pieces it reads on to keep it waiting ({@link #stillWaiting}, {@link #waiting}). */
+        /** True while its pieces keep it waiting ({@link #stillWaiting}, {@link #waiting}). */
         private volatile boolean hurried;
 
         private Cursor(int piece, int lastPiece, int fileLastPiece) {
@@ -164,7 +166,7 @@ public final class ReaderRegistry {
             long since = waitingSince;
             if (!blocked && since != NOT_WAITING) {
                 long waited = now - since;
-                if (waited >= TimeUnit.MILLISECONDS.toNanos(HURRY_AFTER_MILLIS)) {
+                if (waited >= HURRY_AFTER_NANOS) {
                     hurried = true;
                 } else if (waited < STAY_HURRIED_NANOS) {
                     hurried = false;
@@ -181,7 +183,7 @@ public final class ReaderRegistry {
         public void stillWaiting() {
             long since = waitingSince;
             if (hurried || sought || since == NOT_WAITING
-                    || clock.getAsLong() - since < TimeUnit.MILLISECONDS.toNanos(HURRY_AFTER_MILLIS)) {
+                    || clock.getAsLong() - since < HURRY_AFTER_NANOS) {
                 return;
             }
             hurried = true;

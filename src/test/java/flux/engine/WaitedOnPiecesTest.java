@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WaitedOnPiecesTest {
-    private final ReaderRegistry readers = new ReaderRegistry();
+    private final AtomicLong now = new AtomicLong();
+    private final ReaderRegistry readers = new ReaderRegistry(now::get);
     private final WaitedOnPieces waited = new WaitedOnPieces(TorrentId.fromBytes(new byte[20]), null, readers,
             new PlaybackSelector(readers));
     private final VerifiedPieces verified = new VerifiedPieces(10);
@@ -40,30 +41,25 @@ class WaitedOnPiecesTest {
 
     @Test
     void aHurriedReadersPieceAndTheNextAreWantedAsIfSoughtButAreNoSeek() {
-        AtomicLong now = new AtomicLong();
-        ReaderRegistry clocked = new ReaderRegistry(now::get);
-        WaitedOnPieces w = new WaitedOnPieces(TorrentId.fromBytes(new byte[20]), null, clocked,
-                new PlaybackSelector(clocked));
-        w.verifiedPieces(verified);
-        ReaderRegistry.Cursor player = clocked.open(2, 9, 9);
-        assertArrayEquals(new int[]{2, 3}, w.pieces(), "opened at 2");
-        assertTrue(w.seeking());
+        ReaderRegistry.Cursor player = readers.open(2, 9, 9);
+        assertArrayEquals(new int[]{2, 3}, waited.pieces(), "opened at 2");
+        assertTrue(waited.seeking());
         verified.markVerified(2);
         player.moveTo(3); // read on
-        assertArrayEquals(new int[0], w.pieces(), "reading on is left to bt");
+        assertArrayEquals(new int[0], waited.pieces(), "reading on is left to bt");
 
         player.waiting(true);
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(ReaderRegistry.HURRY_AFTER_MILLIS));
         player.stillWaiting();
-        assertArrayEquals(new int[]{3, 4}, w.pieces(), "kept waiting: its piece and the next are fetched at once");
-        assertTrue(w.sought(3) && w.sought(4));
-        assertFalse(w.seeking(), "not a seek: a download limit still holds");
+        assertArrayEquals(new int[]{3, 4}, waited.pieces(), "kept waiting: its piece and the next are fetched at once");
+        assertTrue(waited.sought(3) && waited.sought(4));
+        assertFalse(waited.seeking(), "not a seek: a download limit still holds");
 
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(400));
         verified.markVerified(3);
         player.waiting(false);
         player.moveTo(4);
-        assertArrayEquals(new int[]{4, 5}, w.pieces(), "still hurried: the window moves with it");
+        assertArrayEquals(new int[]{4, 5}, waited.pieces(), "still hurried: the window moves with it");
     }
 
     @Test
