@@ -3,6 +3,7 @@ package flux.cli;
 import flux.engine.TorrentSession;
 import flux.stream.ContainerIndex;
 import flux.stream.FileData;
+import flux.stream.MediaDuration;
 import flux.stream.PiecePriorities;
 import flux.stream.StreamingFile;
 import flux.stream.VerifiedPieces;
@@ -10,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
 
 /**
  * Until the chosen file's head is in, the plan fetches only the file's last piece beside it (an
@@ -20,7 +23,9 @@ import java.util.function.Consumer;
  * container headers ({@link ContainerIndex}) say which bytes at the end a player reads at open,
  * and the plan's tail becomes exactly those: all of a long film's moov, nothing more for a
  * faststart MP4 or a Matroska file. Where the head tells nothing, the tail is the last
- * {@link #fallbackTailBytes} of the file, as before flux read containers.
+ * {@link #fallbackTailBytes} of the file, as before flux read containers. Then the headers' playing
+ * time ({@link MediaDuration}) is read where it lies (an MP4's moov may be at the end) once those
+ * bytes are in, for the status to tell seconds of video.
  */
 final class IndexPrefetch {
     private static final Logger log = LoggerFactory.getLogger(IndexPrefetch.class);
@@ -36,26 +41,32 @@ final class IndexPrefetch {
     private final VerifiedPieces verified;
     private final PiecePriorities planned;
     private final Consumer<PiecePriorities> replan;
+    private final DoubleConsumer playingTime;
+    /** When waiting for bytes ends ({@link System#nanoTime}). */
+    private long deadline;
 
     IndexPrefetch(StreamingFile file, FileData data, VerifiedPieces verified, PiecePriorities planned,
-                  Consumer<PiecePriorities> replan) {
+                  Consumer<PiecePriorities> replan, DoubleConsumer playingTime) {
         this.file = file;
         this.data = data;
         this.verified = verified;
         this.planned = planned;
         this.replan = replan;
+        this.playingTime = playingTime;
     }
 
     /** Looks at the head once it is in, on a thread of its own: waiting for it and reading it must not hold up bt's threads. */
-    static void start(TorrentSession session, int fileIndex, StreamingFile file, PiecePriorities planned) {
-        IndexPrefetch lookup = new IndexPrefetch(file, session.fileData(fileIndex), session.verified(), planned, session::replan);
+    static void start(TorrentSession session, int fileIndex, StreamingFile file, PiecePriorities planned,
+                      DoubleConsumer playingTime) {
+        IndexPrefetch lookup = new IndexPrefetch(file, session.fileData(fileIndex), session.verified(), planned,
+                session::replan, playingTime);
         Thread t = new Thread(() -> {
             try {
                 lookup.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException | RuntimeException e) {
-                log.debug("{}: the head could not be read for the container's index; keeping the tail", file.name(), e);
+                log.debug("{}: the container's headers could not be read: the tail as it was, no playing time", file.name(), e);
             }
         }, "flux-index");
         t.setDaemon(true);
@@ -71,7 +82,7 @@ final class IndexPrefetch {
         long length = file.length();
         long limit = Math.min(HEAD_BYTES, length);
         long want = Math.min(FIRST_READ, limit);
-        long deadline = System.nanoTime() + GIVE_UP_NANOS;
+        deadline = System.nanoTime() + GIVE_UP_NANOS;
         while (true) {
             long have = Math.min(file.availableFrom(0), limit);
             if (have < want) {
@@ -87,8 +98,9 @@ final class IndexPrefetch {
                 continue;
             }
             apply(where, length);
-            return;
+            break;
         }
+        MediaDuration.seconds(this::readWhenIn, length).ifPresent(playingTime);
     }
 
     void apply(ContainerIndex.Where where, long length) {
@@ -103,6 +115,20 @@ final class IndexPrefetch {
             log.debug("{}: no index found in the head ({}): the last {} bytes are fetched early", file.name(), where, fallback);
             replan.accept(planned.withTail(Math.max(0, length - fallback), length));
         }
+    }
+
+    /** The bytes at {@code offset} once they are downloaded and verified. */
+    private ByteBuffer readWhenIn(long offset, int length) throws IOException, InterruptedException {
+        long end = Math.min(file.length(), offset + length);
+        for (long have; offset < end && (have = file.availableFrom(offset)) < end - offset; ) {
+            if (System.nanoTime() > deadline) {
+                throw new InterruptedIOException("bytes " + offset + "-" + (end - 1) + " did not come");
+            }
+            verified.await(file.layout().pieceAt(offset + have), 1_000);
+        }
+        ByteBuffer bytes = ByteBuffer.allocate((int) Math.max(0, end - offset));
+        data.readFully(bytes, offset);
+        return bytes.flip();
     }
 
     private ByteBuffer read(long bytes) throws IOException {

@@ -118,10 +118,10 @@ final class Streamer {
         TorrentMeta.FileEntry file = chosen.get();
         TorrentLibrary library = new TorrentLibrary(session, meta, file.index());
         selected.set(library.file(file.index()));
-        IndexPrefetch.start(session, file.index(), selected.get(), planned.get());
         log.info("{}: streaming '{}' ({}), {} pieces of {}", meta.name(), file.path(), Sizes.bytes(file.size()),
                 meta.pieceCount(), Sizes.bytes(meta.pieceLength()));
         StatusReporter status = new StatusReporter(session, library.file(file.index()), events);
+        IndexPrefetch.start(session, file.index(), selected.get(), planned.get(), status::playingTime);
         library.status = status;
         status.start();
         cleanup.add("status", status::stop);

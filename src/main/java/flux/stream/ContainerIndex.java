@@ -18,12 +18,9 @@ import java.util.List;
 public final class ContainerIndex {
     /** Top-level boxes, chunks or elements looked at before giving up. */
     private static final int MOST_ELEMENTS = 256;
-    private static final int EBML = 0x1A45DFA3;
-    private static final int SEGMENT = 0x18538067;
     private static final int SEEK_HEAD = 0x114D9B74;
     private static final int SEEK = 0x4DBB;
     private static final int SEEK_POSITION = 0x53AC;
-    private static final int CLUSTER = 0x1F43B675;
 
     private ContainerIndex() {
     }
@@ -58,7 +55,7 @@ public final class ContainerIndex {
         if (b.limit() < 12) {
             return new NeedMore(12);
         }
-        if (b.getInt(0) == EBML) {
+        if (b.getInt(0) == Ebml.HEADER) {
             return matroska(b, fileLength);
         }
         if (b.getInt(0) == 0x52494646 && b.getInt(8) == 0x41564920) { // "RIFF" .... "AVI "
@@ -130,21 +127,21 @@ public final class ContainerIndex {
      */
     private static Where matroska(ByteBuffer b, long fileLength) {
         Ebml e = new Ebml(b);
-        if (!e.header(0) || e.id != EBML || e.size < 0 || e.size > fileLength) {
-            return e.needMore(new NotFound());
+        if (!e.header(0) || e.id != Ebml.HEADER || e.size < 0 || e.size > fileLength) {
+            return needMore(e, new NotFound());
         }
         long segmentAt = e.dataAt + e.size;
-        if (!e.header(segmentAt) || e.id != SEGMENT) {
-            return e.needMore(new NotFound());
+        if (!e.header(segmentAt) || e.id != Ebml.SEGMENT) {
+            return needMore(e, new NotFound());
         }
         long segmentData = e.dataAt;
         long at = segmentData;
         List<Long> targets = List.of();
         for (int n = 0; n < MOST_ELEMENTS && at < fileLength; n++) {
             if (!e.header(at)) {
-                return e.needMore(new NotFound());
+                return needMore(e, new NotFound());
             }
-            if (e.id == CLUSTER) {
+            if (e.id == Ebml.CLUSTER) {
                 long firstCluster = at;
                 long from = targets.stream().map(t -> segmentData + t).filter(t -> t > firstCluster && t < fileLength)
                         .min(Long::compare).orElse(-1L);
@@ -165,6 +162,11 @@ public final class ContainerIndex {
             at = e.dataAt + e.size;
         }
         return new NotFound();
+    }
+
+    /** Where the header fell off the head: NeedMore; else the given verdict. */
+    private static Where needMore(Ebml e, Where otherwise) {
+        return e.needed() > 0 ? new NeedMore(e.needed()) : otherwise;
     }
 
     /** The SeekPosition of each Seek in a SeekHead's data; null when the data is malformed. */
@@ -190,82 +192,5 @@ public final class ContainerIndex {
             }
         }
         return positions;
-    }
-
-    /** Reads one EBML element header: an ID, then a size, each a variable-length integer. */
-    private static final class Ebml {
-        private final ByteBuffer b;
-        int id;
-        /** The data's size; -1 for "unknown" (all value bits set). */
-        long size;
-        long dataAt;
-        /** How far the head must reach for the header that did not fit. */
-        private long needed;
-
-        Ebml(ByteBuffer b) {
-            this.b = b;
-        }
-
-        /** Reads the header at {@code at}; false when it does not fit in the head or is malformed. */
-        boolean header(long at) {
-            needed = 0;
-            int idLength = length(at);
-            if (idLength < 0 || idLength > 4) {
-                return false;
-            }
-            long sizeAt = at + idLength;
-            int sizeLength = length(sizeAt);
-            if (sizeLength < 0) {
-                return false;
-            }
-            id = (int) read(at, idLength, false);
-            long value = read(sizeAt, sizeLength, true);
-            size = value == (1L << (7 * sizeLength)) - 1 ? -1 : value;
-            dataAt = sizeAt + sizeLength;
-            return true;
-        }
-
-        /** The element's data as an unsigned big-endian number (up to 8 bytes). */
-        long unsigned() {
-            long v = 0;
-            for (int i = 0; i < size; i++) {
-                v = (v << 8) | (b.get((int) dataAt + i) & 0xFF);
-            }
-            return v;
-        }
-
-        /** Where the header fell off the head: NeedMore; else the given verdict. */
-        Where needMore(Where otherwise) {
-            return needed > 0 ? new NeedMore(needed) : otherwise;
-        }
-
-        /** The length of the variable-length integer at {@code at}, -1 if it is beyond the head or invalid. */
-        private int length(long at) {
-            if (at >= b.limit()) {
-                needed = at + 8;
-                return -1;
-            }
-            int first = b.get((int) at) & 0xFF;
-            if (first == 0) {
-                return -1;
-            }
-            int length = Integer.numberOfLeadingZeros(first) - 23;
-            if (at + length > b.limit()) {
-                needed = at + length;
-                return -1;
-            }
-            return length;
-        }
-
-        private long read(long at, int length, boolean dropMarker) {
-            long v = b.get((int) at) & 0xFF;
-            if (dropMarker) {
-                v &= 0xFF >> length;
-            }
-            for (int i = 1; i < length; i++) {
-                v = (v << 8) | (b.get((int) at + i) & 0xFF);
-            }
-            return v;
-        }
     }
 }

@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The plan's tail before and after the head of a real file is in: the file is held in memory in
@@ -34,6 +35,7 @@ class IndexPrefetchTest {
     private static final int PIECE = 16 << 10;
 
     private final AtomicReference<PiecePriorities> replanned = new AtomicReference<>();
+    private final AtomicReference<Double> playingTime = new AtomicReference<>();
     private VerifiedPieces verified;
     private PieceLayout layout;
     private PiecePriorities planned;
@@ -48,7 +50,7 @@ class IndexPrefetchTest {
             return n;
         };
         StreamingFile streaming = new StreamingFile("video", layout, verified, new ReaderRegistry(), data);
-        return new IndexPrefetch(streaming, data, verified, planned, replanned::set);
+        return new IndexPrefetch(streaming, data, verified, planned, replanned::set, playingTime::set);
     }
 
     private int[] orderWithTheHeadIn(PiecePriorities p) {
@@ -58,7 +60,7 @@ class IndexPrefetchTest {
     }
 
     @Test
-    void theMoovOfAnMp4IsFetchedFromItsStartOnceTheHeadIsIn() throws Exception {
+    void theMoovOfAnMp4IsFetchedFromItsStartOnceTheHeadIsInAndThenGivesThePlayingTime() throws Exception {
         byte[] mp4 = Files.readAllBytes(Media.mp4MoovAtEnd(8, 600));
         IndexPrefetch lookup = lookupOver(mp4);
         assertEquals(layout.lastPiece(), orderWithTheHeadIn(planned)[0], "before: only the last piece beside the head");
@@ -79,13 +81,23 @@ class IndexPrefetchTest {
         for (int piece = 0; piece < 4; piece++) {
             verified.markVerified(piece);
         }
-        t.join(10_000);
-        assertFalse(t.isAlive());
+        for (int i = 0; i < 1000 && replanned.get() == null; i++) {
+            Thread.sleep(10);
+        }
 
         long moov = Media.lastIndexOf(mp4, "moov".getBytes(StandardCharsets.US_ASCII)) - 4;
         int[] moovPieces = IntStream.rangeClosed(layout.pieceAt(moov), layout.lastPiece()).toArray();
         int[] order = orderWithTheHeadIn(replanned.get());
         assertArrayEquals(moovPieces, Arrays.copyOf(order, moovPieces.length), Arrays.toString(order));
+        assertTrue(t.isAlive(), "the playing time waits for the moov");
+        assertNull(playingTime.get());
+
+        for (int piece : moovPieces) {
+            verified.markVerified(piece);
+        }
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertEquals(8, playingTime.get(), 0.2, "read from the moov's mvhd");
     }
 
     @Test
@@ -96,6 +108,7 @@ class IndexPrefetchTest {
         lookup.run();
         assertNotNull(replanned.get());
         assertEquals(4, orderWithTheHeadIn(replanned.get())[0], "the file in order right after the head");
+        assertEquals(8, playingTime.get(), 0.2, "read from the head");
     }
 
     @Test
@@ -110,6 +123,7 @@ class IndexPrefetchTest {
         int fromTail = layout.pieceAt(data.length - (2 << 20));
         assertArrayEquals(IntStream.rangeClosed(fromTail, layout.lastPiece()).toArray(),
                 Arrays.copyOf(order, layout.lastPiece() - fromTail + 1));
+        assertNull(playingTime.get());
     }
 
     private void headIn() {

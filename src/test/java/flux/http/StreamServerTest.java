@@ -71,7 +71,7 @@ class StreamServerTest {
     final class Library implements MediaLibrary {
         @Override
         public flux.ui.Progress progress() {
-            return new flux.ui.Progress("streaming", 0, 0, 0, 0, 0, 0, 0, 0);
+            return new flux.ui.Progress("streaming", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         @Override

@@ -297,6 +297,44 @@ class StreamIT {
     }
 
     @Test
+    void aDownloadSlowerThanTheVideoSaysHowLongAPauseLetsItPlayThrough() throws Exception {
+        // 30 s of Matroska at ~4 Mbit/s from one Transmission seeder sending 150 KiB/s: the video
+        // plays ~3.5 times faster than it comes
+        Path video = Media.mkv(30, 4000);
+        TorrentMaker.Made made = TorrentMaker.make(video, work.resolve("slower.torrent"), null, 18);
+        String seederIp = Net.freshLoopback();
+        double seconds = Double.parseDouble(Tools.run(60, Tools.require("ffprobe"), "-v", "error",
+                "-show_entries", "format=duration", "-of", "csv=p=0", video.toString()).trim());
+        int seederPort = Net.freePort(seederIp);
+        try (TransmissionPeer slower = TransmissionPeer.start(work.resolve("slower-seeder"), seederIp,
+                seederPort, Net.freePort(seederIp), 150)) {
+            Files.copy(video, slower.dataDir().resolve(video.getFileName()));
+            slower.seed(made.torrent());
+            try (FluxRun flux = FluxRun.start(work, fluxArgs(made.torrent().toString(), "--json", "--port", "0",
+                    "--peer", seederIp + ":" + seederPort))) {
+                String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+                var player = http.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding());
+                try {
+                    String progress = flux.awaitEvent("progress", 30);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (!progress.contains("\"playThroughWait\":") || FluxRun.field(progress, "playThroughWait").equals("0")) {
+                        assertTrue(System.nanoTime() < deadline, "no pause advised: " + progress + "\n" + flux.stderr());
+                        progress = flux.awaitEvent("progress", 30);
+                    }
+                    double videoRate = Long.parseLong(FluxRun.field(progress, "videoRate"));
+                    assertEquals(Files.size(video) / seconds, videoRate, videoRate * 0.01, "the file's size over ffprobe's duration");
+                    // ~15 MB at <= 150 KiB/s take >= 100 s; the 30 s of video leave >= 70 s to wait
+                    long wait = Long.parseLong(FluxRun.field(progress, "playThroughWait"));
+                    assertTrue(wait >= 40 && wait <= 600, progress);
+                    assertTrue(flux.stderr().contains("is slower than the video plays"), flux.stderr());
+                } finally {
+                    player.cancel(true);
+                }
+            }
+        }
+    }
+
+    @Test
     void seekToNinetyPercentIsServedBeforeTheDownloadGetsThere() throws Exception {
         Path file = slowSeeder.dataDir().resolve("slow-" + mp4.getFileName());
         byte[] content = Files.readAllBytes(file);
