@@ -25,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class StatusReporter {
     private static final Logger log = LoggerFactory.getLogger("flux.status");
+    private static final long PACE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** A pace measured over less than this is still the start's ramp: no play-through estimate yet. */
+    private static final long PACE_SETTLED_NANOS = TimeUnit.SECONDS.toNanos(15);
+    /** The play-through advice is logged when the pause it asks for is at least this long, once a minute at most. */
+    private static final long ADVICE_FROM_SECONDS = 10;
+    private static final long ADVICE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final TorrentSession session;
     private final StreamingFile file;
@@ -33,12 +39,6 @@ final class StatusReporter {
     private final RateMeter up = new RateMeter();
     /** The download's pace over the last minute (from its first byte on), what the play-through estimate uses. */
     private final WindowRate pace = new WindowRate(PACE_WINDOW_NANOS);
-    private static final long PACE_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** A pace measured over less than this is still the start's ramp: no play-through estimate yet. */
-    private static final long PACE_SETTLED_NANOS = TimeUnit.SECONDS.toNanos(15);
-    /** The play-through advice is logged when the pause it asks for is at least this long, once a minute at most. */
-    private static final long ADVICE_FROM_SECONDS = 10;
-    private static final long ADVICE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
     private long advisedAt;
     private boolean advised;
     /** Bytes of the file per second of video; 0 until the playing time is known. */
