@@ -6,6 +6,7 @@ import flux.IoErrors;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
+import flux.http.BasicAuth;
 import flux.http.StreamServer;
 import flux.stream.StreamingFile;
 import flux.ui.Events;
@@ -66,6 +67,12 @@ public class StreamCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "HTTP address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 exposes it).")
     String host;
+
+    @Option(names = "--http-auth", paramLabel = "USER:PASSWORD",
+            description = "Ask every HTTP request for this login (Basic), e.g. with --host 0.0.0.0; a player "
+                    + "flux opens gets it in its URL (http://USER:PASSWORD@host:port/...). FLUX_HTTP_AUTH keeps it "
+                    + "out of the process list.")
+    String httpAuth;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR|-",
             description = "Keep the download in DIR; '-' writes the file to stdout instead (the default when stdout is a pipe).")
@@ -135,6 +142,11 @@ public class StreamCommand implements Callable<Integer> {
             NetworkOptions.checkPort("--port", port);
         }
         NetworkOptions.address("--host", host);
+        BasicAuth.Credentials login = httpAuth == null ? null : BasicAuth.Credentials.parse(httpAuth);
+        if (httpAuth != null && login == null) {
+            throw new FluxException(ExitCode.USAGE, "--http-auth must be USER:PASSWORD, both non-empty",
+                    "for example --http-auth me:a-long-secret");
+        }
         boolean intoOut = out != null && !"-".equals(out);
         Path base = intoOut ? Path.of(out) : (cacheDir != null ? cacheDir : Directories.cache());
         String baseOption = intoOut ? "--out DIR" : "--cache-dir DIR";
@@ -146,7 +158,7 @@ public class StreamCommand implements Callable<Integer> {
         try (Cleanup cleanup = new Cleanup()) {
             // the HTTP server starts while the engine fetches the metadata (it answers 503 till then)
             CompletableFuture<StreamServer> early = toStdout || list ? null : CompletableFuture.supplyAsync(
-                    () -> StreamServer.start(host, port == null ? DEFAULT_HTTP_PORT : port, port == null));
+                    () -> StreamServer.start(host, port == null ? DEFAULT_HTTP_PORT : port, port == null, login));
             CompletableFuture<Void> listening = CompletableFuture.completedFuture(null);
             if (early != null) {
                 cleanup.add("http", () -> early.thenAccept(StreamServer::close));
@@ -198,7 +210,7 @@ public class StreamCommand implements Callable<Integer> {
                     .put("subtitles", subtitles));
             String command = playerCommand();
             if (command != null) {
-                int code = Players.play(command, url, subtitles);
+                int code = Players.play(command, server.forPlayer(url), subtitles.stream().map(server::forPlayer).toList());
                 log.info("player exited with code {}", code);
                 return ExitCode.OK.code;
             }

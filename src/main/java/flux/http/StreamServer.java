@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
@@ -43,12 +44,15 @@ public final class StreamServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final Router router;
+    /** What every request must log in with; null when the server is open. */
+    private final BasicAuth.Credentials login;
 
-    private StreamServer(Undertow server, String host, int port, Router router) {
+    private StreamServer(Undertow server, String host, int port, Router router, BasicAuth.Credentials login) {
         this.server = server;
         this.host = host;
         this.port = port;
         this.router = router;
+        this.login = login;
     }
 
     /**
@@ -56,7 +60,7 @@ public final class StreamServer implements AutoCloseable {
      * choose it), a free port is used instead.
      */
     public static StreamServer start(MediaLibrary library, String host, int port, boolean fallback) {
-        StreamServer server = start(host, port, fallback);
+        StreamServer server = start(host, port, fallback, null);
         server.serve(library);
         return server;
     }
@@ -64,10 +68,12 @@ public final class StreamServer implements AutoCloseable {
     /**
      * Starts listening before there is anything to serve (requests get 503 until {@link #serve}),
      * so that the server's start-up overlaps the metadata fetch.
+     *
+     * @param login what every request must log in with (HTTP Basic); null for none
      */
-    public static StreamServer start(String host, int port, boolean fallback) {
+    public static StreamServer start(String host, int port, boolean fallback, BasicAuth.Credentials login) {
         try {
-            return startOn(host, port);
+            return startOn(host, port, login);
         } catch (RuntimeException e) {
             if (!isBindFailure(e)) {
                 throw e;
@@ -76,12 +82,12 @@ public final class StreamServer implements AutoCloseable {
                 throw new FluxException(ExitCode.NETWORK, "HTTP port " + port + " on " + host + " is already in use",
                         "choose another with --port, or --port 0 for any free port", e);
             }
-            return startOn(host, 0);
+            return startOn(host, 0, login);
         }
     }
 
-    private static StreamServer startOn(String host, int port) {
-        Router router = new Router();
+    private static StreamServer startOn(String host, int port, BasicAuth.Credentials login) {
+        Router router = new Router(login == null ? "" : userInfo(login.user()) + ":" + userInfo(login.password()) + "@");
         Undertow server = Undertow.builder()
                 .addHttpListener(port, host)
                 .setIoThreads(1)
@@ -92,10 +98,10 @@ public final class StreamServer implements AutoCloseable {
                 // alternating lab pairs seeks 18.8 -> 16.7 ms, the whole file 1.28 -> 1.13 s.
                 .setBufferSize(16 * 1024 - 20)
                 .setDirectBuffers(true)
-                .setHandler(router)
+                .setHandler(login == null ? router : BasicAuth.require(login, router))
                 .build();
         server.start();
-        return new StreamServer(server, host, listeningPort(server), router);
+        return new StreamServer(server, host, listeningPort(server), router, login);
     }
 
     /**
@@ -113,8 +119,8 @@ public final class StreamServer implements AutoCloseable {
         Thread thread = new Thread(() -> {
             try (Socket socket = new Socket(target, address.getPort())) {
                 socket.setSoTimeout(5000);
-                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: flux\r\nConnection: close\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: flux\r\nConnection: close\r\n"
+                        + authorization() + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
                 status.complete(Integer.parseInt(response.substring(9, 12))); // "HTTP/1.1 503 ..."
             } catch (IOException | RuntimeException e) {
@@ -125,6 +131,15 @@ public final class StreamServer implements AutoCloseable {
         thread.setDaemon(true);
         thread.start();
         return status;
+    }
+
+    /** The Authorization header line of the login, or nothing for an open server. */
+    private String authorization() {
+        if (login == null) {
+            return "";
+        }
+        String pair = login.user() + ":" + login.password();
+        return "Authorization: Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)) + "\r\n";
     }
 
     /** The port a started server listens on (the one it chose when asked for port 0). */
@@ -177,6 +192,19 @@ public final class StreamServer implements AutoCloseable {
         return baseUrl() + filePath(router.library().meta(), index);
     }
 
+    /**
+     * A URL of this server as a player opens it: with the login in it ({@code user:password@}, each
+     * percent-encoded), which mpv, VLC and ffplay send as HTTP Basic; as it is for an open server.
+     */
+    public String forPlayer(String url) {
+        int at = url.indexOf("://") + 3;
+        return url.substring(0, at) + router.userInfo + url.substring(at);
+    }
+
+    private static String userInfo(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     public String playlistUrl() {
         return baseUrl() + "/playlist.m3u";
     }
@@ -198,6 +226,17 @@ public final class StreamServer implements AutoCloseable {
         private static final long METADATA_WAIT_SECONDS = 120;
         /** The torrent served, once its metadata is in; cancelled if the server closes before that. */
         private final CompletableFuture<MediaLibrary> served = new CompletableFuture<>();
+        /** "user:password@" of the login, percent-encoded, for URLs a player follows; "" for an open server. */
+        private final String userInfo;
+
+        Router(String userInfo) {
+            this.userInfo = userInfo;
+        }
+
+        /** This server as the request named it, with the login for a player to follow. */
+        private String baseUrl(HttpServerExchange exchange) {
+            return exchange.getRequestScheme() + "://" + userInfo + exchange.getHostAndPort();
+        }
         private volatile String awaited;
 
         /** What the server answers for; null until the metadata is in. */
@@ -232,6 +271,7 @@ public final class StreamServer implements AutoCloseable {
                 return;
             }
             if (path.equals("/playlist.m3u")) {
+                // a player that logged in for the playlist follows its entries with the same login
                 page(exchange, "audio/x-mpegurl; charset=utf-8", Playlist.m3u(library.meta(), baseUrl(exchange)));
                 return;
             }
@@ -277,14 +317,10 @@ public final class StreamServer implements AutoCloseable {
         }
 
         /** 307: the player asks the file's own URL again, with its method, and shows its name. */
-        private static void redirectToSelected(HttpServerExchange exchange, MediaLibrary library) {
+        private void redirectToSelected(HttpServerExchange exchange, MediaLibrary library) {
             exchange.setStatusCode(StatusCodes.TEMPORARY_REDIRECT);
             exchange.getResponseHeaders().put(Headers.LOCATION, baseUrl(exchange) + filePath(library.meta(), library.selectedIndex()));
             exchange.endExchange();
-        }
-
-        private static String baseUrl(HttpServerExchange exchange) {
-            return exchange.getRequestScheme() + "://" + exchange.getHostAndPort();
         }
 
         private static void page(HttpServerExchange exchange, String type, String body) {

@@ -121,6 +121,13 @@ class BadInputTest {
     }
 
     @Test
+    void aLoginThatIsNotUserAndPasswordIsAUsageError() throws Exception {
+        FluxProcess.Result r = streamNobody("--peer-port", "0", "--http-auth", "justaname");
+        assertOneCleanError(r, 2, "--http-auth must be USER:PASSWORD, both non-empty");
+        assertFalse(r.stderr().contains("justaname"), "the value may be a password: not echoed");
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");

@@ -373,7 +373,7 @@ class StreamServerTest {
     @Test
     void aPlayerOnTheStreamUrlWaitsForTheMetadataWhileOtherPathsGet503() throws Exception {
         verifyAll();
-        server = StreamServer.start("127.0.0.1", 0, false); // no metadata yet
+        server = StreamServer.start("127.0.0.1", 0, false, null); // no metadata yet
         String streamUrl = server.openStreamUrl(HASH);
         HttpClient player = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
         CompletableFuture<HttpResponse<byte[]>> waiting = player.sendAsync(
@@ -390,8 +390,55 @@ class StreamServerTest {
     }
 
     @Test
+    void aLoginIsAskedOfEveryRequestAndThePlayersUrlCarriesIt() throws Exception {
+        verifyAll();
+        BasicAuth.Credentials login = BasicAuth.Credentials.parse("me:p@ss:wörd");
+        assertEquals(new BasicAuth.Credentials("me", "p@ss:wörd"), login, "the password may hold colons");
+        server = StreamServer.start("127.0.0.1", 0, false, login);
+        server.serve(library);
+        String url = server.fileUrl(0);
+
+        HttpResponse<byte[]> none = get(url);
+        assertEquals(401, none.statusCode());
+        assertEquals("Basic realm=\"flux\"", none.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(401, get(url, "Authorization", basic("me:wrong")).statusCode());
+        assertEquals(401, get(url, "Authorization", basic("you:p@ss:wörd")).statusCode());
+        assertEquals(401, get("/status.json").statusCode(), "every path, not only the files");
+        HttpResponse<byte[]> in = get(url, "Authorization", basic("me:p@ss:wörd"), "Range", "bytes=10-19");
+        assertEquals(206, in.statusCode());
+        assertArrayEquals(bytesOf(0, 10, 20), in.body());
+        assertEquals(200, server.warmUp().get(10, TimeUnit.SECONDS), "the warm-up logs in too");
+
+        String forPlayer = server.forPlayer(url);
+        assertEquals(url.replace("http://", "http://me:p%40ss%3Aw%C3%B6rd@"), forPlayer);
+        URI uri = URI.create(forPlayer);
+        assertEquals("me:p@ss:wörd", uri.getUserInfo(), "a player decodes the same login");
+        assertEquals(URI.create(url).getPath(), uri.getPath());
+
+        // what a player follows from a URL it opened with the login keeps the login
+        String playlist = new String(get("/playlist.m3u", "Authorization", basic("me:p@ss:wörd")).body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(playlist.contains("\n" + forPlayer + "\n"), playlist);
+        HttpResponse<byte[]> redirect = get(server.openStreamUrl(HASH), "Authorization", basic("me:p@ss:wörd"));
+        assertEquals(307, redirect.statusCode());
+        assertEquals(forPlayer, redirect.headers().firstValue("Location").orElse(""));
+    }
+
+    @Test
+    void anOpenServerGivesThePlayerItsUrlAsItIs() throws Exception {
+        startAllVerified();
+        assertEquals(server.fileUrl(0), server.forPlayer(server.fileUrl(0)));
+        assertEquals(null, BasicAuth.Credentials.parse("nopassword"));
+        assertEquals(null, BasicAuth.Credentials.parse(":secret"));
+        assertEquals(null, BasicAuth.Credentials.parse("me:"));
+    }
+
+    private static String basic(String pair) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void theWarmUpRequestGoesThroughTheRouterAndLeavesTheServerServing() throws Exception {
-        try (StreamServer early = StreamServer.start("127.0.0.1", 0, false)) {
+        try (StreamServer early = StreamServer.start("127.0.0.1", 0, false, null)) {
             assertEquals(503, early.warmUp().get(10, TimeUnit.SECONDS), "before serve: the metadata page");
             verifyAll();
             early.serve(library);

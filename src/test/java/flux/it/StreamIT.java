@@ -574,6 +574,17 @@ class StreamIT {
     }
 
     @Test
+    void mpvOpenedByFluxLogsInWhenTheServerAsksForALogin() throws Exception {
+        // the login's '@' and ':' travel percent-encoded in the URL flux gives mpv
+        String mpv = Tools.require("mpv");
+        FluxProcess.Result r = FluxProcess.run(90, fluxArgs(mkvTorrent.magnet(tracker.announceUrl()), "--port", "0",
+                "--http-auth", "viewer:s3cr@t:x", "--player", mpv + " --no-config --vo=null --ao=null --frames=50 {url}")
+                .toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stderr().contains("player exited with code 0"), "mpv did not play through the login: " + r.stderr());
+    }
+
+    @Test
     void sigtermToFluxStopsThePlayerItStarted() throws Exception {
         // a "player" that notes its pid and waits, as a real one playing the URL would
         Path pidFile = work.resolve("player.pid");
