@@ -87,7 +87,7 @@ public final class StreamServer implements AutoCloseable {
     }
 
     private static StreamServer startOn(String host, int port, BasicAuth.Credentials login) {
-        Router router = new Router(login == null ? "" : userInfo(login.user()) + ":" + userInfo(login.password()) + "@");
+        Router router = new Router(login == null ? "" : percentEncoded(login.user()) + ":" + percentEncoded(login.password()) + "@");
         Undertow server = Undertow.builder()
                 .addHttpListener(port, host)
                 .setIoThreads(1)
@@ -201,7 +201,7 @@ public final class StreamServer implements AutoCloseable {
         return url.substring(0, at) + router.userInfo + url.substring(at);
     }
 
-    private static String userInfo(String text) {
+    private static String percentEncoded(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -228,15 +228,6 @@ public final class StreamServer implements AutoCloseable {
         private final CompletableFuture<MediaLibrary> served = new CompletableFuture<>();
         /** "user:password@" of the login, percent-encoded, for URLs a player follows; "" for an open server. */
         private final String userInfo;
-
-        Router(String userInfo) {
-            this.userInfo = userInfo;
-        }
-
-        /** This server as the request named it, with the login for a player to follow. */
-        private String baseUrl(HttpServerExchange exchange) {
-            return exchange.getRequestScheme() + "://" + userInfo + exchange.getHostAndPort();
-        }
         private volatile String awaited;
 
         /** What the server answers for; null until the metadata is in. */
@@ -307,6 +298,15 @@ public final class StreamServer implements AutoCloseable {
             } catch (ExecutionException | TimeoutException | CancellationException e) {
                 stillFetching(exchange);
             }
+        }
+
+        Router(String userInfo) {
+            this.userInfo = userInfo;
+        }
+
+        /** This server as the request named it, with the login for a player to follow. */
+        private String baseUrl(HttpServerExchange exchange) {
+            return exchange.getRequestScheme() + "://" + userInfo + exchange.getHostAndPort();
         }
 
         /** 503 with a retry hint: nothing to serve before the metadata is in. */
