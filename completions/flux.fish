@@ -21,7 +21,7 @@ complete -c flux -n '__fish_seen_subcommand_from stream' -s s -l select -x -d 'F
 complete -c flux -n '__fish_seen_subcommand_from stream' -s l -l list -d 'Print the torrent\'s files and exit'
 complete -c flux -n '__fish_seen_subcommand_from stream' -s p -l port -x -d 'HTTP port'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l host -x -d 'HTTP address to listen on'
-complete -c flux -n '__fish_seen_subcommand_from stream' -l http-auth -x -d 'Ask every HTTP request for this login, e.g'
+complete -c flux -n '__fish_seen_subcommand_from stream' -l http-auth -x -d 'Ask every HTTP request for this login, for a server exposed with --host 0.0.0.0'
 complete -c flux -n '__fish_seen_subcommand_from stream' -s o -l out -x -d 'Keep the download in DIR'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l keep -d 'Keep the downloaded data in the cache directory after exit'
 complete -c flux -n '__fish_seen_subcommand_from stream' -l cache-dir -r -F -d 'Where downloads live while streaming'

@@ -69,9 +69,9 @@ public class StreamCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--http-auth", paramLabel = "USER:PASSWORD",
-            description = "Ask every HTTP request for this login (Basic), e.g. with --host 0.0.0.0; a player "
-                    + "flux opens gets it in its URL (http://USER:PASSWORD@host:port/...). FLUX_HTTP_AUTH keeps it "
-                    + "out of the process list.")
+            description = "Ask every HTTP request for this login (HTTP Basic), for a server exposed with --host "
+                    + "0.0.0.0; a player flux opens gets it in its URL (http://USER:PASSWORD@host:port/...). "
+                    + "FLUX_HTTP_AUTH keeps it out of the process list.")
     String httpAuth;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR|-",
