@@ -99,12 +99,7 @@ final class StatusReporter {
     /** The video's playing time, from its container's headers: seconds of video from here on. */
     void playingTime(double seconds) {
         videoRate = file.length() / seconds;
-        log.info("{}: {} of video at {}", file.name(), duration(seconds), Sizes.rate(videoRate));
-    }
-
-    private static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60) : String.format("%dm%02ds", s / 60, s % 60);
+        log.info("{}: {} of video at {}", file.name(), Sizes.duration(Math.round(seconds)), Sizes.rate(videoRate));
     }
 
     /** Says once a minute at most that the player will stall unless it pauses, and for how long. */
@@ -139,15 +134,8 @@ final class StatusReporter {
     }
 
     private Progress compute(double downRate, double upRate) {
-        long have = 0;
+        long have = verifiedFrom(0);
         var layout = file.layout();
-        var verified = session.verified();
-        for (int p = layout.firstPiece(); p <= layout.lastPiece(); p++) {
-            if (verified.isVerified(p)) {
-                long start = Math.max(0, p * layout.pieceLength() - layout.fileStart());
-                have += layout.pieceEndInFile(p) - start;
-            }
-        }
         List<ReaderPosition> readers = session.readers().positions();
         long ahead = 0;
         long playThroughWait = 0;

@@ -35,17 +35,17 @@ public record Progress(String state, int peers, long fileBytes, long haveBytes, 
         if (aheadBytes > 0 && incomplete) {
             b.append("  ahead ").append(Sizes.bytes(aheadBytes));
             if (videoRate > 0) {
-                b.append(" (").append(eta((long) (aheadBytes / videoRate))).append(')');
+                b.append(" (").append(Sizes.duration((long) (aheadBytes / videoRate))).append(')');
             }
         }
-        if (haveBytes < fileBytes && downRate >= MIN_RATE_FOR_ETA) {
+        if (incomplete && downRate >= MIN_RATE_FOR_ETA) {
             long eta = (long) ((fileBytes - haveBytes) / downRate);
             if (eta < MAX_ETA_SECONDS) {
-                b.append("  eta ").append(eta(eta));
+                b.append("  eta ").append(Sizes.duration(eta));
             }
         }
         if (playThroughWait > 0 && incomplete) {
-            b.append("  pause ").append(eta(playThroughWait)).append(" to play through");
+            b.append("  pause ").append(Sizes.duration(playThroughWait)).append(" to play through");
         }
         return b.toString();
     }
@@ -65,12 +65,6 @@ public record Progress(String state, int peers, long fileBytes, long haveBytes, 
         }
         double wait = missing / downRate - remaining / videoRate;
         return wait >= 1 && wait < MAX_ETA_SECONDS ? (long) Math.ceil(wait) : 0;
-    }
-
-    private static String eta(long seconds) {
-        return seconds >= 3600
-                ? String.format("%dh%02dm", seconds / 3600, seconds / 60 % 60)
-                : String.format("%dm%02ds", seconds / 60, seconds % 60);
     }
 
     public Json json() {

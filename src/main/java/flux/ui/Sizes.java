@@ -2,7 +2,7 @@ package flux.ui;
 
 import java.util.Locale;
 
-/** Human-readable byte counts and rates (binary units, like the rest of the torrent world). */
+/** Human-readable byte counts and rates (binary units, like the rest of the torrent world), and durations. */
 public final class Sizes {
     private Sizes() {
     }
@@ -23,5 +23,12 @@ public final class Sizes {
 
     public static String rate(double bytesPerSecond) {
         return bytes((long) bytesPerSecond) + "/s";
+    }
+
+    /** "1m30s", or "10h00m" from an hour on (seconds no longer matter there). */
+    public static String duration(long seconds) {
+        return seconds >= 3600
+                ? String.format("%dh%02dm", seconds / 3600, seconds / 60 % 60)
+                : String.format("%dm%02ds", seconds / 60, seconds % 60);
     }
 }
