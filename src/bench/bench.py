@@ -13,6 +13,10 @@ plain value on stdout. Subcommands:
   offsets SIZE N SEED LEN          N random offsets in [SIZE/2, SIZE-LEN), reproducible from SEED
   moov-at-end FILE                 exit 0 when the MP4's last top-level box is moov
   jsonfield FILE EVENT FIELD       FIELD of the first JSON line in FILE whose "event" is EVENT
+  mpvseeks SOCKET N SEED           drives a playing mpv through its IPC socket: N seeks to random
+                                   positions (5-95 %, reproducible from SEED), each timed from the
+                                   command to mpv's playback-restart, checked to land at the
+                                   target and to play on for 0.5 s; prints each time, or "fail"
   report RESULTS.tsv META.tsv OUT  Markdown table of medians and spreads (also on stdout)
 """
 import json
@@ -178,6 +182,107 @@ def jsonfield(path, event, field):
     return ""
 
 
+# --- a real player's seeks (mpv's JSON IPC) ----------------------------------------------------
+
+class _Mpv:
+    """Just enough of mpv's JSON IPC: commands with replies, and the events in between."""
+
+    def __init__(self, path, timeout):
+        import time
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.buf = b""
+        self.events = []
+        self.next_id = 0
+
+    def _line(self, deadline):
+        import time
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("mpv did not answer in time")
+            self.sock.settimeout(left)
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise EOFError("mpv closed its socket")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def command(self, *args, timeout=10):
+        import time
+        self.next_id += 1
+        self.sock.sendall(json.dumps({"command": list(args), "request_id": self.next_id}).encode() + b"\n")
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self._line(deadline)
+            if msg.get("request_id") == self.next_id:
+                return msg
+            if "event" in msg:
+                self.events.append(msg["event"])
+
+    def get(self, prop):
+        reply = self.command("get_property", prop)
+        return reply.get("data") if reply.get("error") == "success" else None
+
+    def wait_event(self, name, timeout):
+        import time
+        deadline = time.monotonic() + timeout
+        while name not in self.events:
+            msg = self._line(deadline)
+            if "event" in msg:
+                self.events.append(msg["event"])
+        self.events.clear()
+
+    def wait_playing_past(self, seconds, timeout):
+        """Until the playing position passes SECONDS (mpv is playing, not stalled)."""
+        import time
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pos = self.get("time-pos")
+            if pos is not None and pos >= seconds:
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"mpv did not play past {seconds:.1f} s")
+
+
+def mpvseeks(path, n, seed, timeout=60.0):
+    import time
+    rnd = random.Random(int(seed))
+    targets = [rnd.uniform(5, 95) for _ in range(int(n))]
+    out = []
+    try:
+        mpv = _Mpv(path, timeout)
+        mpv.wait_playing_past(0.5, timeout)
+        duration = mpv.get("duration")
+        for pct in targets:
+            target = duration * pct / 100
+            mpv.events.clear()
+            start = time.monotonic()
+            mpv.command("seek", pct, "absolute-percent+exact")
+            mpv.wait_event("playback-restart", timeout)
+            took = time.monotonic() - start
+            pos = mpv.get("time-pos")
+            if pos is None or abs(pos - target) > 1.5:
+                raise ValueError(f"the seek to {target:.1f} s landed at {pos}")
+            mpv.wait_playing_past(target + 0.5, timeout)
+            out.append("%.3f" % took)
+        mpv.command("quit")
+    except (OSError, ValueError, TimeoutError, EOFError) as e:
+        print(f"mpvseeks: {e}", file=sys.stderr)
+        out.append("fail")
+    return "\n".join(out)
+
+
 # --- report ----------------------------------------------------------------------------------
 
 METRICS = [  # key, column title, unit, format
@@ -193,6 +298,8 @@ METRICS = [  # key, column title, unit, format
     ("t3fast", "T3 mpv MP4 faststart", "s", "{:.2f}"),
     ("t3mp4s", "T3 mpv MP4, started on flux's early stream URL", "s", "{:.2f}"),
     ("t3mkvs", "T3 mpv MKV, started on flux's early stream URL", "s", "{:.2f}"),
+    ("t5mp4", "T5 mpv seek during playback, MP4 (median of 5)", "s", "{:.3f}"),
+    ("t5mkv", "T5 mpv seek during playback, MKV (median of 5)", "s", "{:.3f}"),
     ("t4", "T4 whole file", "s", "{:.2f}"),
     ("mibs", "throughput", "MiB/s", "{:.1f}"),
     ("upt", "4 leechers done", "s", "{:.2f}"),
@@ -284,7 +391,7 @@ def report(results, meta, out):
         others = [c for c in order if not c.startswith("flux") and c.endswith(suffix)
                   and not c.startswith("mpv") and not c.startswith("aria2c")]
         for key in ("t1", "t1torrent", "t1multi", "t2", "seek", "seekf", "t3mp4", "t3mkv", "t3fast", "t3mp4s",
-                    "t3mkvs", "t4"):
+                    "t3mkvs", "t5mp4", "t5mkv", "t4"):
             f = medians.get((fc, key))
             other = EARLY_URL_OF.get(key, key)  # the others have no URL before the metadata
             cand = [(medians.get((o, other)), o) for o in others if medians.get((o, other)) is not None]
@@ -327,6 +434,8 @@ def main(argv):
         return 0 if moov_at_end(args[0]) else 1
     elif cmd == "jsonfield":
         print(jsonfield(*args[:3]))
+    elif cmd == "mpvseeks":
+        print(mpvseeks(*args[:3]))
     elif cmd == "report":
         sys.stdout.write(report(*args[:3]))
     else:

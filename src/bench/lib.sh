@@ -51,6 +51,20 @@ stop_pid() {  # TERM the group, KILL it after 5 s
     wait "$pid" 2>/dev/null || true
 }
 
+# player_seeks URL DIR SEED N: mpv plays URL (no window, no sound, in real time) and is sought
+# N times during playback through its IPC socket (bench.py mpvseeks); DIR/pseeks.txt gets each
+# seek's time, the command to mpv's playback-restart. Fails when a seek failed or mpv did not quit.
+player_seeks() {
+    local url=$1 dir=$2 rc=0
+    rm -f "$dir/mpv.sock"
+    spawn "$dir/mpv-seeks.log" "$dir/mpv-seeks.err" mpv --no-config --vo=null --ao=null --ytdl=no \
+        --keep-open=yes --input-ipc-server="$dir/mpv.sock" "$url"
+    local mpv_pid=$SPAWNED
+    bpy mpvseeks "$dir/mpv.sock" "$4" "$3" >"$dir/pseeks.txt" 2>>"$dir/mpv-seeks.err" || rc=$?
+    stop_pid "$mpv_pid"
+    ((rc == 0)) && ! grep -q fail "$dir/pseeks.txt"
+}
+
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do

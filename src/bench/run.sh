@@ -23,6 +23,10 @@
 #   T3    a fresh client per container: mpv --vo=null --ao=null --frames=50 on the URL exits 0
 #         (MP4 with moov at the end, and MKV); flux also with mpv started on its "listening"
 #         URL, which it prints before the metadata (the ratio sets that against the others' T3)
+#   T5    a fresh client per container: mpv plays the URL (no --frames, in real time) and is sought
+#         5 times during playback to random positions (5-95 %, the same for every client in a
+#         round) through its IPC socket; median of the 5 times from the seek command to mpv's
+#         playback-restart (each checked to land at the target and play on)
 #   T4    the whole file read over HTTP after the seeks into a file, until curl exits (sha256
 #         checked afterwards, as aria2c's download is) -> throughput = size/T4
 # and, for EXTRA_CLIENTS, one fresh client each for:
@@ -48,6 +52,7 @@
 #   SEEK_FRESH_CLIENTS="flux lt"   clients that also get the fresh-client seek (seekf)
 #   EXTRA_CLIENTS="flux lt"        clients that also get T1 .torrent, T1 multi and T3 faststart
 #   FLUX_ARGS=-v             extra flux arguments (FLUX_ARGS= for none)
+#   CASES="main t3 extra seekf t5"   which cases to run (main = ready, T1, T2, seek, T4, RSS, CPU)
 #   READY_TIMEOUT=120 T1_TIMEOUT=120 T2_TIMEOUT=60 SEEK_TIMEOUT=30 T3_TIMEOUT=120 T4_TIMEOUT=300
 set -euo pipefail
 
@@ -65,6 +70,8 @@ SEEK_TIMEOUT=${SEEK_TIMEOUT:-30}
 T3_TIMEOUT=${T3_TIMEOUT:-120}
 T4_TIMEOUT=${T4_TIMEOUT:-300}
 SEEKS=10
+PLAYER_SEEKS=5
+CASES=" ${CASES:-main t3 extra seekf t5} "
 # fresh-client seeks cost SEEKS client starts per round: webtorrent needs ~45 s per start
 SEEK_FRESH_CLIENTS=${SEEK_FRESH_CLIENTS-flux lt}
 # three more starts per round; webtorrent's URL for a file inside a multi-file torrent differs
@@ -405,6 +412,22 @@ run_t3() {  # run_t3 CLIENT LABEL ROUND INPUT HEX SRC METRIC [EVENT]
     discard_data "$RUN_DIR"
 }
 
+# A fresh client per container: mpv plays its URL and is sought PLAYER_SEEKS times (player_seeks).
+run_t5() {  # run_t5 CLIENT LABEL ROUND INPUT HEX SRC METRIC
+    local label=$2 round=$3 metric=$7
+    start_fresh "$@"
+    if ! wait_url "$RUN_DIR" "$READY_TIMEOUT"; then
+        failed_start
+        record "$label" "$metric" "$round" fail
+    elif player_seeks "$URL" "$RUN_DIR" "$round" "$PLAYER_SEEKS"; then
+        record "$label" "$metric" "$round" "$(median <"$RUN_DIR/pseeks.txt")"
+    else
+        record "$label" "$metric" "$round" fail
+    fi
+    stop_pid "$CPID"
+    discard_data "$RUN_DIR"
+}
+
 # aria2c as a leecher: whole file to disk, the throughput reference.
 run_aria2() {  # run_aria2 LABEL ROUND MAGNET SRC
     local label=$1 round=$2 magnet=$3 src=$4 addr dir t0 t rc=0 size rss u s
@@ -545,19 +568,27 @@ main() {
                     run_aria2 "$label" "$round" "${MAG[$MP4:$kib]}" "$MP4"
                     continue
                 fi
-                run_main "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4"
-                run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4
-                run_t3 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t3mkv
-                if [[ $c == flux ]]; then
-                    run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4s listening
-                    run_t3 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t3mkvs listening
+                if [[ $CASES == *" main "* ]]; then
+                    run_main "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4"
                 fi
-                if [[ " $EXTRA_CLIENTS " == *" $c "* ]]; then
+                if [[ $CASES == *" t3 "* ]]; then
+                    run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4
+                    run_t3 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t3mkv
+                    if [[ $c == flux ]]; then
+                        run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4s listening
+                        run_t3 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t3mkvs listening
+                    fi
+                fi
+                if [[ $CASES == *" t5 "* ]]; then
+                    run_t5 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t5mp4
+                    run_t5 "$c" "$label" "$round" "${MAG[$MKV:$kib]}" "${HEX[$MKV:$kib]}" "$MKV" t5mkv
+                fi
+                if [[ $CASES == *" extra "* && " $EXTRA_CLIENTS " == *" $c "* ]]; then
                     run_t1 "$c" "$label" "$round" "${TOR[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t1torrent
                     run_t1 "$c" "$label" "$round" "${MAG[$MULTI:$kib]}" "${HEX[$MULTI:$kib]}" "$MKV" t1multi
                     run_t3 "$c" "$label" "$round" "${MAG[$FAST:$kib]}" "${HEX[$FAST:$kib]}" "$FAST" t3fast
                 fi
-                if [[ " $SEEK_FRESH_CLIENTS " == *" $c "* ]]; then
+                if [[ $CASES == *" seekf "* && " $SEEK_FRESH_CLIENTS " == *" $c "* ]]; then
                     run_seek_fresh "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4"
                 fi
                 record "$label" starts "$round" "$STARTS"

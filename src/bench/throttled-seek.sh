@@ -7,11 +7,14 @@
 #   - the first byte (timed from process start, and curl's own time after the URL), then, PAUSE
 #     seconds later, SEEKS 64 KiB Ranges at random offsets >= 50 % (curl's time, bytes compared);
 #   - with MPV=1 (default), a second fresh client: process start -> mpv --frames=50 exits 0 on
-#     its first URL (with the default MEDIA the moov is at the end, so mpv reads the end first).
+#     its first URL (with the default MEDIA the moov is at the end, so mpv reads the end first);
+#   - with PLAYER_SEEKS=5 (default; 0 = none), a third: mpv plays its URL in real time and is
+#     sought that many times during playback (random 5-95 %, through its IPC socket), each timed
+#     from the seek command to mpv's playback-restart.
 #
 #   src/bench/throttled-seek.sh [FLUX|lt...]  # default: target/flux; e.g. a baseline worktree's target/flux too
 #                                             # lt: the libtorrent streamer of the main bench (lt_stream.py)
-#   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3 MPV=1
+#   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3 MPV=1 PLAYER_SEEKS=5
 #   LAST_RATE=2mbit    the last seeder slower than the others
 #   LT_WINDOW_MIB=8    lt_stream.py's deadline window (the main bench's)
 #   MEDIA=mp4          the video streamed: mp4 (moov at the end), faststart (moov first), mkv, or
@@ -33,6 +36,7 @@ RATE=${RATE:-16mbit}
 PIECE_KIB=${PIECE_KIB:-1024}
 PAUSE=${PAUSE:-3}
 MPV=${MPV:-1}
+PLAYER_SEEKS=${PLAYER_SEEKS:-5}
 BUILDS=("$@")
 ((${#BUILDS[@]})) || BUILDS=("$FLUX")
 
@@ -136,11 +140,23 @@ mpv_start() {
     rm -rf "$dir/cache"
 }
 
+# mpv_seeks BUILD_INDEX ROUND: a fresh client, mpv playing its first URL, PLAYER_SEEKS seeks
+# during playback -> pseeks.txt (each seek's time; "fail" when one failed)
+mpv_seeks() {
+    local b=$1 round=$2 dir
+    dir=$WORK/runs/b$b-r$round-pseek
+    start_client "$b" "$dir" 'listening|ready'
+    [[ -n $URL ]] && player_seeks "$URL" "$dir" "$round" "$PLAYER_SEEKS" || echo fail >>"$dir/pseeks.txt"
+    stop_pid "$CPID"
+    rm -rf "$dir/cache"
+}
+
 for ((round = 1; round <= ROUNDS; round++)); do
     for b in "${!BUILDS[@]}"; do
         log "round $round: ${BUILDS[$b]}"
         one_start "$b" "$round"
         ((MPV)) && mpv_start "$b" "$round"
+        ((PLAYER_SEEKS)) && mpv_seeks "$b" "$round"
     done
 done
 
@@ -161,14 +177,14 @@ medians() {
     echo "$(date -u '+%F %H:%M') UTC; $SEEDERS libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)') seeders, each shaped to $RATE${LAST_RATE:+ (the last to $LAST_RATE)};"
     echo "${MEDIA:-mp4} ($(basename "$VIDEO")), $((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte; median (min-max)."
     echo
-    echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL (s) | first byte from start (s) | mpv's 50 frames from start (s) |"
-    echo "|---|---|---|---|---|---|---|---|---|"
+    echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL (s) | first byte from start (s) | mpv's 50 frames from start (s) | mpv's seeks during playback (s) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
     for b in "${!BUILDS[@]}"; do
         cat "$WORK"/runs/b$b-r*/seeks.txt 2>/dev/null | awk '{print $1}' >"$WORK/b$b.times" || true
         ok=$(grep -vc fail "$WORK/b$b.times" || true)
         failed=$(grep -c fail "$WORK/b$b.times" || true)
         sorted=$(grep -v fail "$WORK/b$b.times" | sort -g || true)
         echo "| ${BUILDS[$b]} | $ok | $(median <<<"$sorted" || echo -) | $(head -1 <<<"$sorted") | $(tail -1 <<<"$sorted") | $failed |" \
-            "$(medians "$WORK"/runs/b$b-r*/first.txt) | $(medians "$WORK"/runs/b$b-r*/start.txt) | $(medians "$WORK"/runs/b$b-r*-mpv/mpv.txt) |"
+            "$(medians "$WORK"/runs/b$b-r*/first.txt) | $(medians "$WORK"/runs/b$b-r*/start.txt) | $(medians "$WORK"/runs/b$b-r*-mpv/mpv.txt) | $(medians "$WORK"/runs/b$b-r*-pseek/pseeks.txt) |"
     done
 } | tee "$OUT/results.md"

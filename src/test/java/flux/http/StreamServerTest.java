@@ -12,6 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -334,23 +337,112 @@ class StreamServerTest {
     @Test
     void aSoughtRangeMakesItsPieceWantedBeforeItsBytesCanComeAndItsReaderEndsWithTheResponse() throws Exception {
         server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
-        CountDownLatch atPiece3 = new CountDownLatch(1);
-        CountDownLatch noReader = new CountDownLatch(1);
-        readers.onMove(() -> {
-            if (readers.positions().stream().anyMatch(pos -> pos.piece() == 3)) {
-                atPiece3.countDown();
-            } else if (readers.size() == 0) {
-                noReader.countDown();
-            }
-        });
-        try (java.net.Socket player = new java.net.Socket("127.0.0.1", server.port())) {
-            player.getOutputStream().write(("GET " + mp4Path() + " HTTP/1.1\r\nHost: flux\r\nRange: bytes=3100-3199\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+        CountDownLatch atPiece3 = readerAt(3);
+        CountDownLatch noReader = noReaderLeft();
+        try (Socket player = player()) {
+            player.getOutputStream().write(rangeRequest(3100, 3199));
             assertTrue(atPiece3.await(5, TimeUnit.SECONDS), "the request never made piece 3 wanted");
             assertEquals(1, readers.size());
-        } // the player seeks elsewhere: it drops the connection before piece 3 came
-        verified.markVerified(3); // Undertow sees the closed connection only when it answers
-        assertTrue(noReader.await(5, TimeUnit.SECONDS), "the reader outlived its response");
+            verified.markVerified(3);
+            assertArrayEquals(bytesOf(0, 3100, 3200), partialContent(player.getInputStream()));
+            assertTrue(noReader.await(5, TimeUnit.SECONDS), "the reader outlived its response");
+        }
+    }
+
+    @Test
+    void aRangeThatWaitsForItsPieceIsAnsweredWithItsHeadersAtOnce() throws Exception {
+        server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
+        try (Socket player = player()) {
+            player.getOutputStream().write(rangeRequest(3100, 3199));
+            String head = responseHead(player.getInputStream()); // the socket times out after 10 s
+            assertTrue(head.startsWith("HTTP/1.1 206 "), head);
+            assertTrue(head.contains("Content-Range: bytes 3100-3199/"), head);
+            verified.markVerified(3);
+            assertArrayEquals(bytesOf(0, 3100, 3200), player.getInputStream().readNBytes(100));
+        }
+    }
+
+    @Test
+    void aPlayerThatHangsUpWhileItsRangeWaitsNoLongerSteersTheDownload() throws Exception {
+        server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
+        CountDownLatch atPiece3 = readerAt(3);
+        CountDownLatch noReader = noReaderLeft();
+        try (Socket player = player()) {
+            player.getOutputStream().write(rangeRequest(3100, 3199));
+            assertTrue(atPiece3.await(5, TimeUnit.SECONDS), "the request never made piece 3 wanted");
+        } // the player seeks elsewhere: it drops the connection, and piece 3 never comes
+        assertTrue(noReader.await(5, TimeUnit.SECONDS), "the abandoned range still holds its reader");
+        assertTrue(readers.recentlyClosed().stream().anyMatch(pos -> pos.piece() == 3),
+                "where the abandoned range was is not remembered");
+    }
+
+    @Test
+    void aRequestSentWhileTheOneBeforeWaitsIsAnsweredAfterIt() throws Exception {
+        server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
+        CountDownLatch atPiece3 = readerAt(3);
+        try (Socket player = player()) {
+            player.getOutputStream().write(rangeRequest(3100, 3199));
+            assertTrue(atPiece3.await(5, TimeUnit.SECONDS), "the request never made piece 3 wanted");
+            player.getOutputStream().write(rangeRequest(0, 99)); // pipelined: read while the first waits
+            for (int p = 0; p < META.pieceCount(); p++) {
+                verified.markVerified(p);
+            }
+            assertArrayEquals(bytesOf(0, 3100, 3200), partialContent(player.getInputStream()));
+            assertArrayEquals(bytesOf(0, 0, 100), partialContent(player.getInputStream()));
+        }
+    }
+
+    /** Counts down when some reader waits on {@code piece}. */
+    private CountDownLatch readerAt(int piece) {
+        CountDownLatch at = new CountDownLatch(1);
+        readers.onMove(() -> {
+            if (readers.positions().stream().anyMatch(pos -> pos.piece() == piece)) {
+                at.countDown();
+            }
+        });
+        return at;
+    }
+
+    /** Counts down when the last reader closes. */
+    private CountDownLatch noReaderLeft() {
+        CountDownLatch none = new CountDownLatch(1);
+        readers.onMove(() -> {
+            if (readers.size() == 0) {
+                none.countDown();
+            }
+        });
+        return none;
+    }
+
+    private Socket player() throws IOException {
+        Socket player = new Socket("127.0.0.1", server.port());
+        player.setSoTimeout(10_000);
+        return player;
+    }
+
+    private byte[] rangeRequest(long first, long last) {
+        return ("GET " + mp4Path() + " HTTP/1.1\r\nHost: flux\r\nRange: bytes=" + first + "-" + last + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Reads one 206 response off a raw connection and returns its body. */
+    private static byte[] partialContent(InputStream in) throws IOException {
+        String head = responseHead(in);
+        assertTrue(head.startsWith("HTTP/1.1 206 "), head);
+        int length = head.lines().filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .map(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();
+        return in.readNBytes(length);
+    }
+
+    /** Reads a response's status line and headers off a raw connection. */
+    private static String responseHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            assertNotEquals(-1, c, "the connection ended in the headers: " + head);
+            head.append((char) c);
+        }
+        return head.toString();
     }
 
     @Test

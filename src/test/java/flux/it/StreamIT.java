@@ -4,6 +4,7 @@ import flux.FluxProcess;
 import flux.lab.Aria2;
 import flux.lab.FluxRun;
 import flux.lab.Media;
+import flux.lab.Mpv;
 import flux.lab.Net;
 import flux.lab.OpenTracker;
 import flux.lab.Tools;
@@ -357,6 +358,30 @@ class StreamIT {
             // in playback order the download would need 90% of the file before these bytes
             assertTrue(verified < content.length / 2, "seek answered after " + millis + " ms, once " + verified + " of "
                     + content.length + " bytes were verified: " + status + "\nflux's log:\n" + flux.stderr());
+        }
+    }
+
+    @Test
+    void mpvSeeksWhilePlayingFromTheSlowSeederAndPlaysOnAtTheNewPlace() throws Exception {
+        long length = Files.size(slowSeeder.dataDir().resolve("slow-" + mp4.getFileName()));
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(slowTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "-v"))) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            try (Mpv mpv = Mpv.play(work, url, 30)) {
+                mpv.awaitPlayingPast(0.5, 60);
+                double duration = mpv.number("duration");
+                // as a user's seek: mpv opens the new range on a new connection and drops the old one
+                mpv.seekPercent(80, 60);
+                double target = duration * 0.8;
+                double at = mpv.number("time-pos");
+                assertTrue(Math.abs(at - target) < 1.5, "the seek to " + target + " s landed at " + at + " s: " + mpv.log());
+                mpv.awaitPlayingPast(target + 0.5, 30);
+            }
+            String status = http.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('/', 8)) + "/status.json")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            long verified = Long.parseLong(FluxRun.field(status, "verified"));
+            // from a seeder at 600 KiB/s the download in order was far from 80 % when mpv played there
+            assertTrue(verified < length * 0.8, "mpv played at 80 % only once " + verified + " of " + length
+                    + " bytes were verified: " + status + "\nflux's log:\n" + flux.stderr());
         }
     }
 
