@@ -18,7 +18,9 @@ import java.io.IOException;
  * shared the peers with the one before it (mpv's seeks during playback on four seeders of 0.5
  * MB/s: median 4.2 s, 3.2 s with this and the early headers). Here the connection's read side is
  * watched while the response runs: the end of the stream closes the reader; bytes (a pipelined
- * request) are handed back to Undertow, which reads them when this response ends.
+ * request) are handed back to Undertow, which reads them when this response ends. A client that
+ * half-closes its side after the request (no player does; {@code nc -N} would) is taken for one
+ * that hung up: a range of it that still waits for its piece ends there.
  */
 final class HangUpWatch implements ChannelListener<ConduitStreamSourceChannel> {
     private final HttpServerConnection connection;
