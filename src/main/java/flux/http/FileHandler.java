@@ -113,8 +113,8 @@ final class FileHandler implements HttpHandler {
         try (reader) {
             if (!file.hasByteAt(start)) {
                 // the status and headers now, not with the first bytes: a player that seeks opens
-                // the new range before it drops the old one, and drops it only once this answers
-                // (mpv, ffmpeg), so until then the abandoned range kept sharing the peers with it
+                // this range before it drops the one it left, and drops that only once this one
+                // answers (mpv, ffmpeg); until then both readers shared the peers (HangUpWatch)
                 Channels.flushBlocking(out);
             }
             long pos = start;
