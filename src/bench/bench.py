@@ -26,6 +26,7 @@ import re
 import socket
 import statistics
 import sys
+import time
 import urllib.parse
 import urllib.request
 
@@ -86,7 +87,6 @@ def freeport(host="127.0.0.1"):
 
 
 def handshake(source, host, port, hexhash, timeout=10.0):
-    import time
     start = time.monotonic()
     try:
         with socket.create_connection((host, int(port)), timeout=timeout, source_address=(source, 0)) as s:
@@ -188,7 +188,6 @@ class _Mpv:
     """Just enough of mpv's JSON IPC: commands with replies, and the events in between."""
 
     def __init__(self, path, timeout):
-        import time
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -205,7 +204,6 @@ class _Mpv:
         self.next_id = 0
 
     def _line(self, deadline):
-        import time
         while b"\n" not in self.buf:
             left = deadline - time.monotonic()
             if left <= 0:
@@ -219,7 +217,6 @@ class _Mpv:
         return json.loads(line)
 
     def command(self, *args, timeout=10):
-        import time
         self.next_id += 1
         self.sock.sendall(json.dumps({"command": list(args), "request_id": self.next_id}).encode() + b"\n")
         deadline = time.monotonic() + timeout
@@ -235,7 +232,6 @@ class _Mpv:
         return reply.get("data") if reply.get("error") == "success" else None
 
     def wait_event(self, name, timeout):
-        import time
         deadline = time.monotonic() + timeout
         while name not in self.events:
             msg = self._line(deadline)
@@ -245,7 +241,6 @@ class _Mpv:
 
     def wait_playing_past(self, seconds, timeout):
         """Until the playing position passes SECONDS (mpv is playing, not stalled)."""
-        import time
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             pos = self.get("time-pos")
@@ -256,7 +251,6 @@ class _Mpv:
 
 
 def mpvseeks(path, n, seed, timeout=60.0):
-    import time
     rnd = random.Random(int(seed))
     targets = [rnd.uniform(5, 95) for _ in range(int(n))]
     out = []

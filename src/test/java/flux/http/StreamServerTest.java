@@ -400,22 +400,16 @@ class StreamServerTest {
 
     /** Reads one 206 response off a raw connection and returns its body. */
     private static byte[] partialContent(InputStream in) throws IOException {
-        String head = responseHead(in);
-        assertTrue(head.startsWith("HTTP/1.1 206 "), head);
-        int length = head.lines().filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
-                .map(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();
-        return in.readNBytes(length);
-    }
-
-    /** Reads a response's status line and headers off a raw connection. */
-    private static String responseHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();
             assertNotEquals(-1, c, "the connection ended in the headers: " + head);
             head.append((char) c);
         }
-        return head.toString();
+        assertTrue(head.toString().startsWith("HTTP/1.1 206 "), head.toString());
+        int length = head.toString().lines().filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .map(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();
+        return in.readNBytes(length);
     }
 
     @Test

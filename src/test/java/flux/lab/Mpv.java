@@ -51,6 +51,7 @@ public final class Mpv implements AutoCloseable {
             SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             try {
                 channel.connect(UnixDomainSocketAddress.of(sock));
+                channel.configureBlocking(false); // polled, so that every wait keeps its deadline
                 return new Mpv(p, log, channel);
             } catch (IOException e) {
                 channel.close();
@@ -123,9 +124,8 @@ public final class Mpv implements AutoCloseable {
         }
     }
 
-    /** One line from mpv; the socket is polled so that the deadline holds. */
+    /** One line from mpv, polling the socket until the deadline. */
     private String readLine(long deadline) throws IOException {
-        socket.configureBlocking(false);
         while (true) {
             int newline = pending.indexOf("\n");
             if (newline >= 0) {
