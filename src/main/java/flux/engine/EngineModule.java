@@ -91,7 +91,8 @@ final class EngineModule extends AbstractModule {
     @Override
     protected void configure() {
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(urgent)
-                .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues);
+                .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues)
+                .addMessagingAgentType(LateBlocks.class);
         MapBinder<String, TrackerFactory> trackers =
                 MapBinder.newMapBinder(binder(), String.class, TrackerFactory.class, TrackerFactories.class);
         trackers.addBinding("http").to(HttpTrackers.class);

@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -354,7 +355,7 @@ public class UrgentRequests {
                     own.set(blockOf(blocks, asked.request));
                 }
                 // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
-                if (!source.pending().contains(asked.key)) {
+                if (!awaited(asked)) {
                     lined.add(asked);
                 } else {
                     fetch.leftToBt.add(asked);
@@ -459,8 +460,22 @@ public class UrgentRequests {
      */
     private boolean reclaimedFromBt(Asked asked) {
         ConnectionState state = asked.peer.state;
-        return !state.getPendingRequests().contains(asked.key) && !state.isPeerChoking() && btAssignsPieces.test(state)
+        return !awaited(asked) && !state.isPeerChoking() && btAssignsPieces.test(state)
                 && state.getPendingRequests().add(asked.key);
+    }
+
+    /**
+     * True while the block is pending at its peer, or came from it and is being written: bt takes
+     * a block out of the pending requests as it arrives and the block counts as present only once
+     * its write is done. Taken for dropped, such blocks were asked for a second time, one by one as
+     * they came (a Transmission seeder at 600 KiB/s then sent each of them twice).
+     */
+    private static boolean awaited(Asked asked) {
+        if (asked.peer.pending().contains(asked.key)) {
+            return true;
+        }
+        CompletableFuture<?> write = asked.peer.state.getPendingWrites().get(asked.key);
+        return write != null && !write.isDone();
     }
 
     private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Asked asked) {
@@ -702,8 +717,8 @@ public class UrgentRequests {
                     break; // another source's block: asked of this one once its own share is in (below)
                 }
                 lined.poll();
-                if (peer.pending().contains(next.key)) {
-                    fetch.leftToBt.add(next); // bt asked for it before its queue was dropped
+                if (awaited(next)) {
+                    fetch.leftToBt.add(next); // bt asked for it before its queue was dropped, or it is being written
                 } else {
                     taken.add(next);
                     fetch.asked.add(next);

@@ -10,6 +10,7 @@ import bt.protocol.Message;
 import bt.protocol.Piece;
 import bt.protocol.Request;
 import bt.protocol.extended.ExtendedHandshake;
+import bt.torrent.data.BlockWrite;
 import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.Mapper;
 import bt.torrent.messaging.MessageContext;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -350,6 +352,34 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aBlockLeftToBtThatCameAndIsBeingWrittenIsNotAskedAgain() throws Exception {
+        MessageContext peer = peer(6892, 0xff, 0);
+        askedByBt(peer, 5);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        ConnectionState state = peer.getConnectionState();
+
+        // bt's consumer takes the block out of the pending requests and hands it to its writer
+        CompletableFuture<BlockWrite> write = new CompletableFuture<>();
+        state.getPendingRequests().remove(key(5, 1));
+        state.getPendingWrites().put(key(5, 1), write);
+        nanos += 1_000_000;
+        agent.produce(m -> { }, peer);
+        assertEquals(null, written.get(peer.getConnectionKey()), "it came: asking again would have it sent twice");
+
+        // written, and present from then on
+        waiting.blocks.get(5).present.set(1);
+        write.complete(null);
+        agent.produce(m -> { }, peer);
+        assertEquals(null, written.get(peer.getConnectionKey()));
+
+        // the others bt drops are still asked for
+        state.getPendingRequests().clear();
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("request 5/0", "request 5/2", "request 5/3"), written.get(peer.getConnectionKey()));
+    }
+
+    @Test
     void blocksAskedHereAreAskedAgainWhenBtCancelsThemWithItsOwnRequests() throws Exception {
         MessageContext peer = peer(6890, 0xff, 0);
         askedByBt(peer, 2);
@@ -556,7 +586,7 @@ class UrgentRequestsTest {
 
         FakeWaiting() {
             for (int p = 0; p < 8; p++) {
-                blocks.put(p, new FakeBlocks());
+                blocks.put(p, new FakeBlocks((long) BLOCKS * BLOCK, BLOCK));
             }
         }
 
@@ -593,50 +623,6 @@ class UrgentRequestsTest {
         @Override
         public BlockSet blocks(int piece) {
             return blocks.get(piece);
-        }
-    }
-
-    private static final class FakeBlocks implements BlockSet {
-        final BitSet present = new BitSet();
-
-        @Override
-        public int blockCount() {
-            return BLOCKS;
-        }
-
-        @Override
-        public long length() {
-            return (long) BLOCKS * BLOCK;
-        }
-
-        @Override
-        public long blockSize() {
-            return BLOCK;
-        }
-
-        @Override
-        public long lastBlockSize() {
-            return BLOCK;
-        }
-
-        @Override
-        public boolean isPresent(int blockIndex) {
-            return present.get(blockIndex);
-        }
-
-        @Override
-        public boolean isComplete() {
-            return present.cardinality() == BLOCKS;
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return present.isEmpty();
-        }
-
-        @Override
-        public void clear() {
-            present.clear();
         }
     }
 }
