@@ -228,7 +228,7 @@ tracker_allow() {
 
 # transmission-daemon with DHT, LPD, PEX, uTP and port mapping off; it seeds straight from the
 # media directory (nothing is written there once the data verifies).
-start_transmission() {  # start_transmission ADDR DATA_DIR ; sets TR_PID TR_RPC
+start_transmission() {  # start_transmission ADDR DATA_DIR ; sets TR_PID TR_RPC TR_PEER
     local addr=$1 data=$2 dir=$WORK/transmission-$1 peer rpc
     rm -rf "$dir"
     mkdir -p "$dir/config"
@@ -248,6 +248,7 @@ EOF
         transmission-daemon -f -g "$dir/config"
     TR_PID=$SPAWNED
     TR_RPC=$addr:$rpc
+    TR_PEER=$addr:$peer
     wait_port "$addr" "$rpc" 20 || die "transmission-daemon did not start: $(tail -5 "$LOGS/transmission-$addr.log")"
 }
 

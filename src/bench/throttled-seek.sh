@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Streaming on a slow swarm: SEEDERS libtorrent seeders whose upload is shaped to RATE each (tc on
+# Streaming on a slow swarm: SEEDERS libtorrent (or Transmission) seeders whose upload is shaped to RATE each (tc on
 # the namespace's loopback, 1500-byte packets, a 64-packet queue), 1 MiB pieces, so that a piece
 # takes as long to arrive as on the Internet instead of the loopback bench's ~10 ms, and no seeder
 # waits on a 1 s accept tick as aria2c does there. Each build given streams the MEDIA's .torrent
@@ -16,6 +16,8 @@
 #                                             # lt: the libtorrent streamer of the main bench (lt_stream.py)
 #   ROUNDS=3 SEEKS=8 SEEDERS=2 RATE=16mbit PIECE_KIB=1024 PAUSE=3 MPV=1 PLAYER_SEEKS=5
 #   LAST_RATE=2mbit    the last seeder slower than the others
+#   SEEDER=transmission  transmission-daemon seeders instead of libtorrent's (Transmission reads
+#                      up to ~15 s of its rate into its send buffer, where a Cancel cannot reach)
 #   LT_WINDOW_MIB=8    lt_stream.py's deadline window (the main bench's)
 #   MEDIA=mp4          the video streamed: mp4 (moov at the end), faststart (moov first), mkv, or
 #                      long: the faststart MP4 ten times over (20 min, 1.5 GB; made once, by copying)
@@ -37,6 +39,9 @@ PIECE_KIB=${PIECE_KIB:-1024}
 PAUSE=${PAUSE:-3}
 MPV=${MPV:-1}
 PLAYER_SEEKS=${PLAYER_SEEKS:-5}
+SEEDER=${SEEDER:-libtorrent}
+[[ $SEEDER == libtorrent || $SEEDER == transmission ]] || { echo "SEEDER: libtorrent or transmission" >&2; exit 2; }
+TR_RPCS=()
 BUILDS=("$@")
 ((${#BUILDS[@]})) || BUILDS=("$FLUX")
 
@@ -72,10 +77,26 @@ for ((n = 3; n < 3 + SEEDERS; n++)); do
     tc class add dev lo parent 1: classid "1:$n" htb rate "$rate" ceil "$rate" burst 16k cburst 16k
     tc qdisc add dev lo parent "1:$n" handle "$n:" pfifo limit 64
     tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip src "127.0.0.$n/32" flowid "1:$n"
-    spawn "$LOGS/lt-seed-$n.log" "$LOGS/lt-seed-$n.err" "$PY" "$BENCH_DIR/lt_seed.py" "127.0.0.$n" "$((7000 + n))" "$TORRENT" "$MEDIA_DIR"
-    PEERS+=(--peer "127.0.0.$n:$((7000 + n))")
+    if [[ $SEEDER == transmission ]]; then
+        start_transmission "127.0.0.$n" "$MEDIA_DIR"
+        transmission_add "$TORRENT"
+        PEERS+=(--peer "$TR_PEER")
+        TR_RPCS+=("$TR_RPC")
+    else
+        spawn "$LOGS/lt-seed-$n.log" "$LOGS/lt-seed-$n.err" "$PY" "$BENCH_DIR/lt_seed.py" "127.0.0.$n" "$((7000 + n))" "$TORRENT" "$MEDIA_DIR"
+        PEERS+=(--peer "127.0.0.$n:$((7000 + n))")
+    fi
 done
-for ((n = 3; n < 3 + SEEDERS; n++)); do wait_port "127.0.0.$n" "$((7000 + n))" 20 || die "the seeder on 127.0.0.$n did not listen"; done
+for ((n = 3; n < 3 + SEEDERS; n++)); do
+    [[ $SEEDER == transmission ]] || wait_port "127.0.0.$n" "$((7000 + n))" 20 || die "the seeder on 127.0.0.$n did not listen"
+done
+for rpc in "${TR_RPCS[@]}"; do  # each checks the data before it seeds
+    for ((i = 0; i < 120; i++)); do
+        timeout 10 transmission-remote "$rpc" -t all -i | grep -q 'Percent Done: 100%' && break
+        sleep 0.5
+    done
+    ((i < 120)) || die "transmission-daemon on $rpc did not verify the data (see $LOGS)"
+done
 
 # start_client BUILD_INDEX DIR [EVENTS]: a fresh client of that build on a fresh address; sets
 # CPID, T0 its start, and URL from the first of the JSON EVENTS (default ready; an extended regex)
@@ -174,7 +195,12 @@ medians() {
 {
     echo "# flux: streaming on a throttled swarm"
     echo
-    echo "$(date -u '+%F %H:%M') UTC; $SEEDERS libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)') seeders, each shaped to $RATE${LAST_RATE:+ (the last to $LAST_RATE)};"
+    if [[ $SEEDER == transmission ]]; then
+        seeders="transmission-daemon $(transmission-daemon -V 2>&1 | awk '{print $2}')"
+    else
+        seeders="libtorrent $("$PY" -c 'import libtorrent; print(libtorrent.__version__)')"
+    fi
+    echo "$(date -u '+%F %H:%M') UTC; $SEEDERS $seeders seeders, each shaped to $RATE${LAST_RATE:+ (the last to $LAST_RATE)};"
     echo "${MEDIA:-mp4} ($(basename "$VIDEO")), $((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte; median (min-max)."
     echo
     echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL (s) | first byte from start (s) | mpv's 50 frames from start (s) | mpv's seeks during playback (s) |"

@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -39,6 +41,12 @@ import java.util.function.Predicate;
  * and for a .torrent file that is before any peer is connected. A seek then waited behind 8 MiB
  * asked of an aria2c seeder on this machine (32-72 ms; 10-20 ms from a magnet, set up shallow).
  *
+ * <p>And they keep every peer at what it sent lately in {@link #QUEUE_NANOS}: a peer sends what it
+ * is asked for in order, and a Cancel does not reach the blocks it has read into its send buffer
+ * already. Transmission 3.00 reads up to 15 s of its upload rate there, so a seek waited behind
+ * everything it had been asked for: 511 blocks (8 MiB) from a seeder sending 600 KiB/s, 13 s.
+ * libtorrent sizes its own queues the same way (3 s of each peer's rate).
+ *
  * <p>Shared by all torrents, like bt's own agents; runs on bt's message loop.
  */
 public class PeerQueues {
@@ -56,21 +64,35 @@ public class PeerQueues {
      * ({@link RequestDepth#FAR_REQUESTS}), and {@link UrgentRequests} asks within it.
      */
     static final int MOST_REQUESTS = 500;
+    /**
+     * Blocks in flight to a peer are what it sent in this long lately: a seek waits for about as
+     * long behind them at a peer that cannot cancel. Long enough for a peer sending in half-second
+     * pulses to be asked for more than a pulse, so its rate and the depth grow together.
+     */
+    static final long QUEUE_NANOS = 1_500_000_000L;
+    /** ... and at least this many (512 KiB in 16 KiB blocks): a new peer's first asks, before its rate is known. */
+    static final int LEAST_REQUESTS = 32;
     private static final List<Object> PLACE_HOLDERS = makePlaceHolders(MOST_REQUESTS + 1);
 
     /** bt's state of each connection whose peer said how many requests it keeps; gone with the connection. */
     private final Map<ConnectionState, Integer> queues = Collections.synchronizedMap(new WeakHashMap<>());
     /** bt's state of each connection to a near peer that answers at once; gone with the connection. */
     private final Map<ConnectionState, Boolean> near = Collections.synchronizedMap(new WeakHashMap<>());
+    /** How fast each connection's peer sent lately; gone with the connection. */
+    private final Map<ConnectionState, RecentRate> rates = Collections.synchronizedMap(new WeakHashMap<>());
+    /** How many place holders each connection was given last. */
+    private final Map<ConnectionState, Integer> held = Collections.synchronizedMap(new WeakHashMap<>());
     private final IntSupplier btDepth;
     private final Predicate<ConnectionState> btAssignsPieces;
     private final Predicate<ConnectionKey> nearAndPrompt;
     private final int nearRequests;
+    private final int blockSize;
+    private final LongSupplier clock;
 
     public PeerQueues(Config config, PeerClients clients) {
         this(config::getMaxOutstandingRequests, BtAssignments::hasPieces, key -> RequestDepth.isNear(key.getPeer().getInetAddress())
                         && clients.answersAtOnce(new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())),
-                RequestDepth.nearRequests(config.getTransferBlockSize()));
+                RequestDepth.nearRequests(config.getTransferBlockSize()), config.getTransferBlockSize(), System::nanoTime);
     }
 
     /**
@@ -78,13 +100,17 @@ public class PeerQueues {
      * @param btAssignsPieces whether bt has pieces assigned to a peer ({@link BtAssignments})
      * @param nearAndPrompt   whether a connection's peer is near and sends blocks as soon as they are asked for
      * @param nearRequests    the most blocks in flight to such a peer
+     * @param blockSize       bytes per request
+     * @param clock           nanoseconds, as {@link System#nanoTime}
      */
     PeerQueues(IntSupplier btDepth, Predicate<ConnectionState> btAssignsPieces, Predicate<ConnectionKey> nearAndPrompt,
-               int nearRequests) {
+               int nearRequests, int blockSize, LongSupplier clock) {
         this.btDepth = btDepth;
         this.btAssignsPieces = btAssignsPieces;
         this.nearAndPrompt = nearAndPrompt;
         this.nearRequests = nearRequests;
+        this.blockSize = blockSize;
+        this.clock = clock;
     }
 
     @Consumes
@@ -98,37 +124,56 @@ public class PeerQueues {
     }
 
     /**
-     * Puts the peer's place holders back among its pending requests, which bt empties whenever it
-     * resets the peer. Runs before bt's request producer on each turn (runtime agents come first
-     * in bt's router), and only while bt has pieces assigned to the peer: without, bt resets it on
-     * every turn and asks for nothing.
+     * Notes how much the peer has sent, and sets its place holders among its pending requests to
+     * what its {@link #limit} is now; bt empties them whenever it resets the peer. Runs before bt's
+     * request producer on each turn (runtime agents come first in bt's router), and only while bt
+     * has pieces assigned to the peer: without, bt resets it on every turn and asks for nothing.
      */
     @Produces
     public void produce(Consumer<Message> messages, MessageContext context) {
         ConnectionState state = context.getConnectionState();
         // the handshake named the client before bt's first turn on the connection
         near.computeIfAbsent(state, s -> nearAndPrompt.test(context.getConnectionKey()));
-        int count = placeHolders(state);
-        if (count > 0 && !holdsPlaces(state) && btAssignsPieces.test(state)) {
-            state.getPendingRequests().addAll(PLACE_HOLDERS.subList(0, count));
+        long now = clock.getAsLong();
+        rates.computeIfAbsent(state, s -> new RecentRate(now, s.getDownloaded())).sample(now, state.getDownloaded());
+        if (!btAssignsPieces.test(state)) {
+            return;
         }
+        int heldNow = placeHoldersAt(state);
+        int wanted = placeHolders(state);
+        Set<Object> pending = state.getPendingRequests();
+        if (wanted > heldNow) {
+            pending.addAll(PLACE_HOLDERS.subList(heldNow, wanted));
+        } else if (wanted < heldNow) {
+            PLACE_HOLDERS.subList(wanted, heldNow).forEach(pending::remove);
+        }
+        held.put(state, wanted);
     }
 
     /**
      * Most blocks to ask of the peer at once, bt's requests included: {@link #MOST_REQUESTS}, or
-     * the near depth for a near peer that answers at once, or one fewer than the peer says it keeps
+     * the near depth for a near peer that answers at once, or what the peer sent lately in {@link
+     * #QUEUE_NANOS} (at least {@link #LEAST_REQUESTS}), or one fewer than the peer says it keeps
      * (Transmission takes 511 of the 512 it says), whichever is least.
      */
     int limit(ConnectionState peer) {
-        int most = Boolean.TRUE.equals(near.get(peer)) ? nearRequests : MOST_REQUESTS;
+        int most = Math.min(Boolean.TRUE.equals(near.get(peer)) ? nearRequests : MOST_REQUESTS, byRate(peer));
         Integer queue = queues.get(peer);
         return queue == null ? most : Math.max(1, Math.min(most, queue - 1));
     }
 
+    /** The blocks the peer sent lately in {@link #QUEUE_NANOS}, at least {@link #LEAST_REQUESTS}. */
+    private int byRate(ConnectionState peer) {
+        RecentRate rate = rates.get(peer);
+        double bytesPerSecond = rate == null ? -1 : rate.bytesPerSecond();
+        double blocks = bytesPerSecond * QUEUE_NANOS / 1e9 / blockSize;
+        return (int) Math.max(LEAST_REQUESTS, Math.min(MOST_REQUESTS, Math.ceil(blocks)));
+    }
+
     /** How many of the peer's pending requests are place holders. */
     int placeHoldersAt(ConnectionState peer) {
-        int count = placeHolders(peer);
-        return count > 0 && holdsPlaces(peer) ? count : 0;
+        Integer count = held.get(peer);
+        return count != null && count > 0 && holdsPlaces(peer) ? count : 0;
     }
 
     /** The place holders that keep bt at the peer's {@link #limit}: bt asks while at most its depth is pending, so up to one more. */

@@ -17,15 +17,19 @@ class PeerQueuesTest {
 
     private static final int NEAR_REQUESTS = 24;
 
+    private static final int BLOCK = 16384;
+
     private boolean btAssigns = true;
     private boolean nearAndPrompt;
-    private final PeerQueues queues = new PeerQueues(() -> BT_DEPTH, state -> btAssigns, key -> nearAndPrompt, NEAR_REQUESTS);
+    private long nanos;
+    private final PeerQueues queues = new PeerQueues(() -> BT_DEPTH, state -> btAssigns, key -> nearAndPrompt, NEAR_REQUESTS,
+            BLOCK, () -> nanos);
 
     @Test
     void btAsksAPeerThatKeeps250RequestsForOneFewerThanThat() throws Exception {
         MessageContext peer = peer();
         queues.consume(handshake(250), peer);
-        queues.produce(m -> { }, peer);
+        sends(peer, 40 << 20);
 
         assertEquals(249, requestsBtSends(peer.getConnectionState()),
                 "a libtorrent seeder keeping 250 dropped the rest, and bt waited 4 s for each of them");
@@ -37,7 +41,7 @@ class PeerQueuesTest {
     void thePlaceHoldersComeBackAfterBtResetsThePeerOnceItAssignsPiecesAgain() throws Exception {
         MessageContext peer = peer();
         queues.consume(handshake(250), peer);
-        queues.produce(m -> { }, peer);
+        sends(peer, 40 << 20);
         Set<Object> pending = peer.getConnectionState().getPendingRequests();
 
         pending.clear(); // bt took the assignment away: it cancels and forgets everything pending
@@ -54,12 +58,12 @@ class PeerQueuesTest {
     void aPeerThatKeepsAsManyAsBtAsksOrDoesNotSayIsLeftAlone() throws Exception {
         MessageContext transmission = peer();
         queues.consume(handshake(512), transmission);
-        queues.produce(m -> { }, transmission);
+        sends(transmission, 40 << 20);
         assertEquals(BT_DEPTH + 1, requestsBtSends(transmission.getConnectionState()));
         assertEquals(PeerQueues.MOST_REQUESTS, queues.limit(transmission.getConnectionState()));
 
         MessageContext silent = peer();
-        queues.produce(m -> { }, silent);
+        sends(silent, 40 << 20);
         assertEquals(BT_DEPTH + 1, requestsBtSends(silent.getConnectionState()));
         assertEquals(PeerQueues.MOST_REQUESTS, queues.limit(silent.getConnectionState()));
     }
@@ -85,6 +89,27 @@ class PeerQueuesTest {
         assertEquals(15, requestsBtSends(peer.getConnectionState()));
     }
 
+    @Test
+    void aPeerIsAskedForWhatItSentLatelyInASecondAndAHalf() throws Exception {
+        MessageContext peer = peer();
+        queues.consume(handshake(512), peer);
+        queues.produce(m -> { }, peer);
+        assertEquals(PeerQueues.LEAST_REQUESTS, requestsBtSends(peer.getConnectionState()), "before its rate is known");
+
+        sends(peer, 600 << 10); // a Transmission seeder limited to 600 KiB/s
+        int blocks = (int) Math.ceil((600 << 10) * 1.5 / BLOCK);
+        assertEquals(blocks, queues.limit(peer.getConnectionState()));
+        assertEquals(blocks, requestsBtSends(peer.getConnectionState()),
+                "511 blocks kept a seek waiting 13 s behind what this peer had read into its send buffer");
+
+        sends(peer, 4 << 20);
+        assertEquals((int) Math.ceil((4 << 20) * 1.5 / BLOCK), requestsBtSends(peer.getConnectionState()),
+                "bt asks for more as the peer sends faster");
+
+        sends(peer, 0); // it choked flux, say
+        assertEquals(PeerQueues.LEAST_REQUESTS, queues.limit(peer.getConnectionState()));
+    }
+
     /** What bt's request producer does: it sends while at most its depth is pending. */
     private static int requestsBtSends(ConnectionState state) {
         int sent = 0;
@@ -93,6 +118,15 @@ class PeerQueuesTest {
             sent++;
         }
         return sent;
+    }
+
+    /** The peer sends at this rate for two seconds (longer than the rate looks back), bt's loop turning every 10 ms. */
+    private void sends(MessageContext peer, long bytesPerSecond) {
+        for (int turn = 0; turn < 200; turn++) {
+            nanos += 10_000_000L;
+            peer.getConnectionState().incrementDownloaded(bytesPerSecond / 100);
+            queues.produce(m -> { }, peer);
+        }
     }
 
     private static ExtendedHandshake handshake(int reqq) {

@@ -42,7 +42,8 @@ class UrgentRequestsTest {
     private long nanos;
     /** Whether bt has pieces assigned to the peers. */
     private boolean btAssigns = true;
-    private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true, key -> false, 24);
+    private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true, key -> false, 24, BLOCK,
+            () -> nanos);
     private final UrgentRequests agent = new UrgentRequests(() -> nanos, state -> btAssigns, queues);
 
     UrgentRequestsTest() {
@@ -440,7 +441,8 @@ class UrgentRequestsTest {
         MessageContext peer = peer(6892, 0xff, 0);
         // bt's requests for a piece no reader waits on, all but two places of the peer's queue
         Set<Object> pending = peer.getConnectionState().getPendingRequests();
-        for (int i = 0; i < PeerQueues.MOST_REQUESTS - 2; i++) {
+        int queue = queues.limit(peer.getConnectionState());
+        for (int i = 0; i < queue - 2; i++) {
             pending.add(Mapper.mapper().buildKey(7, i * BLOCK, BLOCK));
         }
         waiting.seekTo(5);
@@ -456,7 +458,7 @@ class UrgentRequestsTest {
         pending.remove(Mapper.mapper().buildKey(7, 0, BLOCK)); // one of bt's blocks came
         agent.produce(m -> { }, peer);
         assertEquals(List.of("request 5/3"), written.get(peer.getConnectionKey()));
-        assertEquals(PeerQueues.MOST_REQUESTS, pending.size());
+        assertEquals(queue, pending.size());
     }
 
     @Test
