@@ -87,15 +87,15 @@ final class FileHandler implements HttpHandler {
         }
         // Opened here rather than on the worker thread: under a full-speed download the hand-over
         // to a worker took 1-4 ms, and the sought piece's requests waited for it. It ends with the
-        // copy: a player that drops the connection while its range waits keeps it until the piece
-        // comes and the write fails (Undertow reads nothing from a connection while a request runs,
-        // and releasing it at once made the next seek slower: README, "A seek, end to end").
+        // copy, or as soon as the player hangs up (HangUpWatch).
         StreamingFile.Reader reader = file.open(start, end);
+        HangUpWatch hangUp = HangUpWatch.start(exchange, reader);
         long first = start;
         long last = end;
         try {
-            exchange.dispatch(() -> send(exchange, file, reader, first, last));
+            exchange.dispatch(() -> send(exchange, file, reader, hangUp, first, last));
         } catch (RuntimeException e) {
+            hangUp.stop();
             reader.close();
             throw e;
         }
@@ -106,10 +106,17 @@ final class FileHandler implements HttpHandler {
      * written from it, where Undertow's blocking stream copied every byte twice more (out of a
      * heap buffer, then through its 16 KiB buffers) and wrote each 64 KiB in four rounds.
      */
-    private static void send(HttpServerExchange exchange, StreamingFile file, StreamingFile.Reader reader, long start, long end) {
+    private static void send(HttpServerExchange exchange, StreamingFile file, StreamingFile.Reader reader,
+                             HangUpWatch hangUp, long start, long end) {
         ByteBuffer buffer = BUFFERS.get();
         StreamSinkChannel out = exchange.getResponseChannel();
         try (reader) {
+            if (!file.hasByteAt(start)) {
+                // the status and headers now, not with the first bytes: a player that seeks opens
+                // this range before it drops the one it left, and drops that only once this one
+                // answers (mpv, ffmpeg); until then both readers shared the peers (HangUpWatch)
+                Channels.flushBlocking(out);
+            }
             long pos = start;
             while (pos <= end) {
                 buffer.clear();
@@ -122,6 +129,7 @@ final class FileHandler implements HttpHandler {
                 Channels.writeBlocking(out, buffer);
                 pos += n;
             }
+            hangUp.stop(); // the player's next request on this connection is Undertow's to read
             out.shutdownWrites();
             Channels.flushBlocking(out);
             exchange.endExchange();

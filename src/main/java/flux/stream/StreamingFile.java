@@ -40,6 +40,11 @@ public final class StreamingFile {
         return layout.fileLength() == 0 || verified.countIn(layout.firstPiece(), layout.lastPiece()) == layout.lastPiece() - layout.firstPiece() + 1;
     }
 
+    /** True when the byte at {@code fileOffset} can be read without waiting. */
+    public boolean hasByteAt(long fileOffset) {
+        return fileOffset < layout.fileLength() && verified.isVerified(layout.pieceAt(fileOffset));
+    }
+
     /** Bytes verified contiguously from {@code fileOffset} on (what a reader there can read without waiting). */
     public long availableFrom(long fileOffset) {
         long pos = fileOffset;

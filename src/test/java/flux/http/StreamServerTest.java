@@ -350,6 +350,33 @@ class StreamServerTest {
     }
 
     @Test
+    void aRangeThatWaitsForItsPieceIsAnsweredWithItsHeadersAtOnce() throws Exception {
+        server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
+        try (Socket player = player()) {
+            player.getOutputStream().write(rangeRequest(3100, 3199));
+            String head = responseHead(player.getInputStream()); // the socket times out after 10 s
+            assertTrue(head.startsWith("HTTP/1.1 206 "), head);
+            assertTrue(head.contains("Content-Range: bytes 3100-3199/"), head);
+            verified.markVerified(3);
+            assertArrayEquals(bytesOf(0, 3100, 3200), player.getInputStream().readNBytes(100));
+        }
+    }
+
+    @Test
+    void aPlayerThatHangsUpWhileItsRangeWaitsNoLongerSteersTheDownload() throws Exception {
+        server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
+        CountDownLatch atPiece3 = readerAt(3);
+        CountDownLatch noReader = noReaderLeft();
+        try (Socket player = player()) {
+            player.getOutputStream().write(rangeRequest(3100, 3199));
+            assertTrue(atPiece3.await(5, TimeUnit.SECONDS), "the request never made piece 3 wanted");
+        } // the player seeks elsewhere: it drops the connection, and piece 3 never comes
+        assertTrue(noReader.await(5, TimeUnit.SECONDS), "the abandoned range still holds its reader");
+        assertTrue(readers.recentlyClosed().stream().anyMatch(pos -> pos.piece() == 3),
+                "where the abandoned range was is not remembered");
+    }
+
+    @Test
     void aRequestSentWhileTheOneBeforeWaitsIsAnsweredAfterIt() throws Exception {
         server = StreamServer.start(library, "127.0.0.1", 0, false); // nothing verified
         CountDownLatch atPiece3 = readerAt(3);
@@ -400,16 +427,22 @@ class StreamServerTest {
 
     /** Reads one 206 response off a raw connection and returns its body. */
     private static byte[] partialContent(InputStream in) throws IOException {
+        String head = responseHead(in);
+        assertTrue(head.startsWith("HTTP/1.1 206 "), head);
+        int length = head.lines().filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .map(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();
+        return in.readNBytes(length);
+    }
+
+    /** Reads a response's status line and headers off a raw connection. */
+    private static String responseHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int c = in.read();
             assertNotEquals(-1, c, "the connection ended in the headers: " + head);
             head.append((char) c);
         }
-        assertTrue(head.toString().startsWith("HTTP/1.1 206 "), head.toString());
-        int length = head.toString().lines().filter(l -> l.regionMatches(true, 0, "Content-Length:", 0, 15))
-                .map(l -> Integer.parseInt(l.substring(15).trim())).findFirst().orElseThrow();
-        return in.readNBytes(length);
+        return head.toString();
     }
 
     @Test
