@@ -32,7 +32,7 @@ final class RequestDepth {
     /**
      * Blocks in flight per distant peer (~8 MiB), kept within the request queue peers keep
      * ({@link PeerQueues#MOST_REQUESTS}): bt sends requests while at most this many are pending,
-     * so up to one more is.
+     * so up to one more is. {@link PeerQueues} holds each peer to fewer, what it sent lately.
      */
     static final int FAR_REQUESTS = PeerQueues.MOST_REQUESTS - 1;
 
