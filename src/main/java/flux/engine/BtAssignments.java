@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * bt's request state of one peer, which bt 1.10 keeps package-private, read and changed
@@ -22,6 +23,7 @@ import java.util.Set;
  * request made then is cancelled again a moment later.
  * <li>The requests bt lined up for a piece: bt builds a peer's requests for an assigned piece
  * once, leaving out the blocks pending then, and sends them as its depth allows.
+ * <li>Whether a block that came from the peer is still being written (public in bt).
  * </ul>
  */
 final class BtAssignments {
@@ -51,6 +53,16 @@ final class BtAssignments {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return true;
         }
+    }
+
+    /**
+     * True while a block that came from the peer is being written: bt takes a block out of the
+     * pending requests as it arrives and counts it present only once the write is done, so in
+     * between it is neither asked for nor there.
+     */
+    static boolean beingWritten(ConnectionState peer, Object key) {
+        CompletableFuture<?> write = peer.getPendingWrites().get(key);
+        return write != null && !write.isDone();
     }
 
     /**

@@ -14,7 +14,6 @@ import bt.torrent.messaging.MessageContext;
 import com.google.inject.Inject;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
 /**
@@ -48,7 +47,7 @@ public class LateBlocks {
     public void consume(Piece block, MessageContext context) {
         ConnectionState state = context.getConnectionState();
         Object key = Mapper.mapper().buildKey(block.getPieceIndex(), block.getOffset(), block.getLength());
-        if (state.getPendingRequests().contains(key) || beingWritten(state, key)) {
+        if (state.getPendingRequests().contains(key) || BtAssignments.beingWritten(state, key)) {
             return; // asked for, or the same block already came (a copy bt drops)
         }
         BlockSet blocks = context.getTorrentId() == null ? null : pieces.apply(context.getTorrentId(), block.getPieceIndex());
@@ -63,10 +62,5 @@ public class LateBlocks {
         long offset = block.getOffset();
         return offset >= 0 && offset % blocks.blockSize() == 0 && offset < blocks.length()
                 && block.getLength() == Math.min(blocks.blockSize(), blocks.length() - offset);
-    }
-
-    private static boolean beingWritten(ConnectionState state, Object key) {
-        CompletableFuture<?> write = state.getPendingWrites().get(key);
-        return write != null && !write.isDone();
     }
 }

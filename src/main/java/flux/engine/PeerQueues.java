@@ -9,6 +9,7 @@ import bt.torrent.annotation.Consumes;
 import bt.torrent.annotation.Produces;
 import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.MessageContext;
+import flux.ui.WindowRate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +73,9 @@ public class PeerQueues {
     static final long QUEUE_NANOS = 1_500_000_000L;
     /** ... and at least this many (512 KiB in 16 KiB blocks): a new peer's first asks, before its rate is known. */
     static final int LEAST_REQUESTS = 32;
+    /** A peer's rate: what it sent over the last second, from samples an eighth of a second apart. */
+    private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
+    private static final long RATE_STEP_NANOS = RATE_WINDOW_NANOS / 8;
     private static final List<Object> PLACE_HOLDERS = makePlaceHolders(MOST_REQUESTS + 1);
 
     /** bt's state of each connection whose peer said how many requests it keeps; gone with the connection. */
@@ -79,7 +83,7 @@ public class PeerQueues {
     /** bt's state of each connection to a near peer that answers at once; gone with the connection. */
     private final Map<ConnectionState, Boolean> near = Collections.synchronizedMap(new WeakHashMap<>());
     /** How fast each connection's peer sent lately; gone with the connection. */
-    private final Map<ConnectionState, RecentRate> rates = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<ConnectionState, WindowRate> rates = Collections.synchronizedMap(new WeakHashMap<>());
     /** How many place holders each connection was given last. */
     private final Map<ConnectionState, Integer> held = Collections.synchronizedMap(new WeakHashMap<>());
     private final IntSupplier btDepth;
@@ -135,7 +139,7 @@ public class PeerQueues {
         // the handshake named the client before bt's first turn on the connection
         near.computeIfAbsent(state, s -> nearAndPrompt.test(context.getConnectionKey()));
         long now = clock.getAsLong();
-        rates.computeIfAbsent(state, s -> new RecentRate(now, s.getDownloaded())).sample(now, state.getDownloaded());
+        rates.computeIfAbsent(state, s -> new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS)).update(state.getDownloaded(), now);
         if (!btAssignsPieces.test(state)) {
             return;
         }
@@ -162,11 +166,16 @@ public class PeerQueues {
         return queue == null ? most : Math.max(1, Math.min(most, queue - 1));
     }
 
-    /** The blocks the peer sent lately in {@link #QUEUE_NANOS}, at least {@link #LEAST_REQUESTS}. */
+    /**
+     * The blocks the peer sent lately in {@link #QUEUE_NANOS}, at least {@link #LEAST_REQUESTS};
+     * just that until its samples span a quarter of the rate's window.
+     */
     private int byRate(ConnectionState peer) {
-        RecentRate rate = rates.get(peer);
-        double bytesPerSecond = rate == null ? -1 : rate.bytesPerSecond();
-        double blocks = bytesPerSecond * QUEUE_NANOS / 1e9 / blockSize;
+        WindowRate rate = rates.get(peer);
+        if (rate == null || rate.spanNanos() < RATE_WINDOW_NANOS / 4) {
+            return LEAST_REQUESTS;
+        }
+        double blocks = rate.rate() * QUEUE_NANOS / 1e9 / blockSize;
         return (int) Math.max(LEAST_REQUESTS, Math.min(MOST_REQUESTS, Math.ceil(blocks)));
     }
 

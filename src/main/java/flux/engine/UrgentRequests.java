@@ -32,7 +32,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -465,17 +464,12 @@ public class UrgentRequests {
     }
 
     /**
-     * True while the block is pending at its peer, or came from it and is being written: bt takes
-     * a block out of the pending requests as it arrives and the block counts as present only once
-     * its write is done. Taken for dropped, such blocks were asked for a second time, one by one as
-     * they came (a Transmission seeder at 600 KiB/s then sent each of them twice).
+     * True while the block is pending at its peer, or came from it and is being written. Taken for
+     * dropped, blocks being written were asked for a second time, one by one as they came (a
+     * Transmission seeder at 600 KiB/s then sent each of them twice).
      */
     private static boolean awaited(Asked asked) {
-        if (asked.peer.pending().contains(asked.key)) {
-            return true;
-        }
-        CompletableFuture<?> write = asked.peer.state.getPendingWrites().get(asked.key);
-        return write != null && !write.isDone();
+        return asked.peer.pending().contains(asked.key) || BtAssignments.beingWritten(asked.peer.state, asked.key);
     }
 
     private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Asked asked) {
