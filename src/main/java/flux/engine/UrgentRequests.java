@@ -88,6 +88,13 @@ public class UrgentRequests {
      */
     private static final long RATE_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * A piece of which no block came for this long has its missing blocks taken over from the
+     * peers asked for them whatever they have left (else at most half of it: {@link #mayTakeOver}):
+     * they send something else first, or dropped the requests. From four seeders at 0.5 MB/s
+     * a piece's blocks come every ~8 ms.
+     */
+    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
     private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -236,6 +243,7 @@ public class UrgentRequests {
         if (fetch == null || !fetch.askedOf(sender, block.getOffset())) {
             return; // not from a source: a copy that was under way, which bt drops as unexpected
         }
+        fetch.lastBlock = clock.getAsLong();
         Map<PeerView, List<Message>> cancels = null;
         for (Iterator<Asked> it = fetch.asked.iterator(); it.hasNext(); ) {
             Asked asked = it.next();
@@ -305,6 +313,9 @@ public class UrgentRequests {
             }
             if (fetch == null) {
                 fetch = new Fetch(clock.getAsLong());
+                if (!blocks.isEmpty() && waiting.offeredToBt().contains(piece)) {
+                    fetch.lastBlock -= QUIET_NANOS; // bt's blocks of it came too slowly: its peers' are taken over
+                }
                 fetching.put(piece, fetch);
                 waiting.fetchedUrgently().add(piece);
                 Map<Integer, Arrival> wasArriving = arriving.get(torrent);
@@ -324,43 +335,117 @@ public class UrgentRequests {
     }
 
     /**
-     * Lines up every missing block of the piece for each of these new sources of the fetch, each
-     * starting at its own share of it (the k-th of n sources at k/n of the missing blocks) and
-     * going round; they are asked for as the peer's request queue has room ({@link PeerQueues#MOST_REQUESTS}),
-     * the blocks beyond its share once its share is in ({@link Fetch#shareIn}).
+     * Lines up every missing block of the piece for each of these new sources of the fetch. Each
+     * is asked first for its own share: the k-th of n new sources for the k-th n-th of the missing
+     * blocks that no peer was asked for yet. A block some peer was asked for already (bt's request,
+     * or an earlier source's) is no one's share: a seeder sends what it has read into its send
+     * buffer despite a Cancel, so asked again elsewhere it mostly came twice (four libtorrent
+     * seeders at 0.5 MB/s: 215 blocks, 3.4 MiB, came twice in a stream's first 3.5 s, while the
+     * stream waited on its first pieces). An earlier source keeps as its own share only what it
+     * was asked for. After its share each source takes over other blocks as {@link #mayTakeOver}
+     * allows, from the end of the neighbouring share backwards: a source sends its share in order,
+     * so its last blocks are the ones it would send last.
      */
-    private static void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
-        List<Request> missing = new ArrayList<>();
+    private void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
+        List<Integer> missing = new ArrayList<>();
+        List<Integer> free = new ArrayList<>();
         for (int block = 0; block < blocks.blockCount(); block++) {
             if (!blocks.isPresent(block)) {
-                missing.add(request(piece, blocks, block));
+                missing.add(block);
+                if (holders(null, request(piece, blocks, block), newSources.get(0).torrent) == 0) {
+                    free.add(block);
+                }
             }
         }
         if (missing.isEmpty()) {
             return; // all in, being checked: a new source would only have its requests held back
         }
-        int first = fetch.sources.size();
+        for (PeerView earlier : fetch.sources) {
+            BitSet own = fetch.share.get(earlier);
+            if (own != null) {
+                own.stream().filter(b -> !awaited(new Asked(earlier, request(piece, blocks, b)))).boxed().toList().forEach(own::clear);
+            }
+        }
         fetch.addSources(newSources);
-        for (int i = first; i < fetch.sources.size(); i++) {
-            PeerView source = fetch.sources.get(i);
+        int n = newSources.size();
+        for (int k = 0; k < n; k++) {
+            PeerView source = newSources.get(k);
             toAsk.add(source);
-            ArrayDeque<Asked> lined = fetch.lined(source);
-            int start = i * missing.size() / fetch.sources.size();
-            int share = (missing.size() + fetch.sources.size() - 1) / fetch.sources.size();
             BitSet own = fetch.share.computeIfAbsent(source, s -> new BitSet());
-            for (int j = 0; j < missing.size(); j++) {
-                Asked asked = new Asked(source, missing.get((start + j) % missing.size()));
-                if (j < share) {
-                    own.set(blockOf(blocks, asked.request));
-                }
-                // a block bt asked this peer for already is not asked twice: the cancels in sendFirst move it forward
-                if (!awaited(asked)) {
-                    lined.add(asked);
-                } else {
+            free.subList(k * free.size() / n, (k + 1) * free.size() / n).forEach(own::set);
+            ArrayDeque<Asked> lined = fetch.lined(source);
+            // its share, then what bt asked it for already (not asked twice: the cancels in
+            // sendFirst move it forward), both in order, then the rest from the end backwards
+            List<Asked> order = new ArrayList<>();
+            own.stream().forEach(block -> order.add(new Asked(source, request(piece, blocks, block))));
+            for (int block : missing) {
+                Asked asked = new Asked(source, request(piece, blocks, block));
+                if (!own.get(block) && awaited(asked)) {
                     fetch.leftToBt.add(asked);
                 }
             }
+            int start = own.isEmpty() ? 0 : own.nextSetBit(0);
+            for (int d = 1; d <= blocks.blockCount(); d++) {
+                int block = Math.floorMod(start - d, blocks.blockCount());
+                Asked asked = new Asked(source, request(piece, blocks, block));
+                if (!own.get(block) && !blocks.isPresent(block) && !awaited(asked)) {
+                    order.add(asked);
+                }
+            }
+            lined.addAll(order);
         }
+    }
+
+    /** How many peers of the torrent other than {@code except} were asked for the block and have not sent it (or it is being written). */
+    private int holders(PeerView except, Request block, TorrentId torrent) {
+        Object key = key(block);
+        int n = 0;
+        for (PeerView p : peers.values()) {
+            if (p != except && torrent.equals(p.torrent) && (p.pending().contains(key) || BtAssignments.beingWritten(p.state, key))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * True when the peer may be asked for a block beyond its own share ({@code takenNow}: blocks
+     * it is about to be asked for): no other peer was asked for it; or one was, and then either
+     * nothing of the piece came for {@link #QUIET_NANOS}, or this leaves that one at least half of
+     * the missing blocks of the piece it was asked for. So a source that falls behind has its last
+     * blocks taken over, half of what it has left at a time, and one that keeps up is not sent
+     * what it sends anyway.
+     */
+    private boolean mayTakeOver(Fetch fetch, PeerView peer, Request block, BlockSet blocks, List<Asked> takenNow) {
+        Object key = key(block);
+        PeerView holder = null;
+        for (PeerView p : peers.values()) {
+            if (p != peer && peer.torrent.equals(p.torrent) && p.pending().contains(key)) {
+                if (holder != null) {
+                    return false; // asked of two already
+                }
+                holder = p;
+            }
+        }
+        if (holder == null || clock.getAsLong() - fetch.lastBlock >= QUIET_NANOS) {
+            return true;
+        }
+        int left = 0;
+        int takenOver = 0;
+        for (int b = 0; b < blocks.blockCount(); b++) {
+            if (blocks.isPresent(b)) {
+                continue;
+            }
+            Request r = request(block.getPieceIndex(), blocks, b);
+            Object k = key(r);
+            if (holder.pending().contains(k)) {
+                left++;
+                if (holders(holder, r, peer.torrent) > 0 || takenNow.stream().anyMatch(a -> a.key.equals(k))) {
+                    takenOver++;
+                }
+            }
+        }
+        return 2 * (takenOver + 1) <= left;
     }
 
     /**
@@ -398,8 +483,8 @@ public class UrgentRequests {
                 continue;
             }
             waiting.fetchedUrgently().remove(e.getKey());
-            log.debug("piece {}: fetched at once for {} ms, {}", e.getKey(), (now - fetch.since) / 1_000_000,
-                    waited ? "given back to bt: its peers stalled" : "no reader waits on it any more");
+            log.debug("piece {}: fetched at once for {} ms ({} KiB from its sources meanwhile), {}", e.getKey(),
+                    (now - fetch.since) / 1_000_000, fetch.sentMeanwhileKib(), waited ? "given back to bt: its peers stalled" : "no reader waits on it any more");
             withdraw(fetch);
             askAgain(fetch.heldBack, waiting);
             returnToBt(torrent, e.getKey());
@@ -688,11 +773,12 @@ public class UrgentRequests {
 
     /**
      * Takes up to {@code room} blocks lined up for the peer, in the order of the fetches, as asked;
-     * blocks that came from another source meanwhile are dropped from the line. bt's own requests
-     * for the piece, lined up and not sent (bt had the piece assigned to the peer before it was
-     * sought), are dropped: the blocks would be asked for twice.
+     * blocks that came from another source meanwhile, or of its own share that another took over,
+     * are dropped from the line, and others' blocks are taken as {@link #mayTakeOver} allows. bt's
+     * own requests for the piece, lined up and not sent (bt had the piece assigned to the peer
+     * before it was sought), are dropped: the blocks would be asked for twice.
      */
-    private static List<Asked> takeLinedUp(PeerView peer, List<Fetch> fetches, int room, Waiting waiting) {
+    private List<Asked> takeLinedUp(PeerView peer, List<Fetch> fetches, int room, Waiting waiting) {
         List<Asked> taken = new ArrayList<>();
         for (Fetch fetch : fetches) {
             ArrayDeque<Asked> lined = fetch.lined.get(peer);
@@ -700,17 +786,24 @@ public class UrgentRequests {
                 continue;
             }
             BtAssignments.dropQueued(peer.state, lined.peek().request.getPieceIndex());
-            while (!lined.isEmpty() && taken.size() < room) {
-                Asked next = lined.peek();
+            for (Iterator<Asked> it = lined.iterator(); it.hasNext() && taken.size() < room; ) {
+                Asked next = it.next();
                 BlockSet blocks = waiting.blocks(next.request.getPieceIndex());
                 if (blocks == null || present(blocks, next.request)) {
-                    lined.poll();
+                    it.remove();
                     continue;
                 }
-                if (!fetch.ownShare(peer, blocks, next.request) && !fetch.shareIn(peer, blocks)) {
+                if (fetch.ownShare(peer, blocks, next.request)) {
+                    if (!awaited(next) && holders(peer, next.request, peer.torrent) > 0) {
+                        it.remove(); // taken over by another source
+                        continue;
+                    }
+                } else if (!fetch.shareIn(peer, blocks)) {
                     break; // another source's block: asked of this one once its own share is in (below)
+                } else if (!mayTakeOver(fetch, peer, next.request, blocks, taken)) {
+                    continue; // stays lined up, in case its source falls behind
                 }
-                lined.poll();
+                it.remove();
                 if (awaited(next)) {
                     fetch.leftToBt.add(next); // bt asked for it before its queue was dropped, or it is being written
                 } else {
@@ -849,12 +942,17 @@ public class UrgentRequests {
         /** The peers asked for its blocks here, in the order they were added. */
         final List<PeerView> sources = new ArrayList<>();
         long lookedForSources;
+        /** When a block of it last came from a source (at first: when the fetch began). */
+        long lastBlock;
         private long downloadedSeen;
+        /** What its sources had sent when they joined: the difference is what they sent meanwhile. */
+        private long downloadedBefore;
         private long lastProgress;
 
         Fetch(long since) {
             this.since = since;
             this.lookedForSources = since;
+            this.lastBlock = since;
             this.lastProgress = since;
         }
 
@@ -891,7 +989,14 @@ public class UrgentRequests {
         /** Adds peers as sources; what they sent before they joined is not progress of this piece. */
         void addSources(List<PeerView> joining) {
             sources.addAll(joining);
-            downloadedSeen += downloaded(joining);
+            long before = downloaded(joining);
+            downloadedSeen += before;
+            downloadedBefore += before;
+        }
+
+        /** KiB its sources sent since they joined, this piece's blocks and any others. */
+        long sentMeanwhileKib() {
+            return (downloaded(sources) - downloadedBefore) >> 10;
         }
 
         /** True when this peer was asked for the block at this offset, here or by bt before. */

@@ -168,8 +168,11 @@ class UrgentRequestsTest {
 
         written.clear();
         blockArrives(best, 5, 0);
-        assertEquals(Map.of(best.getConnectionKey(), List.of("request 5/1", "request 5/2", "request 5/3")), written,
-                "its share in, it is asked for the others' blocks that have not come, going round from its own");
+        assertTrue(written.isEmpty(), "its share in, the others have one block each left, which they send next");
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200);
+        agent.produce(m -> { }, fifth);
+        assertEquals(Map.of(best.getConnectionKey(), List.of("request 5/3", "request 5/2", "request 5/1")), written,
+                "nothing more came for 200 ms: it is asked for the others' blocks that have not come, from the end backwards");
     }
 
     @Test
@@ -180,29 +183,28 @@ class UrgentRequestsTest {
         blockArrives(first, 5, 0);
         assertTrue(written.isEmpty(), "a block of its own share: nobody else was asked for it");
         blockArrives(first, 5, 1);
-        assertEquals(Map.of(first.getConnectionKey(), List.of("request 5/2", "request 5/3")), written,
-                "its share in, the first source takes over the second's");
+        assertEquals(Map.of(first.getConnectionKey(), List.of("request 5/3")), written,
+                "its share in, the first source takes over the last half of the second's, which the second sends last");
 
         written.clear();
-        blockArrives(second, 5, 2);
-        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written,
+        blockArrives(second, 5, 3);
+        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/3")), written,
                 "the first source is told not to send it; the sender is told nothing");
-        assertFalse(first.getConnectionState().getPendingRequests().contains(key(5, 2)),
+        assertFalse(first.getConnectionState().getPendingRequests().contains(key(5, 3)),
                 "a copy still under way is dropped by bt as unexpected");
 
         written.clear();
-        blockArrives(first, 5, 2); // the copy that was under way already
-        assertTrue(written.isEmpty(), "nothing is cancelled twice");
+        blockArrives(first, 5, 3); // the copy that was under way already
+        assertTrue(written.isEmpty(), "nothing is cancelled twice, and block 2, all the second has left, is not taken over");
 
         MessageContext other = peer(6894, 0xff, 0);
         agent.consume(new Piece(5, 3 * BLOCK, BLOCK), other); // a late copy of a request bt cancelled: bt drops it
         assertTrue(written.isEmpty(), "a block from a peer not asked for it cancels nothing");
 
         written.clear();
-        waiting.pieces = new int[0]; // the reader went elsewhere before blocks 1 and 3 came
+        waiting.pieces = new int[0]; // the reader went elsewhere before block 2 came
         agent.produce(m -> { }, first);
-        assertEquals(List.of("cancel 5/3"), written.get(first.getConnectionKey()));
-        assertEquals(List.of("cancel 5/3"), written.get(second.getConnectionKey()),
+        assertEquals(Map.of(second.getConnectionKey(), List.of("cancel 5/2")), written,
                 "only what was asked and did not come is withdrawn");
     }
 
@@ -212,22 +214,22 @@ class UrgentRequestsTest {
         MessageContext first = sources[0];
         MessageContext second = sources[1];
         blockArrives(first, 5, 0);
-        blockArrives(first, 5, 1); // the first's share is in: it is asked for the second's too
+        blockArrives(first, 5, 1); // the first's share is in: it is asked for the last of the second's too
         written.clear();
 
         waiting.pieces = new int[]{5, 6}; // the player seeks on while piece 5 still comes (mpv: the file's end)
         waiting.sought.set(6);
         agent.produce(m -> { }, first);
-        assertEquals(List.of("cancel 5/2", "cancel 5/3", "request 6/0", "request 6/1", "request 5/2", "request 5/3"),
+        assertEquals(List.of("cancel 5/3", "request 6/0", "request 6/1", "request 5/3"),
                 cancelsFirst(written.get(first.getConnectionKey())),
                 "piece 5's blocks it was asked for as the second's helper go behind its share of piece 6");
         assertEquals(List.of("request 6/2", "request 6/3"), cancelsFirst(written.get(second.getConnectionKey())),
                 "its own share of piece 5 stays ahead, its share of piece 6 follows");
-        assertTrue(first.getConnectionState().getPendingRequests().contains(key(5, 2)), "still asked, for bt to take it");
+        assertTrue(first.getConnectionState().getPendingRequests().contains(key(5, 3)), "still asked, for bt to take it");
 
         written.clear();
-        blockArrives(second, 5, 2);
-        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2")), written,
+        blockArrives(second, 5, 3);
+        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/3")), written,
                 "cancelled at the helper as before, now while it waits behind piece 6");
     }
 
@@ -250,14 +252,13 @@ class UrgentRequestsTest {
         nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
         agent.produce(m -> { }, later);
         assertEquals(Map.of(later.getConnectionKey(), List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
-                        "request 5/2", "request 5/3")), written,
-                "its own half of the missing blocks, its older requests held back");
+                        "request 5/3")), written,
+                "the three missing blocks were asked of the first: it takes over the last of them, its older requests held back");
 
         written.clear();
-        blockArrives(later, 5, 2);
         blockArrives(later, 5, 3);
-        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/2", "cancel 5/3"), later.getConnectionKey(),
-                List.of("request 5/1")), written, "a source like the first: its share in, it takes over block 1");
+        assertEquals(Map.of(first.getConnectionKey(), List.of("cancel 5/3"), later.getConnectionKey(),
+                List.of("request 5/2")), written, "then half of what the first has left, from the end");
     }
 
     @Test
@@ -276,9 +277,27 @@ class UrgentRequestsTest {
 
         nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
         agent.produce(m -> { }, slow); // nothing more came in 20 ms
-        assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/1", "request 5/2")), written,
-                "the other peer is asked for its share of what has not come; bt's requests to the slow one stand");
+        assertEquals(Map.of(fast.getConnectionKey(), List.of("request 5/3", "request 5/2", "request 5/1")), written,
+                "the other peer takes over what the slow one was asked for, from the end; bt's requests to it stand");
         assertTrue(waiting.fetchedUrgently().contains(5));
+    }
+
+    @Test
+    void blocksBtAskedAnotherPeerForAreNoNewSourcesShareAndOnlyTheirLastHalfIsTakenOver() throws Exception {
+        MessageContext assigned = peer(6910, 0xff, 5000);
+        MessageContext other = peer(6911, 0xff, 4000);
+        askedByBt(assigned, 5); // bt gave the piece to a peer as a stream began; nothing of it came yet
+        waiting.seekTo(5);
+        agent.produce(m -> { }, other);
+        assertEquals(Map.of(other.getConnectionKey(), List.of("request 5/3", "request 5/2")), written,
+                "asked again elsewhere, a block comes twice; the other peer takes the two the first would send last");
+        assertEquals(Set.of(key(5, 0), key(5, 1), key(5, 2), key(5, 3)), assigned.getConnectionState().getPendingRequests(),
+                "bt's requests stand");
+
+        written.clear();
+        blockArrives(assigned, 5, 0);
+        blockArrives(assigned, 5, 1);
+        assertTrue(written.isEmpty(), "the first keeps up: blocks 2 and 3 are asked of both, and nothing more is taken over");
     }
 
     @Test
