@@ -183,7 +183,7 @@ public final class Engine implements AutoCloseable {
 
         PeerClients clients = new PeerClients();
         PeerQueues queues = new PeerQueues(config, clients);
-        UrgentRequests urgent = new UrgentRequests(queues);
+        UrgentRequests urgent = new UrgentRequests(queues, clients);
         BtRuntimeBuilder builder = BtRuntime.builder(config)
                 .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, urgent, queues, clients,
                         settings.requireEncryption()))

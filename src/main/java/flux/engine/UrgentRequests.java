@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -90,7 +91,7 @@ public class UrgentRequests {
     private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * A piece of which no block came for this long has its missing blocks taken over from the
-     * peers asked for them whatever they have left (else at most half of it: {@link #mayTakeOver}):
+     * peers asked for them whatever they have left (else a share of it: {@link #mayTakeOver}):
      * they send something else first, or dropped the requests. From four seeders at 0.5 MB/s
      * a piece's blocks come every ~8 ms.
      */
@@ -129,21 +130,29 @@ public class UrgentRequests {
     private final LongSupplier clock;
     private final Predicate<ConnectionState> btAssignsPieces;
     private final PeerQueues queues;
+    private final Predicate<ConnectionKey> sendsAtOnce;
 
-    /** @param queues how many requests each peer keeps */
-    public UrgentRequests(PeerQueues queues) {
-        this(System::nanoTime, BtAssignments::hasPieces, queues);
+    /**
+     * @param queues  how many requests each peer keeps
+     * @param clients the client each peer runs
+     */
+    public UrgentRequests(PeerQueues queues, PeerClients clients) {
+        this(System::nanoTime, BtAssignments::hasPieces, queues,
+                key -> clients.answersAtOnce(new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())));
     }
 
     /**
      * @param clock           nanoseconds, as {@link System#nanoTime}
      * @param btAssignsPieces whether bt has pieces assigned to a peer ({@link BtAssignments})
      * @param queues          how many requests each peer keeps
+     * @param sendsAtOnce     whether a peer sends blocks as soon as they are asked for ({@link PeerClients})
      */
-    UrgentRequests(LongSupplier clock, Predicate<ConnectionState> btAssignsPieces, PeerQueues queues) {
+    UrgentRequests(LongSupplier clock, Predicate<ConnectionState> btAssignsPieces, PeerQueues queues,
+                   Predicate<ConnectionKey> sendsAtOnce) {
         this.clock = clock;
         this.btAssignsPieces = btAssignsPieces;
         this.queues = queues;
+        this.sendsAtOnce = sendsAtOnce;
     }
 
     /** Writes messages to a peer's socket at once; false when the connection is gone. */
@@ -352,7 +361,7 @@ public class UrgentRequests {
         for (int block = 0; block < blocks.blockCount(); block++) {
             if (!blocks.isPresent(block)) {
                 missing.add(block);
-                if (holders(null, request(piece, blocks, block), newSources.get(0).torrent) == 0) {
+                if (promptHolders(request(piece, blocks, block), newSources.get(0).torrent) == 0) {
                     free.add(block);
                 }
             }
@@ -396,12 +405,18 @@ public class UrgentRequests {
         }
     }
 
-    /** How many peers of the torrent other than {@code except} were asked for the block and have not sent it (or it is being written). */
-    private int holders(PeerView except, Request block, TorrentId torrent) {
+    /**
+     * How many peers of the torrent that send at once were asked for the block and have not sent
+     * it. One that sends at its bandwidth pulse (Transmission) keeps seconds of blocks in its send
+     * buffer: a block asked of it may come late, and is shared out as if no peer had it (a block
+     * it was asked for comes twice then, but mpv's seeks during playback from two such seeders at
+     * 0.5 MB/s took 5.9 -> 7.0 and 5.7 -> 6.6 s when it was not).
+     */
+    private int promptHolders(Request block, TorrentId torrent) {
         Object key = key(block);
         int n = 0;
         for (PeerView p : peers.values()) {
-            if (p != except && torrent.equals(p.torrent) && (p.pending().contains(key) || BtAssignments.beingWritten(p.state, key))) {
+            if (torrent.equals(p.torrent) && sendsAtOnce.test(p.key) && (p.pending().contains(key) || BtAssignments.beingWritten(p.state, key))) {
                 n++;
             }
         }
@@ -410,11 +425,12 @@ public class UrgentRequests {
 
     /**
      * True when the peer may be asked for a block beyond its own share ({@code takenNow}: blocks
-     * it is about to be asked for): no other peer was asked for it; or one was, and then either
-     * nothing of the piece came for {@link #QUIET_NANOS}, or this leaves that one at least half of
-     * the missing blocks of the piece it was asked for. So a source that falls behind has its last
-     * blocks taken over, half of what it has left at a time, and one that keeps up is not sent
-     * what it sends anyway.
+     * it is about to be asked for): no other peer was asked for it, or one that does not send at
+     * once ({@link #promptHolders}); or one was, and then either nothing of the piece came for
+     * {@link #QUIET_NANOS}, or this peer would still have at most its n-th of the missing blocks
+     * asked of that one (n: the fetch's sources, that one included; half, with two). So a source
+     * that falls behind has its last blocks taken over, shared out among the others, and one that
+     * keeps up is not sent what it sends anyway.
      */
     private boolean mayTakeOver(Fetch fetch, PeerView peer, Request block, BlockSet blocks, List<Asked> takenNow) {
         Object key = key(block);
@@ -427,25 +443,25 @@ public class UrgentRequests {
                 holder = p;
             }
         }
-        if (holder == null || clock.getAsLong() - fetch.lastBlock >= QUIET_NANOS) {
+        if (holder == null || !sendsAtOnce.test(holder.key) || clock.getAsLong() - fetch.lastBlock >= QUIET_NANOS) {
             return true;
         }
         int left = 0;
-        int takenOver = 0;
+        int mine = 0;
         for (int b = 0; b < blocks.blockCount(); b++) {
             if (blocks.isPresent(b)) {
                 continue;
             }
-            Request r = request(block.getPieceIndex(), blocks, b);
-            Object k = key(r);
+            Object k = key(request(block.getPieceIndex(), blocks, b));
             if (holder.pending().contains(k)) {
                 left++;
-                if (holders(holder, r, peer.torrent) > 0 || takenNow.stream().anyMatch(a -> a.key.equals(k))) {
-                    takenOver++;
+                if (peer.pending().contains(k) || takenNow.stream().anyMatch(a -> a.key.equals(k))) {
+                    mine++;
                 }
             }
         }
-        return 2 * (takenOver + 1) <= left;
+        int sharing = fetch.sources.size() + (fetch.sources.contains(holder) ? 0 : 1);
+        return (mine + 1) * sharing <= left;
     }
 
     /**
@@ -794,7 +810,7 @@ public class UrgentRequests {
                     continue;
                 }
                 if (fetch.ownShare(peer, blocks, next.request)) {
-                    if (!awaited(next) && holders(peer, next.request, peer.torrent) > 0) {
+                    if (!awaited(next) && promptHolders(next.request, peer.torrent) > 0) {
                         it.remove(); // taken over by another source
                         continue;
                     }

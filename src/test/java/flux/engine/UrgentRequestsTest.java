@@ -44,7 +44,9 @@ class UrgentRequestsTest {
     private boolean btAssigns = true;
     private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true, key -> false, 24, BLOCK,
             () -> nanos);
-    private final UrgentRequests agent = new UrgentRequests(() -> nanos, state -> btAssigns, queues);
+    /** Peers that send only at their bandwidth pulse (Transmission). */
+    private final Set<ConnectionKey> pulsing = new java.util.HashSet<>();
+    private final UrgentRequests agent = new UrgentRequests(() -> nanos, state -> btAssigns, queues, key -> !pulsing.contains(key));
 
     UrgentRequestsTest() {
         agent.wire((peer, messages) -> {
@@ -298,6 +300,30 @@ class UrgentRequestsTest {
         blockArrives(assigned, 5, 0);
         blockArrives(assigned, 5, 1);
         assertTrue(written.isEmpty(), "the first keeps up: blocks 2 and 3 are asked of both, and nothing more is taken over");
+    }
+
+    @Test
+    void whatOnePeerWasAskedForIsSharedOutAmongTheOtherSources() throws Exception {
+        MessageContext assigned = peer(6912, 0xff, 5000);
+        MessageContext second = peer(6913, 0xff, 4000);
+        MessageContext third = peer(6914, 0xff, 3000);
+        askedByBt(assigned, 5);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, third);
+        assertEquals(Map.of(second.getConnectionKey(), List.of("request 5/3"), third.getConnectionKey(), List.of("request 5/2")),
+                written, "three sources: each of the other two takes a third of the four blocks, from the end");
+    }
+
+    @Test
+    void blocksBtAskedAPeerThatSendsAtItsPulseForAreSharedOutAsIfNoPeerHadThem() throws Exception {
+        MessageContext transmission = peer(6915, 0xff, 5000);
+        pulsing.add(transmission.getConnectionKey());
+        MessageContext other = peer(6916, 0xff, 4000);
+        askedByBt(transmission, 5); // what it was asked for may come seconds later, behind its send buffer
+        waiting.seekTo(5);
+        agent.produce(m -> { }, other);
+        assertEquals(Map.of(other.getConnectionKey(), List.of("request 5/2", "request 5/3")), written,
+                "its half of the piece, as if bt had asked no peer for it");
     }
 
     @Test
