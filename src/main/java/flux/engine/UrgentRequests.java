@@ -51,9 +51,9 @@ import java.util.function.Predicate;
  * come (or the rest of it comes too slowly: {@link #SLOW_REST_NANOS}), the best four peers that have
  * it are asked for its missing blocks at once, each for its own share of them (as many as its
  * request queue holds, the rest as blocks come: {@link PeerQueues#MOST_REQUESTS}), each peer's older
- * requests cancelled first and asked again once the piece is in; a peer whose share is in is asked
- * for the others' blocks that have not come (a slow source's are taken over), and a block that came
- * from one is cancelled at the others. A piece sought while another is fetched goes ahead of what
+ * requests cancelled first and asked again once the piece is in; a peer whose share is in takes
+ * over a slower one's last blocks ({@link #mayTakeOver}), and a block that came from one is
+ * cancelled at the others. A piece sought while another is fetched goes ahead of what
  * each peer was asked for of that one beyond its own share. bt is kept off the piece until those peers
  * have sent nothing for {@link #GIVE_BACK_NANOS}, and then asks for it anew.
  *
@@ -383,8 +383,8 @@ public class UrgentRequests {
             BitSet own = fetch.share.computeIfAbsent(source, s -> new BitSet());
             free.subList(k * free.size() / n, (k + 1) * free.size() / n).forEach(own::set);
             ArrayDeque<Asked> lined = fetch.lined(source);
-            // its share, then what bt asked it for already (not asked twice: the cancels in
-            // sendFirst move it forward), both in order, then the rest from the end backwards
+            // its share in order, then the rest from the end backwards; what bt asked it for
+            // already is left to bt's request (not asked twice: the cancels in sendFirst move it forward)
             List<Asked> order = new ArrayList<>();
             own.stream().forEach(block -> order.add(new Asked(source, request(piece, blocks, block))));
             for (int block : missing) {
