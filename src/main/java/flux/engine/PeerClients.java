@@ -1,5 +1,6 @@
 package flux.engine;
 
+import bt.net.ConnectionKey;
 import bt.net.PeerId;
 
 import java.net.InetSocketAddress;
@@ -31,5 +32,10 @@ final class PeerClients {
     boolean answersAtOnce(InetSocketAddress peer) {
         String client = clients.get(peer);
         return client != null && !client.equals(TRANSMISSION);
+    }
+
+    /** The same for the peer of a bt connection. */
+    boolean answersAtOnce(ConnectionKey connection) {
+        return answersAtOnce(new InetSocketAddress(connection.getPeer().getInetAddress(), connection.getRemotePort()));
     }
 }

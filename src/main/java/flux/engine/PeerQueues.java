@@ -13,7 +13,6 @@ import flux.ui.WindowRate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -95,7 +94,7 @@ public class PeerQueues {
 
     public PeerQueues(Config config, PeerClients clients) {
         this(config::getMaxOutstandingRequests, BtAssignments::hasPieces, key -> RequestDepth.isNear(key.getPeer().getInetAddress())
-                        && clients.answersAtOnce(new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())),
+                        && clients.answersAtOnce(key),
                 RequestDepth.nearRequests(config.getTransferBlockSize()), config.getTransferBlockSize(), System::nanoTime);
     }
 

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -137,8 +136,7 @@ public class UrgentRequests {
      * @param clients the client each peer runs
      */
     public UrgentRequests(PeerQueues queues, PeerClients clients) {
-        this(System::nanoTime, BtAssignments::hasPieces, queues,
-                key -> clients.answersAtOnce(new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())));
+        this(System::nanoTime, BtAssignments::hasPieces, queues, clients::answersAtOnce);
     }
 
     /**
@@ -385,8 +383,7 @@ public class UrgentRequests {
             ArrayDeque<Asked> lined = fetch.lined(source);
             // its share in order, then the rest from the end backwards; what bt asked it for
             // already is left to bt's request (not asked twice: the cancels in sendFirst move it forward)
-            List<Asked> order = new ArrayList<>();
-            own.stream().forEach(block -> order.add(new Asked(source, request(piece, blocks, block))));
+            own.stream().forEach(block -> lined.add(new Asked(source, request(piece, blocks, block))));
             for (int block : missing) {
                 Asked asked = new Asked(source, request(piece, blocks, block));
                 if (!own.get(block) && awaited(asked)) {
@@ -398,10 +395,9 @@ public class UrgentRequests {
                 int block = Math.floorMod(start - d, blocks.blockCount());
                 Asked asked = new Asked(source, request(piece, blocks, block));
                 if (!own.get(block) && !blocks.isPresent(block) && !awaited(asked)) {
-                    order.add(asked);
+                    lined.add(asked);
                 }
             }
-            lined.addAll(order);
         }
     }
 
