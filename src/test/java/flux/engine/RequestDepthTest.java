@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RequestDepthTest {
-    private static final long FAR = 4L << 20;
+    private static final long FAR = EngineSettings.defaults().inFlightBytes();
     private static final long PIECE = 256 << 10;
 
     private static final int BLOCK = 16 << 10;
@@ -28,7 +28,7 @@ class RequestDepthTest {
 
     @Test
     void oneDistantPeerOrNoneKnownKeepsTheDeepDepth() throws Exception {
-        RequestDepth.Depth deep = new RequestDepth.Depth(16, RequestDepth.FAR_REQUESTS);
+        RequestDepth.Depth deep = new RequestDepth.Depth(32, RequestDepth.FAR_REQUESTS); // 8 MiB of 256 KiB pieces
         assertEquals(deep, RequestDepth.of(List.of(prompt("127.0.0.2"), unknown("203.0.113.9")), FAR, PIECE, BLOCK));
         assertEquals(deep, RequestDepth.of(List.of(), FAR, PIECE, BLOCK), "no peer known yet");
         assertEquals(4, RequestDepth.of(List.of(unknown("203.0.113.9")), FAR, 4 << 20, BLOCK).pieces(), "at least four pieces");
@@ -37,7 +37,7 @@ class RequestDepthTest {
     @Test
     void nearPeersNoneOfThemKnownToAnswerAtOnceKeepTheDeepDepth() throws Exception {
         // Transmission sends only what was asked for in the half second before each of its pulses
-        RequestDepth.Depth deep = new RequestDepth.Depth(16, RequestDepth.FAR_REQUESTS);
+        RequestDepth.Depth deep = new RequestDepth.Depth(32, RequestDepth.FAR_REQUESTS); // 8 MiB of 256 KiB pieces
         assertEquals(deep, RequestDepth.of(List.of(unknown("192.168.1.20"), unknown("127.0.0.2")), FAR, PIECE, BLOCK),
                 "Transmission seeders, or a .torrent's peers before any connection");
     }

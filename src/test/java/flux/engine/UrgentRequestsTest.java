@@ -327,6 +327,40 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aHurriedReadersPieceAtAPeerThatSendsAtItsPulseGoesBehindItsOlderRequests() throws Exception {
+        MessageContext transmission = peer(6917, 0xff, 0);
+        pulsing.add(transmission.getConnectionKey());
+        askedByBt(transmission, 2); // the pieces after the reader's, which it reads next
+        waiting.hurryTo(5);
+        agent.produce(m -> { }, transmission);
+        assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"), written.get(transmission.getConnectionKey()),
+                "nothing cancelled: it sends at each pulse what it holds requests for, and two pieces a pulse was 1 MiB/s");
+        assertTrue(waiting.fetchedUrgently().contains(5));
+    }
+
+    @Test
+    void aHurriedReadersPieceGoesAheadAtAPeerThatSendsAtOnce() throws Exception {
+        MessageContext peer = peer(6918, 0xff, 0);
+        askedByBt(peer, 2);
+        waiting.hurryTo(5);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(peer.getConnectionKey())));
+    }
+
+    @Test
+    void aSoughtPieceGoesAheadAtAPeerThatSendsAtItsPulse() throws Exception {
+        MessageContext transmission = peer(6919, 0xff, 0);
+        pulsing.add(transmission.getConnectionKey());
+        askedByBt(transmission, 2);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, transmission);
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                        "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(transmission.getConnectionKey())),
+                "a seek waits for one pulse, not behind a second and a half of the peer's rate");
+    }
+
+    @Test
     void aSoughtPieceArrivingFastIsLeftToBtUntilItsRestWouldTakeOver50Ms() throws Exception {
         MessageContext sender = peer(6899, 0xff, 0);
         MessageContext other = peer(6900, 0xff, 5000);
@@ -637,9 +671,17 @@ class UrgentRequestsTest {
             }
         }
 
+        final BitSet hurried = new BitSet();
+
         void seekTo(int piece) {
             pieces = new int[]{piece};
             sought.set(piece);
+        }
+
+        /** A reader read on to the piece and waited on it long enough to be hurried. */
+        void hurryTo(int piece) {
+            seekTo(piece);
+            hurried.set(piece);
         }
 
         @Override
@@ -650,6 +692,11 @@ class UrgentRequestsTest {
         @Override
         public boolean sought(int piece) {
             return sought.get(piece);
+        }
+
+        @Override
+        public boolean hurried(int piece) {
+            return hurried.get(piece);
         }
 
         @Override
