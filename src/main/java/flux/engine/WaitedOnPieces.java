@@ -23,14 +23,11 @@ import java.util.Set;
  * them is verified.
  */
 final class WaitedOnPieces implements UrgentRequests.Waiting {
-    /**
-     * @param hurried the sought pieces that only hurried readers wait on
-     * @param seeking true when a reader waits on a piece it opened or jumped to (not only on a hurried reader's)
-     */
-    private record Snapshot(int[] pieces, BitSet sought, BitSet hurried, boolean seeking) {
+    /** @param seeking true when a reader waits on a piece it opened or jumped to (not only on a hurried reader's) */
+    private record Snapshot(int[] pieces, BitSet sought, boolean seeking) {
     }
 
-    private static final Snapshot NONE = new Snapshot(new int[0], new BitSet(), new BitSet(), false);
+    private static final Snapshot NONE = new Snapshot(new int[0], new BitSet(), false);
 
     private final TorrentId id;
     private final TorrentRegistry registry;
@@ -83,11 +80,6 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
     }
 
     @Override
-    public boolean hurried(int piece) {
-        return now.hurried().get(piece);
-    }
-
-    @Override
     public boolean seeking() {
         return now.seeking();
     }
@@ -128,7 +120,6 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         }
         Set<Integer> fetched = selector.fetchedUrgently();
         BitSet sought = new BitSet();
-        BitSet jumpedTo = new BitSet();
         BitSet waited = new BitSet();
         boolean seeking = false;
         for (ReaderPosition r : readers.positions()) {
@@ -141,10 +132,7 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
                 if (r.sought() || r.hurried()) {
                     sought.set(p);
                     waited.set(p);
-                    if (r.sought()) {
-                        jumpedTo.set(p);
-                        seeking = true;
-                    }
+                    seeking |= r.sought();
                 } else if (fetched.contains(p)) {
                     waited.set(p); // fetched after a seek, and the reader has read on into it
                 }
@@ -153,12 +141,9 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         int h = head;
         if (h >= 0 && h < v.pieceCount() && !v.isVerified(h)) {
             sought.set(h);
-            jumpedTo.set(h);
             waited.set(h);
             seeking = true;
         }
-        BitSet hurried = (BitSet) sought.clone();
-        hurried.andNot(jumpedTo);
-        now = new Snapshot(waited.stream().toArray(), sought, hurried, seeking);
+        now = new Snapshot(waited.stream().toArray(), sought, seeking);
     }
 }

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,6 +179,37 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void eachSourcesShareFollowsWhatItSentSinceItsFirstBlock() throws Exception {
+        MessageContext fast = peer(6920, 0xff, 0);
+        MessageContext slow = peer(6921, 0xff, 0);
+        MessageContext other = peer(6922, 0xff, 0);
+        for (MessageContext p : List.of(fast, slow, other)) {
+            agent.consume(new Piece(7, 0, BLOCK), p); // a block of a piece no reader waits on
+        }
+        nanos += java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        fast.getConnectionState().incrementDownloaded(2_000_000);
+        slow.getConnectionState().incrementDownloaded(1_000_000);
+        other.getConnectionState().incrementDownloaded(1_000_000);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, fast);
+        assertEquals(List.of("request 5/0", "request 5/1"), written.get(fast.getConnectionKey()), "twice the others' rate, half the blocks");
+        assertEquals(1, written.get(slow.getConnectionKey()).size());
+        assertEquals(1, written.get(other.getConnectionKey()).size());
+    }
+
+    @Test
+    void sharesAreInProportionToTheSourcesRatesAndEqualWhileNoneIsKnown() {
+        double unknown = Double.NaN;
+        assertArrayEquals(new int[]{0, 31, 62, 64}, UrgentRequests.shareBounds(new double[]{2e6, 2e6, 0.125e6}, 64),
+                "a peer at 0.125 MB/s beside two at 2 MB/s: two blocks of a 1 MiB piece, the time the others take for 31");
+        assertArrayEquals(new int[]{0, 1, 2, 4}, UrgentRequests.shareBounds(new double[]{unknown, unknown, unknown}, 4),
+                "no rate known yet: equal shares");
+        assertArrayEquals(new int[]{0, 3, 6, 8}, UrgentRequests.shareBounds(new double[]{2e6, unknown, 1e6}, 8),
+                "one not known yet counts as the average of the others");
+        assertArrayEquals(new int[]{0, 2, 4}, UrgentRequests.shareBounds(new double[]{0, 0}, 4), "none sent anything: equal");
+    }
+
+    @Test
     void aBlockThatCameFromOneSourceIsCancelledAtTheOther() throws Exception {
         MessageContext[] sources = twoSourcesFetchingPieceFive(6890);
         MessageContext first = sources[0];
@@ -324,40 +356,6 @@ class UrgentRequestsTest {
         agent.produce(m -> { }, other);
         assertEquals(Map.of(other.getConnectionKey(), List.of("request 5/2", "request 5/3")), written,
                 "its half of the piece, as if bt had asked no peer for it");
-    }
-
-    @Test
-    void aHurriedReadersPieceAtAPeerThatSendsAtItsPulseGoesBehindItsOlderRequests() throws Exception {
-        MessageContext transmission = peer(6917, 0xff, 0);
-        pulsing.add(transmission.getConnectionKey());
-        askedByBt(transmission, 2); // the pieces after the reader's, which it reads next
-        waiting.hurryTo(5);
-        agent.produce(m -> { }, transmission);
-        assertEquals(List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3"), written.get(transmission.getConnectionKey()),
-                "nothing cancelled: it sends at each pulse what it holds requests for, and two pieces a pulse was 1 MiB/s");
-        assertTrue(waiting.fetchedUrgently().contains(5));
-    }
-
-    @Test
-    void aHurriedReadersPieceGoesAheadAtAPeerThatSendsAtOnce() throws Exception {
-        MessageContext peer = peer(6918, 0xff, 0);
-        askedByBt(peer, 2);
-        waiting.hurryTo(5);
-        agent.produce(m -> { }, peer);
-        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
-                "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(peer.getConnectionKey())));
-    }
-
-    @Test
-    void aSoughtPieceGoesAheadAtAPeerThatSendsAtItsPulse() throws Exception {
-        MessageContext transmission = peer(6919, 0xff, 0);
-        pulsing.add(transmission.getConnectionKey());
-        askedByBt(transmission, 2);
-        waiting.seekTo(5);
-        agent.produce(m -> { }, transmission);
-        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
-                        "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(transmission.getConnectionKey())),
-                "a seek waits for one pulse, not behind a second and a half of the peer's rate");
     }
 
     @Test
@@ -671,17 +669,9 @@ class UrgentRequestsTest {
             }
         }
 
-        final BitSet hurried = new BitSet();
-
         void seekTo(int piece) {
             pieces = new int[]{piece};
             sought.set(piece);
-        }
-
-        /** A reader read on to the piece and waited on it long enough to be hurried. */
-        void hurryTo(int piece) {
-            seekTo(piece);
-            hurried.set(piece);
         }
 
         @Override
@@ -692,11 +682,6 @@ class UrgentRequestsTest {
         @Override
         public boolean sought(int piece) {
             return sought.get(piece);
-        }
-
-        @Override
-        public boolean hurried(int piece) {
-            return hurried.get(piece);
         }
 
         @Override
