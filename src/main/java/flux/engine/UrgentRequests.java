@@ -350,11 +350,11 @@ public class UrgentRequests {
     /**
      * Lines up every missing block of the piece for each of these new sources of the fetch. Each
      * is asked first for its own share of the missing blocks that no peer was asked for yet, in
-     * proportion to its rate ({@link #shareBounds}), in the order the sources come. A block some peer was asked for already (bt's request,
-     * or an earlier source's) is no one's share: a seeder sends what it has read into its send
-     * buffer despite a Cancel, so asked again elsewhere it mostly came twice (four libtorrent
-     * seeders at 0.5 MB/s: 215 blocks, 3.4 MiB, came twice in a stream's first 3.5 s, while the
-     * stream waited on its first pieces). An earlier source keeps as its own share only what it
+     * proportion to its rate ({@link #shareBounds}), in the order the sources come. A block some
+     * peer was asked for already (bt's request, or an earlier source's) is no one's share: a
+     * seeder sends what it has read into its send buffer despite a Cancel, so asked again
+     * elsewhere it mostly came twice (four libtorrent seeders at 0.5 MB/s: 215 blocks, 3.4 MiB,
+     * came twice in a stream's first 3.5 s, while the stream waited on its first pieces). An earlier source keeps as its own share only what it
      * was asked for. After its share each source takes over other blocks as {@link #mayTakeOver}
      * allows, from the end of the neighbouring share backwards: a source sends its share in order,
      * so its last blocks are the ones it would send last.
