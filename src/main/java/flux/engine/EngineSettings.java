@@ -35,10 +35,11 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
      * asked for ({@link UrgentRequests}). A Transmission seeder sends at its half-second pulse
      * what it holds requests for, and sends on between pulses only while requests keep coming:
      * alone on this machine, its requests left in place, it sent 8 MiB/s with 4 MiB assigned (256
-     * blocks), 16–50 MiB/s with 8 MiB (499). On four libtorrent seeders at 0.5 MB/s the two measured the same (seeks 1.40 / 1.39 s,
-     * mpv's start 6.44 / 6.51 s). Before those two classes existed 8 MiB slowed a read at 90 %
-     * right after start on the loopback bench (0.22 s against 0.13 s with 4 MiB); peers there and
-     * on the LAN that answer at once get the shallow depth now ({@link RequestDepth}).
+     * blocks), 16–50 MiB/s with 8 MiB (499). On four libtorrent seeders at 0.5 MB/s the two
+     * measured the same (seeks 1.40 / 1.39 s, mpv's start 6.44 / 6.51 s). Before those two
+     * classes existed 8 MiB slowed a read at 90 % right after start on the loopback bench (0.22 s
+     * against 0.13 s with 4 MiB); peers there and on the LAN that answer at once get the shallow
+     * depth now ({@link RequestDepth}).
      */
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,

@@ -354,10 +354,11 @@ public class UrgentRequests {
      * peer was asked for already (bt's request, or an earlier source's) is no one's share: a
      * seeder sends what it has read into its send buffer despite a Cancel, so asked again
      * elsewhere it mostly came twice (four libtorrent seeders at 0.5 MB/s: 215 blocks, 3.4 MiB,
-     * came twice in a stream's first 3.5 s, while the stream waited on its first pieces). An earlier source keeps as its own share only what it
-     * was asked for. After its share each source takes over other blocks as {@link #mayTakeOver}
-     * allows, from the end of the neighbouring share backwards: a source sends its share in order,
-     * so its last blocks are the ones it would send last.
+     * came twice in a stream's first 3.5 s, while the stream waited on its first pieces). An
+     * earlier source keeps as its own share only what it was asked for. After its share each
+     * source takes over other blocks as {@link #mayTakeOver} allows, from the end of the
+     * neighbouring share backwards: a source sends its share in order, so its last blocks are the
+     * ones it would send last.
      */
     private void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
         List<Integer> missing = new ArrayList<>();
@@ -426,11 +427,12 @@ public class UrgentRequests {
                 counted++;
             }
         }
-        double unknown = counted == 0 || known <= 0 ? 1 : known / counted;
+        boolean anyKnown = counted > 0 && known > 0;
+        double unknown = anyKnown ? known / counted : 1;
         double[] weights = new double[rates.length];
         double total = 0;
         for (int k = 0; k < rates.length; k++) {
-            weights[k] = counted == 0 || known <= 0 || Double.isNaN(rates[k]) ? unknown : rates[k];
+            weights[k] = anyKnown && !Double.isNaN(rates[k]) ? rates[k] : unknown;
             total += weights[k];
         }
         int[] bounds = new int[rates.length + 1];
