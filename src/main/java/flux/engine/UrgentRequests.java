@@ -27,6 +27,7 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -97,6 +98,14 @@ public class UrgentRequests {
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** A peer's rate is known once its blocks have come for this long ({@link PeerView#rate}). */
     private static final long RATE_SPAN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * Blocks a source may send beyond all it was asked for before a block of a fetched piece is
+     * taken for dropped: a libtorrent peer reads blocks from disk in parallel and may send a few
+     * out of order.
+     */
+    private static final int LOST_SLACK_BLOCKS = 32;
+    /** The block size every client asks for, bt too: what one request in a peer's queue stands for. */
+    private static final long BLOCK_BYTES = 16 * 1024;
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
     private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -534,6 +543,7 @@ public class UrgentRequests {
             if (waited && (fetch.givenBack || !fetch.stalled(now))) {
                 if (!fetch.givenBack) {
                     askForDroppedBlocks(e.getKey(), fetch, waiting);
+                    askForLostBlocks(e.getKey(), fetch, waiting);
                     askForLinedUpBlocks(fetch, waiting);
                 }
                 continue;
@@ -591,6 +601,48 @@ public class UrgentRequests {
                         dropped.values().stream().mapToInt(List::size).sum());
             }
             sendEach(dropped);
+            dropped.keySet().forEach(fetch::asked);
+        }
+    }
+
+    /**
+     * Asks again for the blocks of a piece fetched here that a source dropped: a peer sends what it
+     * is asked for in order, so once it has sent all it had been asked for when this piece's
+     * blocks were last asked of it (and some slack), those still missing will not come. A peer
+     * drops requests beyond its queue without a word (bt 1.10 has no Fast extension, so no
+     * Reject), and bt counts such a block pending until the peer's assignment times out, which
+     * never happens while the peer sends other blocks: a lone Transmission seeder, asked for more
+     * than it keeps, sent 127 MiB while a reader's piece waited 25 s on one such block. Each is
+     * cancelled (in case the peer holds it after all) and asked again.
+     */
+    private void askForLostBlocks(int piece, Fetch fetch, Waiting waiting) {
+        BlockSet blocks = fetch.dueBy.isEmpty() ? null : waiting.blocks(piece);
+        if (blocks == null) {
+            return;
+        }
+        Map<PeerView, List<Message>> again = null;
+        for (Iterator<Map.Entry<PeerView, Long>> it = fetch.dueBy.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<PeerView, Long> due = it.next();
+            PeerView source = due.getKey();
+            if (source.state.getDownloaded() < due.getValue()) {
+                continue;
+            }
+            it.remove();
+            Set<Object> held = source.heldKeys();
+            for (List<Asked> list : List.of(fetch.asked, fetch.leftToBt)) {
+                for (Asked a : list) {
+                    if (a.peer == source && !present(blocks, a.request) && source.pending().contains(a.key) && !held.contains(a.key)) {
+                        again = with(again, cancel(a.request), a);
+                    }
+                }
+            }
+        }
+        if (again != null) {
+            again.forEach((source, messages) -> {
+                log.debug("piece {}: asked a peer again for {} blocks it dropped", piece, messages.size() / 2);
+                fetch.asked(source);
+            });
+            sendEach(again);
         }
     }
 
@@ -617,6 +669,13 @@ public class UrgentRequests {
         Map<PeerView, List<Message>> map = requests == null ? new HashMap<>() : requests;
         map.computeIfAbsent(asked.peer, p -> new ArrayList<>()).add(asked.request);
         return map;
+    }
+
+    /** {@link #with}, the Cancel first: the block is asked again at the end of the peer's queue, not twice. */
+    private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Cancel first, Asked asked) {
+        Map<PeerView, List<Message>> map = requests == null ? new HashMap<>() : requests;
+        map.computeIfAbsent(asked.peer, p -> new ArrayList<>()).add(first);
+        return with(map, asked);
     }
 
     private static boolean present(BlockSet blocks, Request request) {
@@ -768,6 +827,7 @@ public class UrgentRequests {
         if (w.send(peer.key, messages)) {
             urgent.forEach(a -> peer.pending().add(a.key));
         }
+        batch.forEach(f -> f.asked(peer));
     }
 
     /**
@@ -818,6 +878,7 @@ public class UrgentRequests {
             List<Asked> more = takeLinedUp(source, List.of(fetch), room, waiting);
             if (!more.isEmpty() && w.send(source.key, more.stream().map(a -> (Message) a.request).toList())) {
                 more.forEach(a -> source.pending().add(a.key));
+                fetch.asked(source);
             }
         }
     }
@@ -885,9 +946,16 @@ public class UrgentRequests {
         }
     }
 
-    /** The blocks bt has asked this peer for that are not of a waited-on piece. */
+    /**
+     * The blocks bt has asked this peer for that are not of a waited-on piece, and not held back
+     * already (for a piece fetched before, still coming): cancelled twice, a block was counted
+     * twice as no longer at the peer, so the peer was asked for more than its queue holds and
+     * dropped the rest ({@link #askForLostBlocks}), and asked again by both fetches it was held
+     * back for, it came twice.
+     */
     private static List<Asked> askedBefore(PeerView peer, Waiting waiting, int[] waitedOn) {
         List<Asked> found = new ArrayList<>();
+        Set<Object> held = peer.heldKeys();
         for (int piece : waiting.offeredToBt()) {
             BlockSet blocks = waiting.blocks(piece);
             if (blocks == null || contains(waitedOn, piece)) {
@@ -896,7 +964,7 @@ public class UrgentRequests {
             for (int block = 0; block < blocks.blockCount(); block++) {
                 if (!blocks.isPresent(block)) {
                     Asked asked = new Asked(peer, request(piece, blocks, block));
-                    if (peer.pending().contains(asked.key)) {
+                    if (peer.pending().contains(asked.key) && !held.contains(asked.key)) {
                         found.add(asked);
                     }
                 }
@@ -995,6 +1063,12 @@ public class UrgentRequests {
         /** Each source's own share of the piece (block indices): what it is asked for first. */
         final Map<PeerView, BitSet> share = new HashMap<>();
         boolean givenBack;
+        /**
+         * For each source asked for blocks of it: what the source will have sent (bytes, as bt
+         * counts them) once it has sent all it was asked for by then; a block of this piece still
+         * missing after that was dropped ({@link #askForLostBlocks}).
+         */
+        final Map<PeerView, Long> dueBy = new HashMap<>();
         /** The peers asked for its blocks here, in the order they were added. */
         final List<PeerView> sources = new ArrayList<>();
         long lookedForSources;
@@ -1010,6 +1084,13 @@ public class UrgentRequests {
             this.lookedForSources = since;
             this.lastBlock = since;
             this.lastProgress = since;
+        }
+
+        /** The source was just asked for blocks of this piece: they are due once it has sent all it holds now. */
+        void asked(PeerView source) {
+            if (sources.contains(source)) {
+                dueBy.put(source, source.state.getDownloaded() + (long) (source.inFlight() + LOST_SLACK_BLOCKS) * BLOCK_BYTES);
+            }
         }
 
         ArrayDeque<Asked> lined(PeerView source) {
@@ -1152,14 +1233,26 @@ public class UrgentRequests {
             return state.getPendingRequests();
         }
 
+        /** The requests cancelled to make way for sought pieces, to be asked again later. */
+        Set<Object> heldKeys() {
+            if (heldBack.isEmpty()) {
+                return Set.of();
+            }
+            Set<Object> keys = new HashSet<>();
+            for (HeldBack held : heldBack) {
+                for (Asked a : held.requests) {
+                    keys.add(a.key);
+                }
+            }
+            return keys;
+        }
+
         /** The blocks this peer was asked for and not told to forget: what its request queue holds. */
         int inFlight() {
             int cancelled = 0;
-            for (HeldBack held : heldBack) {
-                for (Asked a : held.requests) {
-                    if (pending().contains(a.key)) {
-                        cancelled++;
-                    }
+            for (Object key : heldKeys()) {
+                if (pending().contains(key)) {
+                    cancelled++;
                 }
             }
             return state.getPendingRequests().size() - cancelled;

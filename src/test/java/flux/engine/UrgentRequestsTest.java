@@ -90,6 +90,66 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aBlockThePeerDroppedIsAskedForAgainOnceThePeerSentAllItHadBeenAskedFor() throws Exception {
+        MessageContext peer = peer(6931, 0xff, 0);
+        askedByBt(peer, 5); // bt's requests for the piece: the peer dropped them, its queue was full
+        waiting.seekTo(5);
+        agent.produce(m -> { }, peer);
+        assertTrue(waiting.fetchedUrgently().contains(5));
+        int inFlight = peer.getConnectionState().getPendingRequests().size(); // when the piece was asked for
+        blockArrives(peer, 5, 0);
+        written.clear();
+
+        peer.getConnectionState().incrementDownloaded((long) (inFlight + 31) * BLOCK); // its block 0 and others asked for before
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "not before it sent all it held and some slack: " + written);
+
+        peer.getConnectionState().incrementDownloaded(BLOCK);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("cancel 5/1", "request 5/1", "cancel 5/2", "request 5/2", "cancel 5/3", "request 5/3"),
+                written.get(peer.getConnectionKey()), "a peer sends in order: the missing blocks were dropped");
+        assertTrue(peer.getConnectionState().getPendingRequests().contains(key(5, 1)), "bt takes the block when it comes");
+
+        written.clear();
+        agent.produce(m -> { }, peer);
+        assertTrue(written.isEmpty(), "asked again once, then due again only after another queue's worth: " + written);
+    }
+
+    @Test
+    void aBlockHeldBackForOneFetchIsNotCancelledAgainForTheNextNorAskedForTwice() throws Exception {
+        MessageContext peer = peer(6933, 0xff, 0);
+        askedByBt(peer, 2); // a place the reader left
+        askedByBt(peer, 6); // the piece after the reader's, arriving
+        waiting.blocks.get(6).present.set(0);
+        waiting.seekTo(5);
+        waiting.pieces = new int[]{5, 6};
+        waiting.sought.set(6);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(peer.getConnectionKey())));
+        written.clear();
+        nanos += java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+        agent.produce(m -> { }, peer); // piece 6 came too slowly: fetched here too
+        assertTrue(waiting.fetchedUrgently().contains(6));
+        List<String> second = written.getOrDefault(peer.getConnectionKey(), List.of());
+        assertTrue(second.stream().noneMatch(m -> m.startsWith("cancel 2/")), "held back already: " + second);
+
+        written.clear();
+        for (int b = 0; b < BLOCKS; b++) {
+            blockArrives(peer, 5, b);
+        }
+        waiting.pieces = new int[]{6}; // piece 5 verified: its fetch ends
+        agent.produce(m -> { }, peer);
+        for (int b = 1; b < BLOCKS; b++) {
+            blockArrives(peer, 6, b);
+        }
+        waiting.pieces = new int[0];
+        agent.produce(m -> { }, peer);
+        assertEquals(4, written.get(peer.getConnectionKey()).stream().filter(m -> m.startsWith("request 2/")).count(),
+                "piece 2's blocks asked again once each: " + written);
+    }
+
+    @Test
     void aReaderWaitingOnAPieceItSoughtIsSeeking() {
         assertFalse(agent.seeking(), "no reader waits");
         waiting.seekTo(6);
