@@ -117,6 +117,9 @@ public class UrgentRequests {
         /** True when a reader got to the piece by opening or seeking, or is hurried (not when it reads on). */
         boolean sought(int piece);
 
+        /** True when only a hurried reader waits on the piece: it read on to it, no reader opened or jumped to it. */
+        boolean hurried(int piece);
+
         /** True when a reader waits on a piece it opened or jumped to, or on the one after it. */
         boolean seeking();
 
@@ -312,6 +315,8 @@ public class UrgentRequests {
         }
         Set<PeerView> toAsk = null;
         List<Fetch> started = null;
+        boolean readingOn = true;
+        int lastStarted = -1;
         for (int piece : pieces) {
             BlockSet blocks = waiting.blocks(piece);
             Fetch fetch = fetching == null ? null : fetching.get(piece);
@@ -346,12 +351,14 @@ public class UrgentRequests {
                 }
             }
             started.add(fetch);
+            readingOn &= waiting.hurried(piece);
+            lastStarted = Math.max(lastStarted, piece);
             ask(fetch, piece, blocks, sources, toAsk);
             log.debug("piece {}: asked {} more peers at once, {} in all", piece, sources.size(), fetch.sources.size());
         }
         if (toAsk != null) {
             for (PeerView source : toAsk) {
-                sendFirst(source, waiting, pieces, started, fetching.values());
+                sendFirst(source, waiting, pieces, started, fetching.values(), readingOn ? lastStarted : -1);
             }
         }
     }
@@ -797,13 +804,29 @@ public class UrgentRequests {
      * file the same. A block that was under way arrives twice; bt drops the second copy. Written
      * to the socket at once rather than queued for bt's loop to send one per turn; this runs on
      * that loop's thread, which is where bt writes too.
+     *
+     * <p>Except, for a hurried reader's pieces, what a peer that sends only at its bandwidth pulse
+     * (Transmission) was asked for of the pieces after them ({@code readingOnFrom}: the last such
+     * piece, or -1 for a seek). Each pulse such a peer sends what it holds requests for then, and
+     * a hurried reader's pieces come one after the other: with every older request cancelled for
+     * each, a lone Transmission seeder on the loopback sent a stream read faster than it came two
+     * pieces a pulse, 1 MiB/s, where libtorrent got 6 MiB/s. The requests held back that way still
+     * count in the peer's queue until asked again ({@link PeerQueues}: 1.5 s of what it sent),
+     * which then stayed at what two pieces a pulse fill; kept only as far as that queue reached,
+     * the stream got out of it in some runs and not in others (the file in 18-25 s or 126-143 s);
+     * kept all, in 18-25 s (4 of 4). Pieces before the reader's (a place it left) are cancelled
+     * as before.
      */
-    private void sendFirst(PeerView peer, Waiting waiting, int[] waitedOn, List<Fetch> batch, Collection<Fetch> all) {
+    private void sendFirst(PeerView peer, Waiting waiting, int[] waitedOn, List<Fetch> batch, Collection<Fetch> all,
+                           int readingOnFrom) {
         Wire w = wire;
         if (w == null) {
             return;
         }
         List<Asked> older = askedBefore(peer, waiting, waitedOn);
+        if (readingOnFrom >= 0 && !sendsAtOnce.test(peer.key)) {
+            keepThePiecesAhead(peer, readingOnFrom, older, batch);
+        }
         List<Asked> urgent = takeLinedUp(peer, batch, room(peer) + older.size(), waiting);
         List<Asked> pushedBack = othersShares(peer, batch, all, waiting);
         List<Message> messages = new ArrayList<>(older.size() + urgent.size() + 2 * pushedBack.size());
@@ -828,6 +851,27 @@ public class UrgentRequests {
             urgent.forEach(a -> peer.pending().add(a.key));
         }
         batch.forEach(f -> f.asked(peer));
+    }
+
+    /**
+     * Takes out of {@code older} (the requests to cancel) those of the pieces after the reader's,
+     * except the furthest where the reader's own blocks need their places in the peer's queue:
+     * left to wait for places, they waited behind bt's requests, which took every place that came
+     * free (a piece 20 s, while the rest of the file came).
+     */
+    private void keepThePiecesAhead(PeerView peer, int readersPiece, List<Asked> older, List<Fetch> batch) {
+        List<Asked> kept = new ArrayList<>();
+        older.removeIf(a -> a.request.getPieceIndex() > readersPiece && kept.add(a));
+        int wanted = 0;
+        for (Fetch fetch : batch) {
+            ArrayDeque<Asked> lined = fetch.lined.get(peer);
+            wanted += lined == null ? 0 : lined.size();
+        }
+        int missing = wanted - (room(peer) + older.size());
+        kept.sort(Comparator.comparingInt((Asked a) -> a.request.getPieceIndex()).thenComparingInt(a -> a.request.getOffset()));
+        for (int i = kept.size() - 1; i >= 0 && missing > 0; i--, missing--) {
+            older.add(kept.get(i)); // the furthest first
+        }
     }
 
     /**

@@ -24,10 +24,10 @@ import java.util.Set;
  */
 final class WaitedOnPieces implements UrgentRequests.Waiting {
     /** @param seeking true when a reader waits on a piece it opened or jumped to (not only on a hurried reader's) */
-    private record Snapshot(int[] pieces, BitSet sought, boolean seeking) {
+    private record Snapshot(int[] pieces, BitSet sought, BitSet hurried, boolean seeking) {
     }
 
-    private static final Snapshot NONE = new Snapshot(new int[0], new BitSet(), false);
+    private static final Snapshot NONE = new Snapshot(new int[0], new BitSet(), new BitSet(), false);
 
     private final TorrentId id;
     private final TorrentRegistry registry;
@@ -90,6 +90,11 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
     }
 
     @Override
+    public boolean hurried(int piece) {
+        return now.hurried().get(piece);
+    }
+
+    @Override
     public Set<Integer> offeredToBt() {
         return selector.offered();
     }
@@ -121,6 +126,7 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         Set<Integer> fetched = selector.fetchedUrgently();
         BitSet sought = new BitSet();
         BitSet waited = new BitSet();
+        BitSet hurried = new BitSet();
         boolean seeking = false;
         for (ReaderPosition r : readers.positions()) {
             // the next piece too, so that a range across a piece boundary does not wait for two
@@ -133,6 +139,9 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
                     sought.set(p);
                     waited.set(p);
                     seeking |= r.sought();
+                    if (!r.sought()) {
+                        hurried.set(p);
+                    }
                 } else if (fetched.contains(p)) {
                     waited.set(p); // fetched after a seek, and the reader has read on into it
                 }
@@ -144,6 +153,6 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
             waited.set(h);
             seeking = true;
         }
-        now = new Snapshot(waited.stream().toArray(), sought, seeking);
+        now = new Snapshot(waited.stream().toArray(), sought, hurried, seeking);
     }
 }

@@ -419,6 +419,60 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aHurriedReadersPieceAtAPeerThatSendsAtItsPulseGoesBehindThePiecesAfterItNotAPlaceItLeft() throws Exception {
+        MessageContext transmission = peer(6917, 0xff, 0);
+        pulsing.add(transmission.getConnectionKey());
+        askedByBt(transmission, 6); // the piece after the reader's, which it reads next
+        askedByBt(transmission, 2); // a place the reader left
+        waiting.hurryTo(5);
+        agent.produce(m -> { }, transmission);
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                        "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(transmission.getConnectionKey())),
+                "piece 6 stays asked for: it sends at each pulse what it holds requests for, and two pieces a pulse was 1 MiB/s");
+        assertTrue(transmission.getConnectionState().getPendingRequests().contains(key(6, 0)));
+        assertTrue(waiting.fetchedUrgently().contains(5));
+    }
+
+    @Test
+    void aHurriedReadersPieceAtAPeerThatSendsAtItsPulseTakesThePlacesOfTheFurthestPiecesWhenItsQueueIsFull() throws Exception {
+        MessageContext transmission = peer(6923, 0xff, 0);
+        pulsing.add(transmission.getConnectionKey());
+        askedByBt(transmission, 6);
+        askedByBt(transmission, 7);
+        Set<Object> pending = transmission.getConnectionState().getPendingRequests();
+        for (int i = 0; i < queues.limit(transmission.getConnectionState()) - 6; i++) {
+            pending.add(Mapper.mapper().buildKey(3, i * BLOCK, BLOCK)); // more of bt's requests: two places short
+        }
+        waiting.hurryTo(5);
+        agent.produce(m -> { }, transmission);
+        assertEquals(List.of("cancel 7/3", "cancel 7/2", "cancel 7/1", "cancel 7/0", "cancel 6/3", "cancel 6/2",
+                        "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(transmission.getConnectionKey())),
+                "its blocks are asked for at once: left to wait for places, bt's requests took every one that came free");
+    }
+
+    @Test
+    void aHurriedReadersPieceGoesAheadAtAPeerThatSendsAtOnce() throws Exception {
+        MessageContext peer = peer(6918, 0xff, 0);
+        askedByBt(peer, 2);
+        waiting.hurryTo(5);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(peer.getConnectionKey())));
+    }
+
+    @Test
+    void aSoughtPieceGoesAheadAtAPeerThatSendsAtItsPulse() throws Exception {
+        MessageContext transmission = peer(6919, 0xff, 0);
+        pulsing.add(transmission.getConnectionKey());
+        askedByBt(transmission, 2);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, transmission);
+        assertEquals(List.of("cancel 2/0", "cancel 2/1", "cancel 2/2", "cancel 2/3",
+                        "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(transmission.getConnectionKey())),
+                "a seek waits for one pulse, not behind a second and a half of the peer's rate");
+    }
+
+    @Test
     void aSoughtPieceArrivingFastIsLeftToBtUntilItsRestWouldTakeOver50Ms() throws Exception {
         MessageContext sender = peer(6899, 0xff, 0);
         MessageContext other = peer(6900, 0xff, 5000);
@@ -729,9 +783,17 @@ class UrgentRequestsTest {
             }
         }
 
+        final BitSet hurried = new BitSet();
+
         void seekTo(int piece) {
             pieces = new int[]{piece};
             sought.set(piece);
+        }
+
+        /** A reader read on to the piece and waited on it long enough to be hurried. */
+        void hurryTo(int piece) {
+            seekTo(piece);
+            hurried.set(piece);
         }
 
         @Override
@@ -742,6 +804,11 @@ class UrgentRequestsTest {
         @Override
         public boolean sought(int piece) {
             return sought.get(piece);
+        }
+
+        @Override
+        public boolean hurried(int piece) {
+            return hurried.get(piece);
         }
 
         @Override

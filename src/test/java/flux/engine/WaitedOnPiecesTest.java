@@ -44,6 +44,7 @@ class WaitedOnPiecesTest {
         ReaderRegistry.Cursor player = readers.open(2, 9, 9);
         assertArrayEquals(new int[]{2, 3}, waited.pieces(), "opened at 2");
         assertTrue(waited.seeking());
+        assertFalse(waited.hurried(2), "opened: a seek's piece");
         verified.markVerified(2);
         player.moveTo(3); // read on
         assertArrayEquals(new int[0], waited.pieces(), "reading on is left to bt");
@@ -53,6 +54,7 @@ class WaitedOnPiecesTest {
         player.stillWaiting();
         assertArrayEquals(new int[]{3, 4}, waited.pieces(), "kept waiting: its piece and the next are fetched at once");
         assertTrue(waited.sought(3) && waited.sought(4));
+        assertTrue(waited.hurried(3) && waited.hurried(4), "a hurried reader's, which it reads next");
         assertFalse(waited.seeking(), "not a seek: a download limit still holds");
 
         now.addAndGet(TimeUnit.MILLISECONDS.toNanos(400));
