@@ -127,6 +127,7 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         BitSet sought = new BitSet();
         BitSet waited = new BitSet();
         BitSet hurried = new BitSet();
+        BitSet opened = new BitSet();
         boolean seeking = false;
         for (ReaderPosition r : readers.positions()) {
             // the next piece too, so that a range across a piece boundary does not wait for two
@@ -139,9 +140,7 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
                     sought.set(p);
                     waited.set(p);
                     seeking |= r.sought();
-                    if (!r.sought()) {
-                        hurried.set(p);
-                    }
+                    (r.sought() ? opened : hurried).set(p);
                 } else if (fetched.contains(p)) {
                     waited.set(p); // fetched after a seek, and the reader has read on into it
                 }
@@ -151,8 +150,10 @@ final class WaitedOnPieces implements UrgentRequests.Waiting {
         if (h >= 0 && h < v.pieceCount() && !v.isVerified(h)) {
             sought.set(h);
             waited.set(h);
+            opened.set(h);
             seeking = true;
         }
+        hurried.andNot(opened); // another reader jumped to it: a seek's piece
         now = new Snapshot(waited.stream().toArray(), sought, hurried, seeking);
     }
 }

@@ -62,6 +62,10 @@ class WaitedOnPiecesTest {
         player.waiting(false);
         player.moveTo(4);
         assertArrayEquals(new int[]{4, 5}, waited.pieces(), "still hurried: the window moves with it");
+        assertTrue(waited.hurried(4));
+        try (ReaderRegistry.Cursor other = readers.open(4, 9, 9)) {
+            assertFalse(waited.hurried(4), "another reader jumped to it: a seek's piece");
+        }
     }
 
     @Test
