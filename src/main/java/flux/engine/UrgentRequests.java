@@ -856,8 +856,8 @@ public class UrgentRequests {
     /**
      * Takes out of {@code older} (the requests to cancel) those of the pieces after the reader's,
      * except the furthest where the reader's own blocks need their places in the peer's queue:
-     * left to wait for places, they waited behind bt's requests, which took every place that came
-     * free (a piece 20 s, while the rest of the file came).
+     * left to wait for places as blocks come, they would wait behind bt, which asks for more on
+     * every turn and takes each place that comes free.
      */
     private void keepThePiecesAhead(PeerView peer, int readersPiece, List<Asked> older, List<Fetch> batch) {
         List<Asked> kept = new ArrayList<>();
