@@ -96,6 +96,11 @@ public class UrgentRequests {
      * a piece's blocks come every ~8 ms.
      */
     private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /**
+     * A source whose share is in takes over the blocks of a holder this many times slower than
+     * itself at once ({@link #mayTakeOver}), not only after {@link #QUIET_NANOS}.
+     */
+    private static final double SLOWER_BY = 4;
     /** A peer's rate is known once its blocks have come for this long ({@link PeerView#rate}). */
     private static final long RATE_SPAN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /**
@@ -483,10 +488,11 @@ public class UrgentRequests {
      * True when the peer may be asked for a block beyond its own share ({@code takenNow}: blocks
      * it is about to be asked for): no other peer was asked for it, or one that does not send at
      * once ({@link #promptHolders}); or one was, and then either nothing of the piece came for
-     * {@link #QUIET_NANOS}, or this peer would still have at most its n-th of the missing blocks
-     * asked of that one (n: the fetch's sources, that one included; half, with two). So a source
-     * that falls behind has its last blocks taken over, shared out among the others, and one that
-     * keeps up is not sent what it sends anyway.
+     * {@link #QUIET_NANOS}, or that one sent at a quarter of this peer's rate or less ({@link
+     * #SLOWER_BY}; both known), or this peer would still have at most its n-th of the missing
+     * blocks asked of that one (n: the fetch's sources, that one included; half, with two). So a
+     * source that falls behind has its last blocks taken over, shared out among the others, and
+     * one that keeps up is not sent what it sends anyway.
      */
     private boolean mayTakeOver(Fetch fetch, PeerView peer, Request block, BlockSet blocks, List<Asked> takenNow) {
         Object key = key(block);
@@ -499,7 +505,9 @@ public class UrgentRequests {
                 holder = p;
             }
         }
-        if (holder == null || !sendsAtOnce.test(holder.key) || clock.getAsLong() - fetch.lastBlock >= QUIET_NANOS) {
+        long now = clock.getAsLong();
+        if (holder == null || !sendsAtOnce.test(holder.key) || now - fetch.lastBlock >= QUIET_NANOS
+                || peer.rate(now) >= SLOWER_BY * holder.rate(now)) {
             return true;
         }
         int left = 0;

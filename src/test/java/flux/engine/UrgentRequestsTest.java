@@ -258,6 +258,37 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aSourceWhoseShareIsInTakesOverTheBlocksOfOneFourTimesSlowerAtOnce() throws Exception {
+        assertEquals(List.of("request 5/3"), takenOverAtOnce(6924, 2_000_000, 500_000), "a quarter of its rate");
+    }
+
+    @Test
+    void aSourceLessThanFourTimesSlowerKeepsItsBlocksUntilNothingCameFor200Ms() throws Exception {
+        assertEquals(List.of(), takenOverAtOnce(6926, 2_000_000, 600_000));
+    }
+
+    /** Two sources of piece 5 at these rates (bytes in the last second); what the fast one is asked for once its own share is in. */
+    private List<String> takenOverAtOnce(int port, long fastRate, long slowRate) throws Exception {
+        MessageContext fast = peer(port, 0xff, 0);
+        MessageContext slow = peer(port + 1, 0xff, 0);
+        for (MessageContext p : List.of(fast, slow)) {
+            agent.consume(new Piece(7, 0, BLOCK), p); // a block of a piece no reader waits on
+        }
+        nanos += java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        fast.getConnectionState().incrementDownloaded(fastRate);
+        slow.getConnectionState().incrementDownloaded(slowRate);
+        waiting.seekTo(5);
+        agent.produce(m -> { }, fast);
+        assertEquals(List.of("request 5/0", "request 5/1", "request 5/2"), written.get(fast.getConnectionKey()));
+        assertEquals(List.of("request 5/3"), written.get(slow.getConnectionKey()));
+        written.clear();
+        for (int b = 0; b < 3; b++) {
+            blockArrives(fast, 5, b);
+        }
+        return written.getOrDefault(fast.getConnectionKey(), List.of());
+    }
+
+    @Test
     void sharesAreInProportionToTheSourcesRatesAndEqualWhileNoneIsKnown() {
         double unknown = Double.NaN;
         assertArrayEquals(new int[]{0, 31, 62, 64}, UrgentRequests.shareBounds(new double[]{2e6, 2e6, 0.125e6}, 64),
