@@ -54,8 +54,10 @@ import java.util.function.Predicate;
  * requests cancelled first and asked again once the piece is in; a peer whose share is in takes
  * over a slower one's last blocks ({@link #mayTakeOver}), and a block that came from one is
  * cancelled at the others. A piece sought while another is fetched goes ahead of what
- * each peer was asked for of that one beyond its own share. bt is kept off the piece until those peers
- * have sent nothing for {@link #GIVE_BACK_NANOS}, and then asks for it anew.
+ * each peer was asked for of that one beyond its own share. A block a source has not sent once it
+ * sent everything asked of it before was dropped, and is asked again ({@link #askForLostBlocks}).
+ * bt is kept off the piece until those peers have sent nothing for {@link #GIVE_BACK_NANOS}, and
+ * then asks for it anew.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
  * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
