@@ -19,6 +19,7 @@
 #   SEEDER=transmission  transmission-daemon seeders instead of libtorrent's (Transmission reads
 #                      up to ~15 s of its rate into its send buffer, where a Cancel cannot reach)
 #   LT_WINDOW_MIB=8    lt_stream.py's deadline window (the main bench's)
+#   FLUX_ARGS=-v       extra flux arguments (FLUX_ARGS= for none)
 #   MEDIA=mp4          the video streamed: mp4 (moov at the end), faststart (moov first), mkv, or
 #                      long: the faststart MP4 ten times over (20 min, 1.5 GB; made once, by copying)
 #
@@ -38,6 +39,8 @@ RATE=${RATE:-16mbit}
 PIECE_KIB=${PIECE_KIB:-1024}
 PAUSE=${PAUSE:-3}
 MPV=${MPV:-1}
+# -v, as in run.sh: flux's verbose log is the evidence when a seek is slow
+FLUX_ARGS=${FLUX_ARGS--v}
 PLAYER_SEEKS=${PLAYER_SEEKS:-5}
 SEEDER=${SEEDER:-libtorrent}
 [[ $SEEDER == libtorrent || $SEEDER == transmission ]] || { echo "SEEDER: libtorrent or transmission" >&2; exit 2; }
@@ -111,7 +114,7 @@ start_client() {
             --save "$dir/cache" --port 0 --window-mib "${LT_WINDOW_MIB:-8}" "${PEERS[@]}"
     else
         spawn "$dir/stdout" "$dir/stderr" "${BUILDS[$b]}" stream "$TORRENT" --no-dht --bind "$addr" --peer-port 0 \
-            --port 0 --cache-dir "$dir/cache" --json "${PEERS[@]}"
+            --port 0 --cache-dir "$dir/cache" --json $FLUX_ARGS "${PEERS[@]}"
     fi
     CPID=$SPAWNED
     echo "$T0" >"$dir/t0"  # lines up with the "time" (epoch ms) of flux's JSON events
