@@ -1301,12 +1301,18 @@ public class UrgentRequests {
             return keys;
         }
 
-        /** The blocks this peer was asked for and not told to forget: what its request queue holds. */
+        /**
+         * The blocks this peer was asked for and not told to forget: what its request queue holds.
+         * Runs for every block that comes while a fetch has blocks lined up, so it allocates
+         * nothing; a request is in one held-back list at most ({@link UrgentRequests#askedBefore}).
+         */
         int inFlight() {
             int cancelled = 0;
-            for (Object key : heldKeys()) {
-                if (pending().contains(key)) {
-                    cancelled++;
+            for (HeldBack held : heldBack) {
+                for (Asked a : held.requests) {
+                    if (pending().contains(a.key)) {
+                        cancelled++;
+                    }
                 }
             }
             return state.getPendingRequests().size() - cancelled;

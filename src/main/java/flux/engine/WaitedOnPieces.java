@@ -23,7 +23,10 @@ import java.util.Set;
  * them is verified.
  */
 final class WaitedOnPieces implements UrgentRequests.Waiting {
-    /** @param seeking true when a reader waits on a piece it opened or jumped to (not only on a hurried reader's) */
+    /**
+     * @param hurried the sought pieces that only hurried readers wait on
+     * @param seeking true when a reader waits on a piece it opened or jumped to (not only on a hurried reader's)
+     */
     private record Snapshot(int[] pieces, BitSet sought, BitSet hurried, boolean seeking) {
     }
 

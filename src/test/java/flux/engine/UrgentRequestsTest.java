@@ -478,7 +478,7 @@ class UrgentRequestsTest {
         agent.produce(m -> { }, transmission);
         assertEquals(List.of("cancel 7/3", "cancel 7/2", "cancel 7/1", "cancel 7/0", "cancel 6/3", "cancel 6/2",
                         "request 5/0", "request 5/1", "request 5/2", "request 5/3"), cancelsFirst(written.get(transmission.getConnectionKey())),
-                "its blocks are asked for at once: left to wait for places, bt's requests took every one that came free");
+                "its blocks are asked for at once: left to wait for places, they would wait behind bt's requests, which take each place that comes free");
     }
 
     @Test
