@@ -27,7 +27,6 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,8 +55,8 @@ import java.util.function.Predicate;
  * cancelled at the others. A piece sought while another is fetched goes ahead of what
  * each peer was asked for of that one beyond its own share. A block a source has not sent once it
  * sent everything asked of it before was dropped, and is asked again ({@link #askForLostBlocks}).
- * bt is kept off the piece until those peers have sent nothing for {@link #GIVE_BACK_NANOS}, and
- * then asks for it anew.
+ * bt is kept off the piece until those peers have sent nothing for
+ * {@link UrgentFetch#GIVE_BACK_NANOS}, and then asks for it anew.
  *
  * <p>Shared by all torrents, like bt's own agents; everything but {@link #track}, {@link #forget}
  * and {@link #peerGone} runs on bt's message loop, which owns each connection's request state.
@@ -71,16 +70,6 @@ public class UrgentRequests {
      * sending the whole piece, 0.64 s with two sources at their own halves, 0.51 s with four).
      */
     private static final int SOURCES = 4;
-    /**
-     * A piece fetched here goes back to bt once its peers have sent nothing for this long (they
-     * choked flux or went away), so this class makes a piece come sooner, not later than bt would.
-     * A peer still sending is not given up on: a Transmission seeder that unchokes flux sends the
-     * blocks already in its send buffer first (at 600 KiB/s, more than 2 s of them), and a piece
-     * given back then waited behind bt's 4 MiB of older requests (9 s in {@code StreamIT}).
-     */
-    private static final long GIVE_BACK_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** ... and after this long in any case. */
-    private static final long LONGEST_FETCH_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
      * A sought piece that bt was fetching already, and of which blocks had come, is watched this
      * long to see how fast the rest comes; it is fetched here too when, at that rate, the rest
@@ -103,16 +92,6 @@ public class UrgentRequests {
      * itself at once ({@link #mayTakeOver}), not only after {@link #QUIET_NANOS}.
      */
     private static final double SLOWER_BY = 4;
-    /** A peer's rate is known once its blocks have come for this long ({@link PeerView#rate}). */
-    private static final long RATE_SPAN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    /**
-     * Blocks a source may send beyond all it was asked for before a block of a fetched piece is
-     * taken for dropped: a libtorrent peer reads blocks from disk in parallel and may send a few
-     * out of order.
-     */
-    private static final int LOST_SLACK_BLOCKS = 32;
-    /** The block size every client asks for, bt too: what one request in a peer's queue stands for. */
-    private static final long BLOCK_BYTES = 16 * 1024;
     /** How often a fetch with fewer than {@link #SOURCES} sources looks for more. */
     private static final long WIDEN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -143,7 +122,7 @@ public class UrgentRequests {
     private final Map<TorrentId, Waiting> torrents = new ConcurrentHashMap<>();
     private final Map<ConnectionKey, PeerView> peers = new ConcurrentHashMap<>();
     /** The pieces fetched here, per torrent. */
-    private final Map<TorrentId, Map<Integer, Fetch>> fetches = new ConcurrentHashMap<>();
+    private final Map<TorrentId, Map<Integer, UrgentFetch>> fetches = new ConcurrentHashMap<>();
     /** Sought pieces left to bt because they were arriving, per torrent. */
     private final Map<TorrentId, Map<Integer, Arrival>> arriving = new ConcurrentHashMap<>();
     private volatile Wire wire;
@@ -267,18 +246,18 @@ public class UrgentRequests {
      * drops the second copy.
      */
     private void cancelAtTheOtherSources(Piece block, ConnectionKey sender, TorrentId torrent) {
-        Map<Integer, Fetch> fetching = torrent == null ? null : fetches.get(torrent);
+        Map<Integer, UrgentFetch> fetching = torrent == null ? null : fetches.get(torrent);
         if (fetching == null || fetching.isEmpty()) {
             return;
         }
-        Fetch fetch = fetching.get(block.getPieceIndex());
+        UrgentFetch fetch = fetching.get(block.getPieceIndex());
         if (fetch == null || !fetch.askedOf(sender, block.getOffset())) {
             return; // not from a source: a copy that was under way, which bt drops as unexpected
         }
         fetch.lastBlock = clock.getAsLong();
         Map<PeerView, List<Message>> cancels = null;
-        for (Iterator<Asked> it = fetch.asked.iterator(); it.hasNext(); ) {
-            Asked asked = it.next();
+        for (Iterator<AskedBlock> it = fetch.asked.iterator(); it.hasNext(); ) {
+            AskedBlock asked = it.next();
             if (asked.request.getOffset() != block.getOffset()) {
                 continue;
             }
@@ -309,7 +288,7 @@ public class UrgentRequests {
         // runs for every block that arrives and every turn of bt's loop: nothing is allocated
         // unless a piece is to be fetched, and without a seek there is nothing to look at
         int[] pieces = waiting.pieces();
-        Map<Integer, Fetch> fetching = fetches.get(torrent);
+        Map<Integer, UrgentFetch> fetching = fetches.get(torrent);
         if (fetching != null && !fetching.isEmpty()) {
             endFetches(torrent, fetching, pieces, waiting);
         }
@@ -321,12 +300,12 @@ public class UrgentRequests {
             return;
         }
         Set<PeerView> toAsk = null;
-        List<Fetch> started = null;
+        List<UrgentFetch> started = null;
         boolean readingOn = true;
         int lastStarted = -1;
         for (int piece : pieces) {
             BlockSet blocks = waiting.blocks(piece);
-            Fetch fetch = fetching == null ? null : fetching.get(piece);
+            UrgentFetch fetch = fetching == null ? null : fetching.get(piece);
             if (blocks == null) {
                 continue;
             }
@@ -346,7 +325,7 @@ public class UrgentRequests {
                 fetching = fetches.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>());
             }
             if (fetch == null) {
-                fetch = new Fetch(clock.getAsLong());
+                fetch = new UrgentFetch(clock.getAsLong());
                 if (!blocks.isEmpty() && waiting.offeredToBt().contains(piece)) {
                     fetch.lastBlock -= QUIET_NANOS; // bt's blocks of it came too slowly: its peers' are taken over
                 }
@@ -383,7 +362,7 @@ public class UrgentRequests {
      * neighbouring share backwards: a source sends its share in order, so its last blocks are the
      * ones it would send last.
      */
-    private void ask(Fetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
+    private void ask(UrgentFetch fetch, int piece, BlockSet blocks, List<PeerView> newSources, Set<PeerView> toAsk) {
         List<Integer> missing = new ArrayList<>();
         List<Integer> free = new ArrayList<>();
         for (int block = 0; block < blocks.blockCount(); block++) {
@@ -400,7 +379,7 @@ public class UrgentRequests {
         for (PeerView earlier : fetch.sources) {
             BitSet own = fetch.share.get(earlier);
             if (own != null) {
-                own.stream().filter(b -> !awaited(new Asked(earlier, request(piece, blocks, b)))).boxed().toList().forEach(own::clear);
+                own.stream().filter(b -> !awaited(new AskedBlock(earlier, request(piece, blocks, b)))).boxed().toList().forEach(own::clear);
             }
         }
         fetch.addSources(newSources);
@@ -412,12 +391,12 @@ public class UrgentRequests {
             toAsk.add(source);
             BitSet own = fetch.share.computeIfAbsent(source, s -> new BitSet());
             free.subList(bounds[k], bounds[k + 1]).forEach(own::set);
-            ArrayDeque<Asked> lined = fetch.lined(source);
+            ArrayDeque<AskedBlock> lined = fetch.lined(source);
             // its share in order, then the rest from the end backwards; what bt asked it for
             // already is left to bt's request (not asked twice: the cancels in sendFirst move it forward)
-            own.stream().forEach(block -> lined.add(new Asked(source, request(piece, blocks, block))));
+            own.stream().forEach(block -> lined.add(new AskedBlock(source, request(piece, blocks, block))));
             for (int block : missing) {
-                Asked asked = new Asked(source, request(piece, blocks, block));
+                AskedBlock asked = new AskedBlock(source, request(piece, blocks, block));
                 if (!own.get(block) && awaited(asked)) {
                     fetch.leftToBt.add(asked);
                 }
@@ -425,7 +404,7 @@ public class UrgentRequests {
             int start = own.isEmpty() ? 0 : own.nextSetBit(0);
             for (int d = 1; d <= blocks.blockCount(); d++) {
                 int block = Math.floorMod(start - d, blocks.blockCount());
-                Asked asked = new Asked(source, request(piece, blocks, block));
+                AskedBlock asked = new AskedBlock(source, request(piece, blocks, block));
                 if (!own.get(block) && !blocks.isPresent(block) && !awaited(asked)) {
                     lined.add(asked);
                 }
@@ -496,7 +475,7 @@ public class UrgentRequests {
      * source that falls behind has its last blocks taken over, shared out among the others, and
      * one that keeps up is not sent what it sends anyway.
      */
-    private boolean mayTakeOver(Fetch fetch, PeerView peer, Request block, BlockSet blocks, List<Asked> takenNow) {
+    private boolean mayTakeOver(UrgentFetch fetch, PeerView peer, Request block, BlockSet blocks, List<AskedBlock> takenNow) {
         Object key = key(block);
         PeerView holder = null;
         for (PeerView p : peers.values()) {
@@ -537,7 +516,7 @@ public class UrgentRequests {
      * one slow peer (0.25 MB/s among three at 2 MB/s in the lab), the first byte waited 4 s for
      * it alone. Looked for at most every {@link #WIDEN_NANOS}: this runs for every block.
      */
-    private List<PeerView> moreSources(TorrentId torrent, int piece, Fetch fetch) {
+    private List<PeerView> moreSources(TorrentId torrent, int piece, UrgentFetch fetch) {
         long now = clock.getAsLong();
         if (fetch.sources.size() >= SOURCES || now - fetch.lookedForSources < WIDEN_NANOS) {
             return List.of();
@@ -551,12 +530,12 @@ public class UrgentRequests {
      * elsewhere) and of those that took too long; either way bt takes the piece back, and the
      * blocks asked here and not come are cancelled and forgotten, so that bt asks for them again.
      */
-    private void endFetches(TorrentId torrent, Map<Integer, Fetch> fetching, int[] waitedOn, Waiting waiting) {
+    private void endFetches(TorrentId torrent, Map<Integer, UrgentFetch> fetching, int[] waitedOn, Waiting waiting) {
         long now = clock.getAsLong();
-        for (Iterator<Map.Entry<Integer, Fetch>> it = fetching.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Integer, Fetch> e = it.next();
+        for (Iterator<Map.Entry<Integer, UrgentFetch>> it = fetching.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, UrgentFetch> e = it.next();
             boolean waited = contains(waitedOn, e.getKey());
-            Fetch fetch = e.getValue();
+            UrgentFetch fetch = e.getValue();
             if (waited && (fetch.givenBack || !fetch.stalled(now))) {
                 if (!fetch.givenBack) {
                     askForDroppedBlocks(e.getKey(), fetch, waiting);
@@ -584,21 +563,21 @@ public class UrgentRequests {
      * takes a peer's assignment away (it timed out, or its pieces are done) it sends a Cancel for
      * every request pending at that peer, the ones made here included, and forgets them. A block
      * left to bt's own requests is not bt's to ask for again either, since a piece fetched here is
-     * kept from bt. Either way the piece waited for {@link #LONGEST_FETCH_NANOS} while the peer
-     * sent bt's other blocks: a seek in {@code StreamIT} took 17.5 s instead of 1 s, and against a
+     * kept from bt. Either way the piece waited for {@link UrgentFetch#LONGEST_FETCH_NANOS} while
+     * the peer sent bt's other blocks: a seek in {@code StreamIT} took 17.5 s instead of 1 s, and against a
      * lone qBittorrent seeder about 1 stream in 10 lost its first two pieces' requests and waited
      * 4 s. Such a block is asked for again once the peer does not choke flux and bt has pieces
      * assigned to it again: before, bt would cancel it again on its next turn.
      */
-    private void askForDroppedBlocks(int piece, Fetch fetch, Waiting waiting) {
+    private void askForDroppedBlocks(int piece, UrgentFetch fetch, Waiting waiting) {
         BlockSet blocks = waiting.blocks(piece);
         if (blocks == null) {
             return;
         }
         // runs on every turn while the piece comes: nothing is allocated unless bt dropped a block
         Map<PeerView, List<Message>> dropped = null;
-        for (Iterator<Asked> it = fetch.leftToBt.iterator(); it.hasNext(); ) {
-            Asked left = it.next();
+        for (Iterator<AskedBlock> it = fetch.leftToBt.iterator(); it.hasNext(); ) {
+            AskedBlock left = it.next();
             if (present(blocks, left.request)) {
                 it.remove();
             } else if (reclaimedFromBt(left)) {
@@ -607,7 +586,7 @@ public class UrgentRequests {
                 dropped = with(dropped, left);
             }
         }
-        for (Asked asked : fetch.asked) {
+        for (AskedBlock asked : fetch.asked) {
             if (!present(blocks, asked.request) && reclaimedFromBt(asked)) {
                 dropped = with(dropped, asked);
             }
@@ -632,7 +611,7 @@ public class UrgentRequests {
      * than it keeps, sent 127 MiB while a reader's piece waited 25 s on one such block. Each is
      * cancelled (in case the peer holds it after all) and asked again.
      */
-    private void askForLostBlocks(int piece, Fetch fetch, Waiting waiting) {
+    private void askForLostBlocks(int piece, UrgentFetch fetch, Waiting waiting) {
         BlockSet blocks = fetch.dueBy.isEmpty() ? null : waiting.blocks(piece);
         if (blocks == null) {
             return;
@@ -646,8 +625,8 @@ public class UrgentRequests {
             }
             it.remove();
             Set<Object> held = source.heldKeys();
-            for (List<Asked> list : List.of(fetch.asked, fetch.leftToBt)) {
-                for (Asked a : list) {
+            for (List<AskedBlock> list : List.of(fetch.asked, fetch.leftToBt)) {
+                for (AskedBlock a : list) {
                     if (a.peer == source && !present(blocks, a.request) && source.pending().contains(a.key) && !held.contains(a.key)) {
                         again = with(again, cancel(a.request), a);
                     }
@@ -667,7 +646,7 @@ public class UrgentRequests {
      * True when the block's request is no longer pending at its peer (bt cancelled it), which may
      * be asked again now. It is pending again from now on, for bt to take the block when it comes.
      */
-    private boolean reclaimedFromBt(Asked asked) {
+    private boolean reclaimedFromBt(AskedBlock asked) {
         ConnectionState state = asked.peer.state;
         return !awaited(asked) && !state.isPeerChoking() && btAssignsPieces.test(state)
                 && state.getPendingRequests().add(asked.key);
@@ -678,18 +657,18 @@ public class UrgentRequests {
      * dropped, blocks being written were asked for a second time, one by one as they came (a
      * Transmission seeder at 600 KiB/s then sent each of them twice).
      */
-    private static boolean awaited(Asked asked) {
+    private static boolean awaited(AskedBlock asked) {
         return asked.peer.pending().contains(asked.key) || BtAssignments.beingWritten(asked.peer.state, asked.key);
     }
 
-    private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Asked asked) {
+    private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, AskedBlock asked) {
         Map<PeerView, List<Message>> map = requests == null ? new HashMap<>() : requests;
         map.computeIfAbsent(asked.peer, p -> new ArrayList<>()).add(asked.request);
         return map;
     }
 
     /** {@link #with}, the Cancel first: the block is asked again at the end of the peer's queue, not twice. */
-    private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Cancel first, Asked asked) {
+    private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Cancel first, AskedBlock asked) {
         Map<PeerView, List<Message>> map = requests == null ? new HashMap<>() : requests;
         map.computeIfAbsent(asked.peer, p -> new ArrayList<>()).add(first);
         return with(map, asked);
@@ -700,7 +679,7 @@ public class UrgentRequests {
     }
 
     /** The index of the request's block in its piece. */
-    private static int blockOf(BlockSet blocks, Request request) {
+    static int blockOf(BlockSet blocks, Request request) {
         return (int) (request.getOffset() / blocks.blockSize());
     }
 
@@ -712,9 +691,9 @@ public class UrgentRequests {
         }
     }
 
-    private void withdraw(Fetch fetch) {
+    private void withdraw(UrgentFetch fetch) {
         Map<PeerView, List<Message>> cancels = new HashMap<>();
-        for (Asked a : fetch.asked) {
+        for (AskedBlock a : fetch.asked) {
             if (a.peer.pending().remove(a.key)) {
                 cancels.computeIfAbsent(a.peer, p -> new ArrayList<>()).add(cancel(a.request));
             }
@@ -738,7 +717,7 @@ public class UrgentRequests {
             held.askedAgain = true;
             held.peer.heldBack.remove(held);
             List<Message> again = new ArrayList<>();
-            for (Asked a : held.requests) {
+            for (AskedBlock a : held.requests) {
                 BlockSet blocks = waiting.blocks(a.request.getPieceIndex());
                 if (blocks != null && !present(blocks, a.request) && held.peer.pending().contains(a.key)) {
                     again.add(a.request);
@@ -827,29 +806,29 @@ public class UrgentRequests {
      * kept all, in 18-25 s (4 of 4). Pieces before the reader's (a place it left) are cancelled
      * as before.
      */
-    private void sendFirst(PeerView peer, Waiting waiting, int[] waitedOn, List<Fetch> batch, Collection<Fetch> all,
+    private void sendFirst(PeerView peer, Waiting waiting, int[] waitedOn, List<UrgentFetch> batch, Collection<UrgentFetch> all,
                            int readingOnFrom) {
         Wire w = wire;
         if (w == null) {
             return;
         }
-        List<Asked> older = askedBefore(peer, waiting, waitedOn);
+        List<AskedBlock> older = askedBefore(peer, waiting, waitedOn);
         if (readingOnFrom >= 0 && !sendsAtOnce.test(peer.key)) {
             keepThePiecesAhead(peer, readingOnFrom, older, batch);
         }
-        List<Asked> urgent = takeLinedUp(peer, batch, room(peer) + older.size(), waiting);
-        List<Asked> pushedBack = othersShares(peer, batch, all, waiting);
+        List<AskedBlock> urgent = takeLinedUp(peer, batch, room(peer) + older.size(), waiting);
+        List<AskedBlock> pushedBack = othersShares(peer, batch, all, waiting);
         List<Message> messages = new ArrayList<>(older.size() + urgent.size() + 2 * pushedBack.size());
-        for (Asked a : older) {
+        for (AskedBlock a : older) {
             messages.add(cancel(a.request));
         }
-        for (Asked a : pushedBack) {
+        for (AskedBlock a : pushedBack) {
             messages.add(cancel(a.request));
         }
-        for (Asked a : urgent) {
+        for (AskedBlock a : urgent) {
             messages.add(a.request);
         }
-        for (Asked a : pushedBack) {
+        for (AskedBlock a : pushedBack) {
             messages.add(a.request);
         }
         HeldBack held = new HeldBack(peer, older);
@@ -869,16 +848,16 @@ public class UrgentRequests {
      * left to wait for places as blocks come, they would wait behind bt, which asks for more on
      * every turn and takes each place that comes free.
      */
-    private void keepThePiecesAhead(PeerView peer, int readersPiece, List<Asked> older, List<Fetch> batch) {
-        List<Asked> kept = new ArrayList<>();
+    private void keepThePiecesAhead(PeerView peer, int readersPiece, List<AskedBlock> older, List<UrgentFetch> batch) {
+        List<AskedBlock> kept = new ArrayList<>();
         older.removeIf(a -> a.request.getPieceIndex() > readersPiece && kept.add(a));
         int wanted = 0;
-        for (Fetch fetch : batch) {
-            ArrayDeque<Asked> lined = fetch.lined.get(peer);
+        for (UrgentFetch fetch : batch) {
+            ArrayDeque<AskedBlock> lined = fetch.lined.get(peer);
             wanted += lined == null ? 0 : lined.size();
         }
         int missing = wanted - (room(peer) + older.size());
-        kept.sort(Comparator.comparingInt((Asked a) -> a.request.getPieceIndex()).thenComparingInt(a -> a.request.getOffset()));
+        kept.sort(Comparator.comparingInt((AskedBlock a) -> a.request.getPieceIndex()).thenComparingInt(a -> a.request.getOffset()));
         for (int i = kept.size() - 1; i >= 0 && missing > 0; i--, missing--) {
             older.add(kept.get(i)); // the furthest first
         }
@@ -892,14 +871,14 @@ public class UrgentRequests {
      * then back to its start) waited behind every block of the last one at every source, though
      * the others sent most of them (slow swarm: the file's last piece 838 ms instead of ~0.5 s).
      */
-    private static List<Asked> othersShares(PeerView peer, List<Fetch> batch, Collection<Fetch> all, Waiting waiting) {
-        List<Asked> found = new ArrayList<>();
-        for (Fetch fetch : all) {
+    private static List<AskedBlock> othersShares(PeerView peer, List<UrgentFetch> batch, Collection<UrgentFetch> all, Waiting waiting) {
+        List<AskedBlock> found = new ArrayList<>();
+        for (UrgentFetch fetch : all) {
             BitSet own = fetch.share.get(peer);
             if (batch.contains(fetch) || fetch.givenBack || own == null) {
                 continue;
             }
-            for (Asked a : fetch.asked) {
+            for (AskedBlock a : fetch.asked) {
                 if (a.peer == peer) {
                     BlockSet blocks = waiting.blocks(a.request.getPieceIndex());
                     if (blocks != null && !present(blocks, a.request) && !own.get(blockOf(blocks, a.request))) {
@@ -915,13 +894,13 @@ public class UrgentRequests {
      * Asks each source of the fetch for more of its lined-up blocks as its request queue makes
      * room: every block that comes from it frees a place.
      */
-    private void askForLinedUpBlocks(Fetch fetch, Waiting waiting) {
+    private void askForLinedUpBlocks(UrgentFetch fetch, Waiting waiting) {
         Wire w = wire;
         if (fetch.lined.isEmpty() || w == null) {
             return;
         }
         for (PeerView source : fetch.sources) {
-            ArrayDeque<Asked> lined = fetch.lined.get(source);
+            ArrayDeque<AskedBlock> lined = fetch.lined.get(source);
             if (lined == null || lined.isEmpty() || source.state.isPeerChoking()) {
                 continue;
             }
@@ -929,7 +908,7 @@ public class UrgentRequests {
             if (room <= 0) {
                 continue; // runs for every block that comes; a full queue keeps bt from asking too
             }
-            List<Asked> more = takeLinedUp(source, List.of(fetch), room, waiting);
+            List<AskedBlock> more = takeLinedUp(source, List.of(fetch), room, waiting);
             if (!more.isEmpty() && w.send(source.key, more.stream().map(a -> (Message) a.request).toList())) {
                 more.forEach(a -> source.pending().add(a.key));
                 fetch.asked(source);
@@ -949,16 +928,16 @@ public class UrgentRequests {
      * own requests for the piece, lined up and not sent (bt had the piece assigned to the peer
      * before it was sought), are dropped: the blocks would be asked for twice.
      */
-    private List<Asked> takeLinedUp(PeerView peer, List<Fetch> fetches, int room, Waiting waiting) {
-        List<Asked> taken = new ArrayList<>();
-        for (Fetch fetch : fetches) {
-            ArrayDeque<Asked> lined = fetch.lined.get(peer);
+    private List<AskedBlock> takeLinedUp(PeerView peer, List<UrgentFetch> fetches, int room, Waiting waiting) {
+        List<AskedBlock> taken = new ArrayList<>();
+        for (UrgentFetch fetch : fetches) {
+            ArrayDeque<AskedBlock> lined = fetch.lined.get(peer);
             if (lined == null || lined.isEmpty()) {
                 continue;
             }
             BtAssignments.dropQueued(peer.state, lined.peek().request.getPieceIndex());
-            for (Iterator<Asked> it = lined.iterator(); it.hasNext() && taken.size() < room; ) {
-                Asked next = it.next();
+            for (Iterator<AskedBlock> it = lined.iterator(); it.hasNext() && taken.size() < room; ) {
+                AskedBlock next = it.next();
                 BlockSet blocks = waiting.blocks(next.request.getPieceIndex());
                 if (blocks == null || present(blocks, next.request)) {
                     it.remove();
@@ -1007,8 +986,8 @@ public class UrgentRequests {
      * dropped the rest ({@link #askForLostBlocks}), and asked again by both fetches it was held
      * back for, it came twice.
      */
-    private static List<Asked> askedBefore(PeerView peer, Waiting waiting, int[] waitedOn) {
-        List<Asked> found = new ArrayList<>();
+    private static List<AskedBlock> askedBefore(PeerView peer, Waiting waiting, int[] waitedOn) {
+        List<AskedBlock> found = new ArrayList<>();
         Set<Object> held = peer.heldKeys();
         for (int piece : waiting.offeredToBt()) {
             BlockSet blocks = waiting.blocks(piece);
@@ -1017,7 +996,7 @@ public class UrgentRequests {
             }
             for (int block = 0; block < blocks.blockCount(); block++) {
                 if (!blocks.isPresent(block)) {
-                    Asked asked = new Asked(peer, request(piece, blocks, block));
+                    AskedBlock asked = new AskedBlock(peer, request(piece, blocks, block));
                     if (peer.pending().contains(asked.key) && !held.contains(asked.key)) {
                         found.add(asked);
                     }
@@ -1083,7 +1062,7 @@ public class UrgentRequests {
     }
 
     /** The request's key in bt's pending requests of a connection. */
-    private static Object key(Request r) {
+    static Object key(Request r) {
         return Mapper.mapper().buildKey(r.getPieceIndex(), r.getOffset(), r.getLength());
     }
 
@@ -1102,220 +1081,5 @@ public class UrgentRequests {
             }
         }
         return false;
-    }
-
-    /** A piece fetched here: since when, and the blocks asked for here that have not come yet. */
-    private static final class Fetch {
-        final long since;
-        final List<Asked> asked = new ArrayList<>();
-        /** Blocks bt had asked these peers for already: moved forward, not asked again unless bt drops them. */
-        final List<Asked> leftToBt = new ArrayList<>();
-        /** The peers' older requests, cancelled while this piece comes and asked again when it ends. */
-        final List<HeldBack> heldBack = new ArrayList<>();
-        /** Blocks each source is to be asked for once its request queue has room, in order. */
-        final Map<PeerView, ArrayDeque<Asked>> lined = new HashMap<>();
-        /** Each source's own share of the piece (block indices): what it is asked for first. */
-        final Map<PeerView, BitSet> share = new HashMap<>();
-        boolean givenBack;
-        /**
-         * For each source asked for blocks of it: what the source will have sent (bytes, as bt
-         * counts them) once it has sent all it was asked for by then; a block of this piece still
-         * missing after that was dropped ({@link #askForLostBlocks}).
-         */
-        final Map<PeerView, Long> dueBy = new HashMap<>();
-        /** The peers asked for its blocks here, in the order they were added. */
-        final List<PeerView> sources = new ArrayList<>();
-        long lookedForSources;
-        /** When a block of it last came from a source (at first: when the fetch began). */
-        long lastBlock;
-        private long downloadedSeen;
-        /** What its sources had sent when they joined: the difference is what they sent meanwhile. */
-        private long downloadedBefore;
-        private long lastProgress;
-
-        Fetch(long since) {
-            this.since = since;
-            this.lookedForSources = since;
-            this.lastBlock = since;
-            this.lastProgress = since;
-        }
-
-        /** The source was just asked for blocks of this piece: they are due once it has sent all it holds now. */
-        void asked(PeerView source) {
-            if (sources.contains(source)) {
-                dueBy.put(source, source.state.getDownloaded() + (long) (source.inFlight() + LOST_SLACK_BLOCKS) * BLOCK_BYTES);
-            }
-        }
-
-        ArrayDeque<Asked> lined(PeerView source) {
-            return lined.computeIfAbsent(source, s -> new ArrayDeque<>());
-        }
-
-        /** True when the block is in the peer's own share of this piece. */
-        boolean ownShare(PeerView peer, BlockSet blocks, Request request) {
-            BitSet own = share.get(peer);
-            return own == null || own.get(blockOf(blocks, request));
-        }
-
-        /**
-         * True once every block of the peer's own share is in. Only then is it asked for other
-         * sources' blocks: asked at once, a peer that sends as fast as the others sent many of them
-         * a second time before the cancel for them reached it (four seeders at 0.5 MB/s: a stream's
-         * second piece, fetched from all four, came after 2.1 s instead of ~1.1 s); asked later, it
-         * takes over what a slow source has not sent.
-         */
-        boolean shareIn(PeerView peer, BlockSet blocks) {
-            BitSet own = share.get(peer);
-            if (own == null) {
-                return true;
-            }
-            for (int block = own.nextSetBit(0); block >= 0; block = own.nextSetBit(block + 1)) {
-                if (!blocks.isPresent(block)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** Adds peers as sources; what they sent before they joined is not progress of this piece. */
-        void addSources(List<PeerView> joining) {
-            sources.addAll(joining);
-            long before = downloaded(joining);
-            downloadedSeen += before;
-            downloadedBefore += before;
-        }
-
-        /** KiB its sources sent since they joined, this piece's blocks and any others. */
-        long sentMeanwhileKib() {
-            return (downloaded(sources) - downloadedBefore) >> 10;
-        }
-
-        /** True when this peer was asked for the block at this offset, here or by bt before. */
-        boolean askedOf(ConnectionKey peer, int offset) {
-            for (List<Asked> list : List.of(asked, leftToBt)) {
-                for (Asked a : list) {
-                    if (a.request.getOffset() == offset && a.peer.key.equals(peer)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        /** True once its peers have sent nothing for {@link #GIVE_BACK_NANOS}, or it took too long. */
-        boolean stalled(long now) {
-            long downloaded = downloaded(sources);
-            if (downloaded != downloadedSeen) {
-                downloadedSeen = downloaded;
-                lastProgress = now;
-            }
-            return now - lastProgress >= GIVE_BACK_NANOS || now - since >= LONGEST_FETCH_NANOS;
-        }
-
-        private static long downloaded(List<PeerView> peers) {
-            long sum = 0;
-            for (PeerView p : peers) {
-                sum += p.state.getDownloaded();
-            }
-            return sum;
-        }
-    }
-
-    /** A peer's older requests, cancelled to make way for a sought piece (all fetches started with it share it). */
-    private static final class HeldBack {
-        final PeerView peer;
-        final List<Asked> requests;
-        boolean askedAgain;
-
-        HeldBack(PeerView peer, List<Asked> requests) {
-            this.peer = peer;
-            this.requests = requests;
-        }
-    }
-
-    /**
-     * A block asked of a peer (here, or by bt before the piece was sought), with its key in the
-     * peer's pending requests, made once: the asked blocks are looked up there on every turn.
-     */
-    private record Asked(PeerView peer, Request request, Object key) {
-        Asked(PeerView peer, Request request) {
-            this(peer, request, UrgentRequests.key(request));
-        }
-    }
-
-    /** One connection as this class sees it: bt's state for it and the pieces the peer has. */
-    private static final class PeerView {
-        final ConnectionKey key;
-        final TorrentId torrent;
-        final ConnectionState state;
-        final BitSet has = new BitSet();
-        /** Its older requests cancelled for sought pieces and not asked again yet: bt still counts them pending. */
-        final List<HeldBack> heldBack = new ArrayList<>();
-        /** Whether a block came from it, when the first one came, and what it had sent before: its rate counts from there. */
-        boolean sentBlocks;
-        private long firstBlockNanos;
-        private long downloadedBefore;
-
-        PeerView(ConnectionKey key, TorrentId torrent, ConnectionState state) {
-            this.key = key;
-            this.torrent = torrent;
-            this.state = state;
-        }
-
-        void firstBlock(long now) {
-            sentBlocks = true;
-            firstBlockNanos = now;
-            downloadedBefore = state.getDownloaded();
-        }
-
-        /**
-         * Bytes per second it sent since its first block; NaN before {@link #RATE_SPAN_NANOS} of
-         * that. An average since then rather than the last second's rate: the urgent blocks a
-         * peer is asked for are a moment's work, and a peer that sent nothing lately because it
-         * was asked for nothing is not slow.
-         */
-        double rate(long now) {
-            long span = now - firstBlockNanos;
-            if (!sentBlocks || span < RATE_SPAN_NANOS) {
-                return Double.NaN;
-            }
-            return (state.getDownloaded() - downloadedBefore) * 1e9 / span;
-        }
-
-        /** The blocks bt (or this class) asked this peer for that have not come yet. */
-        Set<Object> pending() {
-            return state.getPendingRequests();
-        }
-
-        /** The requests cancelled to make way for sought pieces, to be asked again later. */
-        Set<Object> heldKeys() {
-            if (heldBack.isEmpty()) {
-                return Set.of();
-            }
-            Set<Object> keys = new HashSet<>();
-            for (HeldBack held : heldBack) {
-                for (Asked a : held.requests) {
-                    keys.add(a.key);
-                }
-            }
-            return keys;
-        }
-
-        /**
-         * The blocks this peer was asked for and not told to forget: what its request queue holds.
-         * Runs for every block that comes while a fetch has blocks lined up, so it allocates
-         * nothing; a request is in one held-back list at most ({@link UrgentRequests#askedBefore}).
-         */
-        int inFlight() {
-            int cancelled = 0;
-            for (HeldBack held : heldBack) {
-                for (Asked a : held.requests) {
-                    if (pending().contains(a.key)) {
-                        cancelled++;
-                    }
-                }
-            }
-            return state.getPendingRequests().size() - cancelled;
-        }
     }
 }

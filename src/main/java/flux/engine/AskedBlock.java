@@ -1,0 +1,20 @@
+package flux.engine;
+
+import bt.protocol.Request;
+
+/**
+ * A block asked of a peer by {@link UrgentRequests} (or by bt before its piece was sought), with
+ * its key in the peer's pending requests, made once: the asked blocks are looked up there on
+ * every turn of bt's message loop.
+ */
+final class AskedBlock {
+    final PeerView peer;
+    final Request request;
+    final Object key;
+
+    AskedBlock(PeerView peer, Request request) {
+        this.peer = peer;
+        this.request = request;
+        this.key = UrgentRequests.key(request);
+    }
+}
