@@ -53,6 +53,8 @@
 #   EXTRA_CLIENTS="flux lt"        clients that also get T1 .torrent, T1 multi and T3 faststart
 #   FLUX_ARGS=-v             extra flux arguments (FLUX_ARGS= for none)
 #   CASES="main t3 extra seekf t5"   which cases to run (main = ready, T1, T2, seek, T4, RSS, CPU)
+#   MAIN_INPUT=torrent   the main case from the .torrent file instead of the magnet (the seeks and
+#                        the whole file of a stream whose torrent is set up before any peer connects)
 #   READY_TIMEOUT=120 T1_TIMEOUT=120 T2_TIMEOUT=60 SEEK_TIMEOUT=30 T3_TIMEOUT=120 T4_TIMEOUT=300
 set -euo pipefail
 
@@ -72,6 +74,8 @@ T4_TIMEOUT=${T4_TIMEOUT:-300}
 SEEKS=10
 PLAYER_SEEKS=5
 CASES=" ${CASES:-main t3 extra seekf t5} "
+MAIN_INPUT=${MAIN_INPUT:-magnet}
+[[ $MAIN_INPUT == magnet || $MAIN_INPUT == torrent ]] || { echo "MAIN_INPUT: magnet or torrent" >&2; exit 2; }
 # fresh-client seeks cost SEEKS client starts per round: webtorrent needs ~45 s per start
 SEEK_FRESH_CLIENTS=${SEEK_FRESH_CLIENTS-flux lt}
 # three more starts per round; webtorrent's URL for a file inside a multi-file torrent differs
@@ -481,7 +485,7 @@ versions() {
         printf 'file\t%s (%s bytes, moov at end) and %s (%s bytes); single-file torrents, pieces %s KiB; extra cases (clients: %s): the MP4 as a .torrent file, %s (+faststart), %s/ (the MKV + SRT subtitles, multi-file torrent)\n' \
             "$(basename "$MP4")" "$(stat -c %s "$MP4")" "$(basename "$MKV")" "$(stat -c %s "$MKV")" "$PIECES" \
             "${EXTRA_CLIENTS:-none}" "$(basename "$FAST")" "$(basename "$MULTI")"
-        printf 'rounds\t%s (each client fresh from a magnet in a fresh directory); seeks: %s Ranges of 64 KiB at random offsets >= 50 %%; "seek" = back to back on one client right after T2, "seekf" = a fresh client per seek, right after its first byte (clients: %s)\n' "$ROUNDS" "$SEEKS" "${SEEK_FRESH_CLIENTS:-none}"
+        printf 'rounds\t%s (each client fresh from a %s in a fresh directory); seeks: %s Ranges of 64 KiB at random offsets >= 50 %%; "seek" = back to back on one client right after T2, "seekf" = a fresh client per seek, right after its first byte (clients: %s)\n' "$ROUNDS" "$([[ $MAIN_INPUT == torrent ]] && echo ".torrent file in the main case, a magnet elsewhere" || echo magnet)" "$SEEKS" "${SEEK_FRESH_CLIENTS:-none}"
         printf 'columns\t"URL ready" = flux/lt: their "ready" JSON event (after the metadata); webtorrent: its URL stops answering 404 (after the metadata); peerflix: its HTTP server is up (it may be before the metadata). T2, seek and seekf are curl'"'"'s own request time; everything else counts from process start. RSS/CPU: the T1/T2/seek/T4 run, read before the client is stopped\n'
         printf 'flux\t%s (commit %s), run as `flux stream MAGNET --no-dht --bind 127.0.0.x --peer-port 0 --port 0 --cache-dir DIR --json %s`\n' \
             "$("$FLUX" --version 2>/dev/null | head -1)" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" "$FLUX_ARGS"
@@ -569,7 +573,9 @@ main() {
                     continue
                 fi
                 if [[ $CASES == *" main "* ]]; then
-                    run_main "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4"
+                    main_input=${MAG[$MP4:$kib]}
+                    [[ $MAIN_INPUT == torrent ]] && main_input=${TOR[$MP4:$kib]}
+                    run_main "$c" "$label" "$round" "$main_input" "${HEX[$MP4:$kib]}" "$MP4"
                 fi
                 if [[ $CASES == *" t3 "* ]]; then
                     run_t3 "$c" "$label" "$round" "${MAG[$MP4:$kib]}" "${HEX[$MP4:$kib]}" "$MP4" t3mp4
