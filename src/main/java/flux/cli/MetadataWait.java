@@ -4,6 +4,7 @@ import flux.ExitCode;
 import flux.FluxException;
 import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
+import flux.engine.TrackerReplies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,7 @@ final class MetadataWait {
             } catch (TimeoutException e) {
                 long now = System.nanoTime();
                 if (now > deadline) {
-                    throw new FluxException(ExitCode.NETWORK, "no metadata after " + timeoutSeconds + " s ("
-                            + session.knownPeers() + " peers found, " + session.connectedPeers() + " connected)",
-                            "check the magnet's trackers and your network, or wait longer with --timeout");
+                    throw noMetadata(timeoutSeconds, session.knownPeers(), session.connectedPeers(), session.trackers());
                 }
                 if (now > nextNote) {
                     log.info("fetching metadata: {} peers found, {} connected", session.knownPeers(), session.connectedPeers());
@@ -42,5 +41,23 @@ final class MetadataWait {
                 throw new FluxException(ExitCode.NETWORK, "the torrent stopped: " + e.getCause().getMessage(), null, e.getCause());
             }
         }
+    }
+
+    /**
+     * What to say when the metadata did not come: how many peers were found, and whether the
+     * trackers answered at all, which tells a dead tracker (add another) from a torrent nobody
+     * seeds or a network that blocks peers.
+     */
+    static FluxException noMetadata(int timeoutSeconds, int peersFound, int peersConnected, TrackerReplies.Tally trackers) {
+        String found = peersFound + " peers found, " + peersConnected + " connected";
+        if (trackers.asked() > 0 && trackers.answered() == 0 && peersFound == 0) {
+            String silent = trackers.asked() == 1 ? "its tracker did not answer" : "none of its " + trackers.asked() + " trackers answered";
+            return new FluxException(ExitCode.NETWORK, "no metadata after " + timeoutSeconds + " s (" + found + "; " + silent + ")",
+                    "add a working tracker with --tracker URL, or check your network");
+        }
+        String answered = trackers.asked() == 0 ? ""
+                : "; " + trackers.answered() + " of " + trackers.asked() + (trackers.asked() == 1 ? " tracker" : " trackers") + " answered";
+        return new FluxException(ExitCode.NETWORK, "no metadata after " + timeoutSeconds + " s (" + found + answered + ")",
+                "check the magnet's trackers and your network, or wait longer with --timeout");
     }
 }

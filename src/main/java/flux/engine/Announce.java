@@ -69,6 +69,13 @@ final class Announce {
     }
 
     /** What the tracker answered: the peers it names and how long until the next announce. */
+    /** The tracker answered with an error of its own (a torrent it does not serve, a bad request): it is reachable. */
+    static final class Refused extends IOException {
+        Refused(String reason) {
+            super("tracker error: " + reason);
+        }
+    }
+
     record Reply(List<InetSocketAddress> peers, int intervalSeconds) {
         /**
          * This reply without flux's own entry: a tracker may list the very peer that asks.
@@ -169,7 +176,7 @@ final class Announce {
             throw new IOException("not an answer to this request");
         }
         if (b.getInt(0) == 3) {
-            throw new IOException("tracker error: " + new String(buffer, 8, reply.getLength() - 8, StandardCharsets.UTF_8));
+            throw new Refused(new String(buffer, 8, reply.getLength() - 8, StandardCharsets.UTF_8));
         }
         if (b.getInt(0) != action || reply.getLength() < minLength) {
             throw new IOException("unexpected UDP tracker reply");
@@ -278,7 +285,7 @@ final class Announce {
             throw new IOException("not a tracker response: " + e.getMessage(), e);
         }
         if (response.get("failure reason") instanceof BEString failure) {
-            throw new IOException("tracker error: " + failure.getValueAsString());
+            throw new Refused(failure.getValueAsString());
         }
         List<InetSocketAddress> peers = new ArrayList<>();
         if (response.get("peers") instanceof BEString compact) {

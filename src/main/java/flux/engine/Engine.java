@@ -76,15 +76,17 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ResumingChunkVerifier verifier;
     private final PeerScout scout;
+    private final TrackerReplies trackerReplies;
     private final UrgentRequests urgent;
     private final PeerClients clients;
 
-    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, UrgentRequests urgent,
-                   PeerClients clients) {
+    private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, TrackerReplies trackerReplies,
+                   UrgentRequests urgent, PeerClients clients) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
         this.scout = scout;
+        this.trackerReplies = trackerReplies;
         this.urgent = urgent;
         this.clients = clients;
         urgent.wire(UrgentRequests.connections(runtime.service(IPeerConnectionPool.class)));
@@ -185,7 +187,7 @@ public final class Engine implements AutoCloseable {
         PeerQueues queues = new PeerQueues(config, clients);
         UrgentRequests urgent = new UrgentRequests(queues, clients);
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, urgent, queues, clients,
+                .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, scouting.replies(), urgent, queues, clients,
                         settings.requireEncryption()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
@@ -204,7 +206,7 @@ public final class Engine implements AutoCloseable {
         try {
             BtRuntime runtime = builder.build();
             runtime.startup();
-            return new Engine(runtime, settings, port, scout, urgent, clients);
+            return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, clients);
         } catch (RuntimeException e) {
             scout.close();
             if (hasCause(e, BindException.class)) {
@@ -317,7 +319,8 @@ public final class Engine implements AutoCloseable {
             client.torrent(() -> torrent);
             askExtraTrackers(id, torrent, input.extraTrackers());
         }
-        TorrentSession session = new TorrentSession(id, directory, storage, runtime.service(TorrentRegistry.class), urgent);
+        TorrentSession session = new TorrentSession(id, directory, storage, runtime.service(TorrentRegistry.class), urgent,
+                () -> trackerReplies.tally(id));
         client.selector(session.selector());
         client.afterTorrentFetched(t -> {
             session.metadataArrived(t);

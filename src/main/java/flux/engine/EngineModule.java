@@ -61,6 +61,7 @@ final class EngineModule extends AbstractModule {
     private final DownloadLimit downloadLimit;
     private final PeerId peerId;
     private final PeerScout scout;
+    private final TrackerReplies replies;
     private final UrgentRequests urgent;
     private final PeerQueues queues;
     private final PeerClients clients;
@@ -71,12 +72,13 @@ final class EngineModule extends AbstractModule {
      * @param downloadLimit bytes per second for all downloads together; 0 for none
      * @param peerId      flux's peer id (the scout announced and shook hands with it already)
      * @param scout       connections opened before bt was wired, for bt to adopt
+     * @param replies     filled in with which trackers answered bt's announces
      * @param urgent      the requests for pieces readers wait on
      * @param queues      how many requests each peer keeps, held to by bt's requests too
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
      */
-    EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, UrgentRequests urgent, PeerQueues queues,
+    EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, TrackerReplies replies, UrgentRequests urgent, PeerQueues queues,
                  PeerClients clients, boolean requireEncryption) {
         this.urgent = urgent;
         this.queues = queues;
@@ -86,6 +88,7 @@ final class EngineModule extends AbstractModule {
         this.downloadLimit = downloadLimit > 0 ? new DownloadLimit(downloadLimit, System.nanoTime(), urgent::seeking) : null;
         this.peerId = peerId;
         this.scout = scout;
+        this.replies = replies;
     }
 
     @Override
@@ -106,7 +109,7 @@ final class EngineModule extends AbstractModule {
         HttpTrackers.Self self = new HttpTrackers.Self(peerId.getBytes(), config.getAcceptorPort(),
                 Announce.announcedAddress(config.getAcceptorAddress()), config.getNumberOfPeersToRequestFromTracker(),
                 config.getTrackerTimeout(), torrent -> HttpTrackers.transfer(torrents, torrent));
-        return new HttpTrackers(https, scout, self);
+        return new HttpTrackers(https, scout, self, replies);
     }
 
     /** bt's metainfo parser, built on another thread while the process started (see Metainfo). */

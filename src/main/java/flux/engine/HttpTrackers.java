@@ -43,11 +43,13 @@ final class HttpTrackers implements TrackerFactory {
     private final TrackerFactory https;
     private final PeerScout scout;
     private final Self self;
+    private final TrackerReplies replies;
 
-    HttpTrackers(TrackerFactory https, PeerScout scout, Self self) {
+    HttpTrackers(TrackerFactory https, PeerScout scout, Self self, TrackerReplies replies) {
         this.https = https;
         this.scout = scout;
         this.self = self;
+        this.replies = replies;
     }
 
     @Override
@@ -79,9 +81,11 @@ final class HttpTrackers implements TrackerFactory {
                 Announce.Reply reply = Announce.announce(url, announce, (int) self.timeout().toMillis())
                         .without(self.announcedAddress(), self.port());
                 log.debug("tracker {} ({}): {} peers", url, event, reply.peers().size());
+                replies.answered(torrent, url);
                 return response(reply);
             } catch (IOException | RuntimeException e) {
                 log.debug("tracker {} ({}): {}", url, event, e.toString());
+                replies.heard(torrent, url, e instanceof Announce.Refused);
                 return TrackerResponse.exceptional(e);
             }
         }
@@ -116,12 +120,15 @@ final class HttpTrackers implements TrackerFactory {
         public TrackerRequestBuilder request(TorrentId torrentId) {
             return announcing(torrentId, (request, event) -> {
                 TrackerRequestBuilder same = client().request(torrentId).numWant(request.getNumWant());
-                return switch (event) {
+                TrackerResponse response = switch (event) {
                     case STARTED -> same.start();
                     case STOPPED -> same.stop();
                     case COMPLETED -> same.complete();
                     case NONE -> same.query();
                 };
+                // a failure reason from the tracker is an answer; an exception (no connection) is not
+                replies.heard(torrentId, url, response.isSuccess() || response.getError().isEmpty());
+                return response;
             });
         }
 

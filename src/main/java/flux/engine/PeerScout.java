@@ -105,8 +105,8 @@ final class PeerScout implements AutoCloseable {
         this.handshake = handshake;
     }
 
-    /** Starts scouting on background threads and returns at once. */
-    static PeerScout start(Target target, PeerId peerId, boolean dht, int port, InetAddress bind) {
+    /** Starts scouting on background threads and returns at once; {@code replies} hears how each tracker answered. */
+    static PeerScout start(Target target, PeerId peerId, boolean dht, int port, InetAddress bind, TrackerReplies replies) {
         Handshake mine = handshake(target.torrent(), peerId, dht);
         PeerScout scout = new PeerScout(target.torrent(), encode(mine));
         InetAddress announced = Announce.announcedAddress(bind);
@@ -128,12 +128,14 @@ final class PeerScout implements AutoCloseable {
                     log.debug("scout: announcing to {}", tracker);
                     Announce.Reply reply = Announce.announce(tracker, request, TIMEOUT_MILLIS);
                     log.debug("scout: {} named {} peers", tracker, reply.peers().size());
+                    replies.answered(target.torrent(), tracker);
                     // the tracker may list flux itself: the scout announced first
                     Announce.Reply others = reply.without(announced, port);
                     answer.complete(others);
                     others.peers().forEach(peer -> scout.contact(peer, bind, workers));
                 } catch (IOException | RuntimeException e) {
                     log.debug("scout: tracker {}: {}", tracker, e.toString());
+                    replies.heard(target.torrent(), tracker, e instanceof Announce.Refused);
                     answer.complete(null);
                 }
             });

@@ -24,6 +24,7 @@ import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** One torrent running in the engine: its metadata, verified pieces, readers and counters. */
 public final class TorrentSession implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class TorrentSession implements AutoCloseable {
     private final Storage storage;
     private final TorrentRegistry registry;
     private final UrgentRequests peers;
+    private final Supplier<TrackerReplies.Tally> trackers;
     private final ReaderRegistry readers = new ReaderRegistry();
     private final PlaybackSelector selector = new PlaybackSelector(readers);
     private final WaitedOnPieces waitedOn;
@@ -50,13 +52,18 @@ public final class TorrentSession implements AutoCloseable {
     private volatile BtClient client;
     private volatile CompletableFuture<?> running;
 
-    /** @param peers what flux knows of each connected peer: which pieces it has, whether it chokes flux */
-    TorrentSession(TorrentId id, Path directory, Storage storage, TorrentRegistry registry, UrgentRequests peers) {
+    /**
+     * @param peers    what flux knows of each connected peer: which pieces it has, whether it chokes flux
+     * @param trackers which of the torrent's trackers answered so far
+     */
+    TorrentSession(TorrentId id, Path directory, Storage storage, TorrentRegistry registry, UrgentRequests peers,
+                   Supplier<TrackerReplies.Tally> trackers) {
         this.id = id;
         this.directory = directory;
         this.storage = storage;
         this.registry = registry;
         this.peers = peers;
+        this.trackers = trackers;
         this.waitedOn = new WaitedOnPieces(id, registry, readers, selector);
     }
 
@@ -237,6 +244,11 @@ public final class TorrentSession implements AutoCloseable {
 
     public int knownPeers() {
         return knownPeers.get();
+    }
+
+    /** How many of the torrent's trackers were asked so far, and how many answered. */
+    public TrackerReplies.Tally trackers() {
+        return trackers.get();
     }
 
     /** Which connected peers could send the piece now (for a reader that waits long for it). */

@@ -37,6 +37,19 @@ class BadInputTest {
     }
 
     @Test
+    void aMagnetWhoseTrackerIsDeadSaysSo() throws Exception {
+        int closed;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String magnet = "magnet:?xt=urn:btih:" + "cd".repeat(20) + "&tr=http://127.0.0.1:" + closed + "/announce";
+        FluxProcess.Result r = FluxProcess.run(30, "info", magnet, "--no-dht", "--timeout", "2",
+                "--bind", "127.0.0.1", "--peer-port", "0");
+        assertOneCleanError(r, 4, "no metadata after 2 s (0 peers found, 0 connected; its tracker did not answer)");
+        assertTrue(r.stderr().contains("add a working tracker with --tracker URL"), r.stderr());
+    }
+
+    @Test
     void missingTorrentFile() throws Exception {
         assertOneCleanError(FluxProcess.run(30, "info", "no-such.torrent"), 3,
                 "'no-such.torrent' is not a magnet link, info-hash, .torrent file or URL");

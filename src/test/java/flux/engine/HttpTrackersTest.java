@@ -86,9 +86,10 @@ class HttpTrackersTest {
                     () -> PeerScoutTest.answerOnce(tracker, peer.getLocalPort()));
             String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
             PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(url), 1), Engine.newPeerId(),
-                    false, 51413, bound);
+                    false, 51413, bound, new TrackerReplies());
             scouted.get(10, TimeUnit.SECONDS);
-            Tracker trackers = new HttpTrackers(bt, scout, self(bound, new Announce.Transfer(100, 200, 300)))
+            TrackerReplies replies = new TrackerReplies();
+            Tracker trackers = new HttpTrackers(bt, scout, self(bound, new Announce.Transfer(100, 200, 300)), replies)
                     .getTracker(url);
 
             TrackerResponse first = trackers.request(torrent).start();
@@ -98,6 +99,7 @@ class HttpTrackersTest {
 
             CompletableFuture<Heard> query = CompletableFuture.supplyAsync(() -> answer(tracker));
             assertTrue(trackers.request(torrent).query().isSuccess());
+            assertEquals(new TrackerReplies.Tally(1, 1), replies.tally(torrent), "the tracker answered");
             Heard heard = query.get(10, TimeUnit.SECONDS);
             assertEquals(bound, heard.from(), "the request comes from the bound address");
             assertTrue(heard.requestLine().contains("&port=51413&uploaded=100&downloaded=200&left=300&"),
@@ -117,12 +119,28 @@ class HttpTrackersTest {
     }
 
     @Test
+    void aTrackerThatRefusesTheTorrentAnswered() throws Exception {
+        TorrentId torrent = TorrentId.fromBytes(filled(8));
+        try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
+            String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
+            PeerScout scout = scoutWithoutTrackers(torrent);
+            TrackerReplies replies = new TrackerReplies();
+            Tracker trackers = new HttpTrackers(bt, scout, self(LOOPBACK, Announce.Transfer.nothingYet(1)), replies).getTracker(url);
+            byte[] refusal = "d14:failure reason14:not authorizede".getBytes(StandardCharsets.US_ASCII);
+            CompletableFuture.supplyAsync(() -> answer(tracker, refusal));
+            assertFalse(trackers.request(torrent).query().isSuccess());
+            assertEquals(new TrackerReplies.Tally(1, 1), replies.tally(torrent), "reachable: the torrent is what it refused");
+            scout.close();
+        }
+    }
+
+    @Test
     void fluxsOwnEntryInATrackersAnswerIsNotAPeer() throws Exception {
         TorrentId torrent = TorrentId.fromBytes(filled(7));
         try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
             String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
             PeerScout scout = scoutWithoutTrackers(torrent);
-            Tracker trackers = new HttpTrackers(bt, scout, self(LOOPBACK, new Announce.Transfer(0, 0, 9))).getTracker(url);
+            Tracker trackers = new HttpTrackers(bt, scout, self(LOOPBACK, new Announce.Transfer(0, 0, 9)), new TrackerReplies()).getTracker(url);
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             body.writeBytes("d8:intervali1800e5:peers12:".getBytes(StandardCharsets.US_ASCII));
             body.writeBytes(new byte[]{127, 0, 0, 1, (byte) (51413 >> 8), (byte) 51413, 127, 0, 0, 2, 0x1a, (byte) 0xe1});
@@ -141,12 +159,14 @@ class HttpTrackersTest {
             refusing = "http://127.0.0.1:" + closed.getLocalPort() + "/announce";
         }
         PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of(refusing), 1), Engine.newPeerId(),
-                false, 51413, LOOPBACK);
-        HttpTrackers trackers = new HttpTrackers(bt, scout, self(null, Announce.Transfer.nothingYet(1)));
+                false, 51413, LOOPBACK, new TrackerReplies());
+        TrackerReplies replies = new TrackerReplies();
+        HttpTrackers trackers = new HttpTrackers(bt, scout, self(null, Announce.Transfer.nothingYet(1)), replies);
 
         TrackerResponse failed = trackers.getTracker(refusing).request(torrent).start();
         assertFalse(failed.isSuccess(), "the scout's announce failed and so does flux's own");
         assertTrue(failed.getError().isPresent());
+        assertEquals(new TrackerReplies.Tally(1, 0), replies.tally(torrent), "asked, not answered");
 
         String https = "https://127.0.0.1:9/announce";
         Tracker secure = trackers.getTracker(https);
@@ -155,6 +175,8 @@ class HttpTrackersTest {
         assertFalse(secure.request(torrent).stop().isSuccess());
         assertEquals(List.of(https), built, "one client, built at the first request");
         assertEquals(List.of("query numwant=7", "stop numwant=null"), sent);
+        assertEquals(new TrackerReplies.Tally(2, 1), replies.tally(torrent),
+                "the refused http:// tracker was not reached; the https one answered with a failure reason");
         secure.close();
         assertEquals(List.of(https, "closed " + https), built);
         scout.close();
@@ -166,7 +188,7 @@ class HttpTrackersTest {
         try (ServerSocket tracker = new ServerSocket(0, 5, LOOPBACK)) {
             String url = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
             PeerScout scout = scoutWithoutTrackers(torrent);
-            Tracker client = new HttpTrackers(bt, scout, self(null, Announce.Transfer.nothingYet(1))).getTracker(url);
+            Tracker client = new HttpTrackers(bt, scout, self(null, Announce.Transfer.nothingYet(1)), new TrackerReplies()).getTracker(url);
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             answer.writeBytes("d8:intervali60e5:peers6:".getBytes(StandardCharsets.US_ASCII));
             answer.writeBytes(new byte[]{127, 0, 0, 9, 0x1a, (byte) 0xe1});
@@ -256,7 +278,7 @@ class HttpTrackersTest {
     }
 
     private static PeerScout scoutWithoutTrackers(TorrentId torrent) {
-        return PeerScout.start(new PeerScout.Target(torrent, List.of(), 1), Engine.newPeerId(), false, 51413, LOOPBACK);
+        return PeerScout.start(new PeerScout.Target(torrent, List.of(), 1), Engine.newPeerId(), false, 51413, LOOPBACK, new TrackerReplies());
     }
 
     private static List<InetSocketAddress> addresses(TrackerResponse response) {

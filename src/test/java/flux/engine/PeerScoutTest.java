@@ -47,7 +47,7 @@ class PeerScoutTest {
             String announceUrl = "http://127.0.0.1:" + tracker.getLocalPort() + "/announce";
 
             PeerScout scout = PeerScout.start(new PeerScout.Target(torrent, List.of("udp://127.0.0.1:9/x", announceUrl), 1000),
-                    peerId, false, 51413, LOOPBACK);
+                    peerId, false, 51413, LOOPBACK, new TrackerReplies());
 
             String request = announce.get(10, TimeUnit.SECONDS);
             assertTrue(request.startsWith("GET /announce?info_hash=" + Announce.escape(torrent.getBytes())
@@ -90,7 +90,7 @@ class PeerScoutTest {
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
             PeerId peerId = Engine.newPeerId();
             PeerScout scout = PeerScout.start(PeerScout.Target.of(bare, List.of(peerAddress)).orElseThrow(), peerId, false,
-                    51413, LOOPBACK);
+                    51413, LOOPBACK, new TrackerReplies());
             byte[] handshake = received.get(10, TimeUnit.SECONDS);
             assertArrayEquals(torrent.getBytes(), Arrays.copyOfRange(handshake, 28, 48));
             assertArrayEquals(peerId.getBytes(), Arrays.copyOfRange(handshake, 48, 68));
@@ -135,7 +135,7 @@ class PeerScoutTest {
                 }
             });
             PeerScout scout = PeerScout.start(new PeerScout.Target(TorrentId.fromBytes(bytes(20, 4)),
-                    List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), Engine.newPeerId(), false, 6881, bound);
+                    List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), Engine.newPeerId(), false, 6881, bound, new TrackerReplies());
             // opentracker ignores ip= and lists the request's source: from 127.0.0.1 the swarm
             // would be told to dial an address where flux does not listen
             assertEquals(bound, from.get(10, TimeUnit.SECONDS));
@@ -212,10 +212,11 @@ class PeerScoutTest {
         body.write('e');
         assertEquals(new Announce.Reply(List.of(new InetSocketAddress("127.0.0.2", 6881),
                 new InetSocketAddress("::1", 6882)), 1800), Announce.parse(body.toByteArray()));
-        IOException failure = assertThrows(IOException.class,
+        IOException failure = assertThrows(Announce.Refused.class,
                 () -> Announce.parse("d14:failure reason4:nopee".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("tracker error: nope", failure.getMessage());
-        assertThrows(IOException.class, () -> Announce.parse("d5:peers".getBytes(StandardCharsets.US_ASCII)));
+        IOException broken = assertThrows(IOException.class, () -> Announce.parse("d5:peers".getBytes(StandardCharsets.US_ASCII)));
+        assertFalse(broken instanceof Announce.Refused, "a broken answer is not the tracker's own refusal");
     }
 
     private static DatagramPacket receive(DatagramSocket socket) throws IOException {
@@ -238,7 +239,7 @@ class PeerScoutTest {
         CompletableFuture.runAsync(() -> answerOnce(tracker, peer.getLocalPort()));
         CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> readHandshake(peer));
         PeerScout scout = PeerScout.start(new PeerScout.Target(torrent,
-                List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), peerId, dht, 6881, LOOPBACK);
+                List.of("http://127.0.0.1:" + tracker.getLocalPort() + "/announce"), 1), peerId, dht, 6881, LOOPBACK, new TrackerReplies());
         return new Scouted(scout, received.get(10, TimeUnit.SECONDS));
     }
 

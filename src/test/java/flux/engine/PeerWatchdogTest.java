@@ -51,7 +51,7 @@ class PeerWatchdogTest {
     private long start;
 
     private void watch(boolean wantsData) {
-        watchdog.watch(new TorrentSession(ID, Path.of("unused"), null, null, null), () -> wantsData);
+        watchdog.watch(new TorrentSession(ID, Path.of("unused"), null, null, null, () -> TrackerReplies.Tally.NONE), () -> wantsData);
         watchdog.peerSeen(ID, LEECHER);
         start = System.currentTimeMillis(); // not before the watchdog's own clock started
     }

@@ -65,7 +65,7 @@ class TorrentSessionTest {
 
     @Test
     void theDataIsSyncedBeforeTheTorrentStopsSoThatTheResumeRecordSavedAfterIsTrue() {
-        TorrentSession session = new TorrentSession(TorrentId.fromBytes(new byte[20]), Path.of("unused"), storage, null, null);
+        TorrentSession session = new TorrentSession(TorrentId.fromBytes(new byte[20]), Path.of("unused"), storage, null, null, () -> TrackerReplies.Tally.NONE);
         session.attach(client, new CompletableFuture<>());
 
         session.close();

@@ -575,7 +575,8 @@ class StreamIT {
         args.set(args.indexOf("--timeout") + 1, "3");
         FluxProcess.Result r = FluxProcess.run(60, args.toArray(String[]::new));
         assertEquals(4, r.exitCode(), r.stderr());
-        assertTrue(r.stderr().contains("flux: no metadata after 3 s"), r.stderr());
+        assertTrue(r.stderr().contains("flux: no metadata after 3 s (0 peers found, 0 connected; 1 of 1 tracker answered)"),
+                r.stderr());
     }
 
     @Test
