@@ -32,7 +32,7 @@ final class MetadataWait {
                     throw noMetadata(timeoutSeconds, session.knownPeers(), session.connectedPeers(), session.trackers());
                 }
                 if (now > nextNote) {
-                    log.info("fetching metadata: {} peers found, {} connected", session.knownPeers(), session.connectedPeers());
+                    log.info("fetching metadata: {}", situation(session.knownPeers(), session.connectedPeers(), session.trackers()));
                     nextNote = now + TimeUnit.SECONDS.toNanos(10);
                 }
             } catch (CancellationException e) {
@@ -49,15 +49,28 @@ final class MetadataWait {
      * seeds or a network that blocks peers.
      */
     static FluxException noMetadata(int timeoutSeconds, int peersFound, int peersConnected, TrackerReplies.Tally trackers) {
+        String message = "no metadata after " + timeoutSeconds + " s (" + situation(peersFound, peersConnected, trackers) + ")";
+        return new FluxException(ExitCode.NETWORK, message, noTrackerAnswered(peersFound, trackers)
+                ? "add a working tracker with --tracker URL, or check your network"
+                : "check the magnet's trackers and your network, or wait longer with --timeout");
+    }
+
+    /** The peers found and connected, and how the trackers answered (said while waiting, too). */
+    static String situation(int peersFound, int peersConnected, TrackerReplies.Tally trackers) {
         String found = peersFound + " peers found, " + peersConnected + " connected";
-        if (trackers.asked() > 0 && trackers.answered() == 0 && peersFound == 0) {
-            String silent = trackers.asked() == 1 ? "its tracker did not answer" : "none of its " + trackers.asked() + " trackers answered";
-            return new FluxException(ExitCode.NETWORK, "no metadata after " + timeoutSeconds + " s (" + found + "; " + silent + ")",
-                    "add a working tracker with --tracker URL, or check your network");
+        if (noTrackerAnswered(peersFound, trackers)) {
+            return found + "; " + (trackers.asked() == 1 ? "its tracker did not answer"
+                    : "none of its " + trackers.asked() + " trackers answered");
         }
-        String answered = trackers.asked() == 0 ? ""
-                : "; " + trackers.answered() + " of " + trackers.asked() + (trackers.asked() == 1 ? " tracker" : " trackers") + " answered";
-        return new FluxException(ExitCode.NETWORK, "no metadata after " + timeoutSeconds + " s (" + found + answered + ")",
-                "check the magnet's trackers and your network, or wait longer with --timeout");
+        if (trackers.asked() == 0) {
+            return found;
+        }
+        String trackersAsked = trackers.asked() + (trackers.asked() == 1 ? " tracker" : " trackers");
+        return found + "; " + trackers.answered() + " of " + trackersAsked + " answered";
+    }
+
+    /** No peer from anywhere, and every tracker asked failed to answer: the trackers are what to fix. */
+    private static boolean noTrackerAnswered(int peersFound, TrackerReplies.Tally trackers) {
+        return trackers.asked() > 0 && trackers.answered() == 0 && peersFound == 0;
     }
 }

@@ -32,4 +32,12 @@ class MetadataWaitTest {
         assertEquals("no metadata after 30 s (0 peers found, 0 connected)",
                 MetadataWait.noMetadata(30, 0, 0, TrackerReplies.Tally.NONE).getMessage());
     }
+
+    @Test
+    void theNoteWhileWaitingSaysTheSame() {
+        assertEquals("0 peers found, 0 connected; none of its 2 trackers answered",
+                MetadataWait.situation(0, 0, new TrackerReplies.Tally(2, 0)));
+        assertEquals("5 peers found, 2 connected; 1 of 2 trackers answered",
+                MetadataWait.situation(5, 2, new TrackerReplies.Tally(2, 1)));
+    }
 }
