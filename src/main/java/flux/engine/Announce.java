@@ -68,7 +68,6 @@ final class Announce {
                    InetAddress announcedAddress, int numWant) {
     }
 
-    /** What the tracker answered: the peers it names and how long until the next announce. */
     /** The tracker answered with an error of its own (a torrent it does not serve, a bad request): it is reachable. */
     static final class Refused extends IOException {
         Refused(String reason) {
@@ -76,6 +75,7 @@ final class Announce {
         }
     }
 
+    /** What the tracker answered: the peers it names and how long until the next announce. */
     record Reply(List<InetSocketAddress> peers, int intervalSeconds) {
         /**
          * This reply without flux's own entry: a tracker may list the very peer that asks.

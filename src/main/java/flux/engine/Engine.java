@@ -187,8 +187,8 @@ public final class Engine implements AutoCloseable {
         PeerQueues queues = new PeerQueues(config, clients);
         UrgentRequests urgent = new UrgentRequests(queues, clients);
         BtRuntimeBuilder builder = BtRuntime.builder(config)
-                .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, scouting.replies(), urgent, queues, clients,
-                        settings.requireEncryption()))
+                .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, scouting.replies(),
+                        urgent, queues, clients, settings.requireEncryption()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();

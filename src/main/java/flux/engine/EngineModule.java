@@ -78,8 +78,8 @@ final class EngineModule extends AbstractModule {
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
      */
-    EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, TrackerReplies replies, UrgentRequests urgent, PeerQueues queues,
-                 PeerClients clients, boolean requireEncryption) {
+    EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, TrackerReplies replies,
+                 UrgentRequests urgent, PeerQueues queues, PeerClients clients, boolean requireEncryption) {
         this.urgent = urgent;
         this.queues = queues;
         this.clients = clients;

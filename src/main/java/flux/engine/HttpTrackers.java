@@ -85,7 +85,7 @@ final class HttpTrackers implements TrackerFactory {
                 return response(reply);
             } catch (IOException | RuntimeException e) {
                 log.debug("tracker {} ({}): {}", url, event, e.toString());
-                replies.heard(torrent, url, e instanceof Announce.Refused);
+                replies.failed(torrent, url, e);
                 return TrackerResponse.exceptional(e);
             }
         }
@@ -126,8 +126,9 @@ final class HttpTrackers implements TrackerFactory {
                     case COMPLETED -> same.complete();
                     case NONE -> same.query();
                 };
-                // a failure reason from the tracker is an answer; an exception (no connection) is not
-                replies.heard(torrentId, url, response.isSuccess() || response.getError().isEmpty());
+                // bt reports a failure reason from the tracker without an error: that is an answer too
+                response.getError().ifPresentOrElse(error -> replies.failed(torrentId, url, error),
+                        () -> replies.answered(torrentId, url));
                 return response;
             });
         }

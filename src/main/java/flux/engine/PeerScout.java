@@ -135,7 +135,7 @@ final class PeerScout implements AutoCloseable {
                     others.peers().forEach(peer -> scout.contact(peer, bind, workers));
                 } catch (IOException | RuntimeException e) {
                     log.debug("scout: tracker {}: {}", tracker, e.toString());
-                    replies.heard(target.torrent(), tracker, e instanceof Announce.Refused);
+                    replies.failed(target.torrent(), tracker, e);
                     answer.complete(null);
                 }
             });

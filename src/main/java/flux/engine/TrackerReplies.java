@@ -23,17 +23,16 @@ public final class TrackerReplies {
         replies.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>()).put(tracker, true);
     }
 
-    /** The tracker could not be reached, or sent no answer in time; an earlier answer still counts. */
-    void failed(TorrentId torrent, String tracker) {
-        replies.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>()).putIfAbsent(tracker, false);
-    }
-
-    /** An announce that did not bring peers: {@link #answered} when the tracker itself said why, else {@link #failed}. */
-    void heard(TorrentId torrent, String tracker, boolean trackerAnswered) {
-        if (trackerAnswered) {
+    /**
+     * An announce to the tracker failed: it could not be reached or sent no answer in time (an
+     * earlier answer still counts), unless the tracker refused it itself ({@link Announce.Refused}),
+     * which is an answer.
+     */
+    void failed(TorrentId torrent, String tracker, Throwable cause) {
+        if (cause instanceof Announce.Refused) {
             answered(torrent, tracker);
         } else {
-            failed(torrent, tracker);
+            replies.computeIfAbsent(torrent, t -> new ConcurrentHashMap<>()).putIfAbsent(tracker, false);
         }
     }
 
