@@ -136,6 +136,14 @@ public sealed interface TorrentInput {
     }
 
     private static Magnet parseMagnet(String s) {
+        int control = firstControlCharacter(s);
+        if (control >= 0) {
+            // a URI has none: the magnet ran into whatever followed it (a script's "magnet<TAB>path"
+            // line, a second pasted line), which would otherwise end up in its last tracker's URL
+            throw bad("malformed magnet link: " + describe(s.charAt(control)) + " at character " + (control + 1)
+                            + ", after '" + (control > 24 ? "…" + s.substring(control - 24, control) : s.substring(0, control)) + "'",
+                    "a magnet link is one word with no tabs or line breaks: quote it whole, with nothing after it");
+        }
         int q = s.indexOf('?');
         if (q < 0) {
             throw bad("malformed magnet link: no '?' with parameters", "a magnet looks like magnet:?xt=urn:btih:<info-hash>&dn=<name>");
@@ -175,6 +183,24 @@ public sealed interface TorrentInput {
                     "a magnet looks like magnet:?xt=urn:btih:<info-hash>&dn=<name>");
         }
         return new Magnet(hash, Optional.ofNullable(name), List.copyOf(trackers), List.copyOf(peers));
+    }
+
+    private static int firstControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String describe(char c) {
+        return switch (c) {
+            case '\t' -> "a tab";
+            case '\n', '\r' -> "a line break";
+            default -> String.format("a control character (U+%04X)", (int) c);
+        };
     }
 
     private static String infoHashOf(String v) {
