@@ -141,7 +141,7 @@ public sealed interface TorrentInput {
             // a URI has none: the magnet ran into whatever followed it (a script's "magnet<TAB>path"
             // line, a second pasted line), which would otherwise end up in its last tracker's URL
             throw bad("malformed magnet link: " + describe(s.charAt(control)) + " at character " + (control + 1)
-                            + ", after '" + (control > 24 ? "…" + s.substring(control - 24, control) : s.substring(0, control)) + "'",
+                            + ", after '" + (control > 24 ? "..." + s.substring(control - 24, control) : s.substring(0, control)) + "'",
                     "a magnet link is one word with no tabs or line breaks: quote it whole, with nothing after it");
         }
         int q = s.indexOf('?');

@@ -181,7 +181,7 @@ class TorrentInputTest {
         // `flux seed` prints "magnet<TAB>path"; a script that kept the whole line passed both on,
         // and the path became part of the last tracker's URL ("its tracker did not answer")
         FluxException e = badInput("magnet:?xt=urn:btih:" + HEX + "&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce\t/srv/movie.mkv");
-        assertTrue(e.getMessage().contains("a tab at character 105, after '….0.0.1%3A6969%2Fannounce'"), e.getMessage());
+        assertTrue(e.getMessage().contains("a tab at character 105, after '....0.0.1%3A6969%2Fannounce'"), e.getMessage());
         assertTrue(e.hint().contains("quote it whole"), e.hint());
 
         e = badInput("magnet:?xt=urn:btih:" + HEX + "\nmagnet:?xt=urn:btih:" + HEX);
