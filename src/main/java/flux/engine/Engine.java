@@ -188,7 +188,7 @@ public final class Engine implements AutoCloseable {
         UrgentRequests urgent = new UrgentRequests(queues, clients);
         BtRuntimeBuilder builder = BtRuntime.builder(config)
                 .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, scouting.replies(),
-                        urgent, queues, clients, settings.requireEncryption()))
+                        urgent, queues, clients, settings.requireEncryption(), settings.promptAnswers()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();

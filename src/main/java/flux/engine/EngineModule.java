@@ -24,6 +24,7 @@ import bt.service.LifecycleBinding;
 import bt.event.EventSource;
 import bt.module.BitTorrentProtocol;
 import bt.net.DataReceiver;
+import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionFactory;
 import bt.net.PeerConnectionFactory;
 import bt.net.PeerId;
@@ -53,7 +54,7 @@ import java.util.Set;
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
  * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
  * handshakes, the scout's connections and announces, the metainfo parser built early, flux's
- * peer id, the fast-resume verifier, the piece digester and the upload limit.
+ * peer id, the fast-resume verifier, the piece digester, the upload limit and, for seeding, the message loop.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -66,6 +67,7 @@ final class EngineModule extends AbstractModule {
     private final PeerQueues queues;
     private final PeerClients clients;
     private final boolean requireEncryption;
+    private final boolean promptAnswers;
 
     /**
      * @param uploadLimit bytes per second for all uploads together; 0 for none
@@ -77,13 +79,16 @@ final class EngineModule extends AbstractModule {
      * @param queues      how many requests each peer keeps, held to by bt's requests too
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
+     * @param promptAnswers flux's message loop in place of bt's (an engine that mostly uploads)
      */
     EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, TrackerReplies replies,
-                 UrgentRequests urgent, PeerQueues queues, PeerClients clients, boolean requireEncryption) {
+                 UrgentRequests urgent, PeerQueues queues, PeerClients clients, boolean requireEncryption,
+                 boolean promptAnswers) {
         this.urgent = urgent;
         this.queues = queues;
         this.clients = clients;
         this.requireEncryption = requireEncryption;
+        this.promptAnswers = promptAnswers;
         this.uploadLimit = uploadLimit;
         this.downloadLimit = downloadLimit > 0 ? new DownloadLimit(downloadLimit, System.nanoTime(), urgent::seeking) : null;
         this.peerId = peerId;
@@ -93,6 +98,9 @@ final class EngineModule extends AbstractModule {
 
     @Override
     protected void configure() {
+        if (promptAnswers) {
+            bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
+        }
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(urgent)
                 .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues)
                 .addMessagingAgentType(LateBlocks.class);

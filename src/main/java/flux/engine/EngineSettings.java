@@ -22,10 +22,12 @@ import java.time.Duration;
  * @param pex           Peer Exchange (off by default: see Engine)
  * @param requireEncryption every peer connection encrypted (MSE): plaintext ones refused, none
  *                      dialled in plaintext (by default both, encrypted when a peer requires it)
+ * @param promptAnswers an engine that mostly uploads (`flux seed`): flux's {@link MessageLoop} in
+ *                      place of bt's, so requests are answered without waiting for bt's 1 ms sleeps
  */
 public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
                              long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, long downloadLimit, boolean pex,
-                             boolean requireEncryption) {
+                             boolean requireEncryption, boolean promptAnswers) {
 
     public static final int DEFAULT_PEER_PORT = 6881;
 
@@ -43,47 +45,51 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
      */
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
-                8L << 20, 60, Duration.ofSeconds(10), 0, 0, false, false);
+                8L << 20, 60, Duration.ofSeconds(10), 0, 0, false, false, false);
     }
 
     public EngineSettings withBind(InetAddress address) {
-        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
+        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withPeerPort(int port) {
-        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withDht(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withDhtPort(int port) {
-        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withLsd(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withMaxPeers(int peers) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withUploadLimit(long bytesPerSecond) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, downloadLimit, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, downloadLimit, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withDownloadLimit(long bytesPerSecond) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, bytesPerSecond, pex, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, bytesPerSecond, pex, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withPex(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, on, requireEncryption);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, on, requireEncryption, promptAnswers);
     }
 
     public EngineSettings withRequireEncryption(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, on);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, on, promptAnswers);
+    }
+
+    public EngineSettings withPromptAnswers(boolean on) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, on);
     }
 
     static InetAddress anyAddress() {

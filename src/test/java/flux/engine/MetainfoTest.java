@@ -21,7 +21,7 @@ class MetainfoTest {
         Metainfo.prepareParser();
         Metainfo.prepareParser();
         assertSame(Metainfo.parser(), Metainfo.parser());
-        assertSame(Metainfo.parser(), new EngineModule(0, 0, null, null, null, null, null, null, false).metadataParser(), "bt's binding is the same parser");
+        assertSame(Metainfo.parser(), new EngineModule(0, 0, null, null, null, null, null, null, false, false).metadataParser(), "bt's binding is the same parser");
     }
 
     @Test

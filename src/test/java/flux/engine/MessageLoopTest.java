@@ -1,0 +1,191 @@
+package flux.engine;
+
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.net.IPeerConnectionPool;
+import bt.net.InetPeer;
+import bt.net.PeerConnection;
+import bt.protocol.Have;
+import bt.protocol.Interested;
+import bt.protocol.KeepAlive;
+import bt.protocol.Message;
+import bt.runtime.Config;
+import bt.service.IRuntimeLifecycleBinder;
+import bt.torrent.TorrentRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(30)
+class MessageLoopTest {
+    private static final TorrentId TORRENT = TorrentId.fromBytes(new byte[20]);
+    private static final TorrentId OTHER = TorrentId.fromBytes(new byte[]{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+
+    /** One fake connection: what it has received and not handed out yet, and what was posted to it. */
+    private static final class Connection {
+        final Queue<Message> received = new ArrayDeque<>();
+        final List<Message> posted = new ArrayList<>();
+        boolean closed;
+
+        PeerConnection asBt() {
+            return (PeerConnection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{PeerConnection.class},
+                    (proxy, method, args) -> switch (method.getName()) {
+                        case "readMessageNow" -> received.poll();
+                        case "postMessage" -> posted.add((Message) args[0]);
+                        case "isClosed" -> closed;
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+    }
+
+    private final Map<ConnectionKey, Connection> connections = new HashMap<>();
+    private final Set<TorrentId> active = new HashSet<>(Set.of(TORRENT, OTHER));
+    private final List<String> lifecycle = new ArrayList<>();
+    private final MessageLoop loop = new MessageLoop(lifecycle(), pool(), registry(), new Config());
+
+    @Test
+    void everyAgentOfAConnectionGetsEachMessageItReceivedInOrderThenEachSendsOne() throws Exception {
+        ConnectionKey peer = key(TORRENT, 6881);
+        Connection connection = connect(peer);
+        List<Message> first = new ArrayList<>();
+        List<Message> second = new ArrayList<>();
+        loop.addMessageConsumer(peer, first::add);
+        loop.addMessageConsumer(peer, second::add);
+        Queue<Message> toSend = new ArrayDeque<>(List.of(Interested.instance(), KeepAlive.instance()));
+        loop.addMessageSupplier(peer, toSend::poll);
+        Message have = new Have(3);
+        connection.received.addAll(List.of(have, KeepAlive.instance()));
+
+        assertTrue(loop.turn());
+        assertEquals(List.of(have, KeepAlive.instance()), first);
+        assertEquals(first, second);
+        assertEquals(List.of(Interested.instance()), connection.posted, "one message per agent per turn, as bt's loop");
+
+        assertTrue(loop.turn());
+        assertEquals(List.of(Interested.instance(), KeepAlive.instance()), connection.posted);
+        assertFalse(loop.turn(), "nothing received, nothing to send: an empty turn");
+    }
+
+    @Test
+    void closedConnectionsAndInactiveTorrentsAreSkippedAndTheirAgentsKept() throws Exception {
+        ConnectionKey closedPeer = key(TORRENT, 6881);
+        ConnectionKey pausedPeer = key(OTHER, 6882);
+        Connection closed = connect(closedPeer);
+        Connection paused = connect(pausedPeer);
+        List<Message> got = new ArrayList<>();
+        for (ConnectionKey peer : List.of(closedPeer, pausedPeer)) {
+            loop.addMessageConsumer(peer, got::add);
+            loop.addMessageSupplier(peer, KeepAlive::instance);
+        }
+        closed.closed = true;
+        closed.received.add(KeepAlive.instance());
+        active.remove(OTHER);
+        paused.received.add(KeepAlive.instance());
+
+        assertFalse(loop.turn());
+        assertEquals(List.of(), got);
+        assertEquals(List.of(), closed.posted);
+        assertEquals(List.of(), paused.posted);
+
+        active.add(OTHER); // bt adds a connection's agents once; a torrent started again is served by them
+        assertTrue(loop.turn());
+        assertEquals(List.of(KeepAlive.instance()), got);
+        assertEquals(List.of(KeepAlive.instance()), paused.posted);
+    }
+
+    @Test
+    void anAgentThatFailsDoesNotStopTheOthers() throws Exception {
+        ConnectionKey peer = key(TORRENT, 6881);
+        Connection connection = connect(peer);
+        List<Message> got = new ArrayList<>();
+        loop.addMessageConsumer(peer, m -> {
+            throw new IllegalStateException("an agent's bug");
+        });
+        loop.addMessageConsumer(peer, got::add);
+        loop.addMessageSupplier(peer, () -> {
+            throw new IllegalStateException("an agent's bug");
+        });
+        loop.addMessageSupplier(peer, Interested::instance);
+        connection.received.add(KeepAlive.instance());
+
+        assertTrue(loop.turn());
+        assertEquals(List.of(KeepAlive.instance()), got);
+        assertEquals(List.of(Interested.instance()), connection.posted);
+    }
+
+    @Test
+    void anEmptyTurnNapsWhileTrafficIsRecentThenBacksOffAsBtsLoopDoes() {
+        long longest = TimeUnit.MILLISECONDS.toNanos(20);
+        assertEquals(MessageLoop.NAP_NANOS, MessageLoop.sleepNanos(0, longest),
+                "a block read for a request is sent within a nap, not bt's 1 ms");
+        assertEquals(MessageLoop.NAP_NANOS, MessageLoop.sleepNanos(MessageLoop.NAPS - 1, longest));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1), MessageLoop.sleepNanos(MessageLoop.NAPS, longest));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(2), MessageLoop.sleepNanos(MessageLoop.NAPS + 1, longest));
+        assertEquals(longest, MessageLoop.sleepNanos(MessageLoop.NAPS + 5, longest), "an idle engine wakes every 20 ms");
+        assertEquals(longest, MessageLoop.sleepNanos(Integer.MAX_VALUE, longest));
+        assertTrue(MessageLoop.NAP_NANOS * MessageLoop.NAPS <= TimeUnit.MILLISECONDS.toNanos(100),
+                "naps last at most a tenth of a second after the traffic stops");
+    }
+
+    @Test
+    void theLoopRunsFromBtsStartUpToItsShutDown() {
+        assertEquals(List.of("Start flux's message loop", "Stop flux's message loop"), lifecycle);
+    }
+
+    private Connection connect(ConnectionKey key) {
+        Connection connection = new Connection();
+        connections.put(key, connection);
+        return connection;
+    }
+
+    private static ConnectionKey key(TorrentId torrent, int port) {
+        return new ConnectionKey(InetPeer.build(InetAddress.getLoopbackAddress(), port), port, torrent);
+    }
+
+    private IRuntimeLifecycleBinder lifecycle() {
+        return (IRuntimeLifecycleBinder) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{IRuntimeLifecycleBinder.class}, (proxy, method, args) -> {
+                    if (method.getName().startsWith("on") && args.length == 2) {
+                        lifecycle.add((String) args[0]); // not run: the tests turn the loop themselves
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private IPeerConnectionPool pool() {
+        return (IPeerConnectionPool) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{IPeerConnectionPool.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection") && args.length == 1) {
+                        Connection c = connections.get((ConnectionKey) args[0]);
+                        return c == null ? null : c.asBt();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private TorrentRegistry registry() {
+        return (TorrentRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{TorrentRegistry.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("isSupportedAndActive")) {
+                        return active.contains((TorrentId) args[0]);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
