@@ -1,5 +1,7 @@
 package flux.cli;
 
+import flux.ExitCode;
+import flux.FluxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +50,22 @@ public final class Cleanup implements AutoCloseable {
         return signalled;
     }
 
-    public synchronized void add(String name, ThrowingRunnable action) {
-        steps.push(new Step(name, action));
+    /**
+     * A step to run at the end. Once the steps have run (Ctrl-C or SIGTERM came while the command
+     * was still starting) it runs at once and the command stops here: what it acquired since is
+     * released, and it acquires nothing more. A stream stopped between taking its cache lock and
+     * registering its release left the lock and its download behind (InterruptIT, once in a full
+     * run), for the next stream's sweep.
+     */
+    public void add(String name, ThrowingRunnable action) {
+        synchronized (this) {
+            if (!done) {
+                steps.push(new Step(name, action));
+                return;
+            }
+        }
+        run(new Step(name, action));
+        throw new FluxException(ExitCode.INTERRUPTED, "interrupted");
     }
 
     private void runAll() {
@@ -62,25 +78,33 @@ public final class Cleanup implements AutoCloseable {
             todo = new ArrayDeque<>(steps);
         }
         for (Step step : todo) {
-            Thread t = new Thread(() -> {
-                try {
-                    step.action().run();
-                } catch (Exception e) {
-                    log.debug("cleanup step '{}' failed", step.name(), e);
-                }
-            }, "flux-cleanup");
-            t.setDaemon(true);
-            t.start();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!run(step)) {
                 return;
             }
-            if (t.isAlive()) {
-                log.debug("cleanup step '{}' did not finish in 5 s", step.name());
-            }
         }
+    }
+
+    /** Runs the step on a thread of its own for at most 5 s; false if this thread was interrupted meanwhile. */
+    private static boolean run(Step step) {
+        Thread t = new Thread(() -> {
+            try {
+                step.action().run();
+            } catch (Exception e) {
+                log.debug("cleanup step '{}' failed", step.name(), e);
+            }
+        }, "flux-cleanup");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        if (t.isAlive()) {
+            log.debug("cleanup step '{}' did not finish in 5 s", step.name());
+        }
+        return true;
     }
 
     @Override
