@@ -30,7 +30,9 @@ import java.util.function.Supplier;
  * file to a `flux stream` on this machine was asleep there 0.70–0.88 s of every second of the
  * transfer (550–590 waits a second, most of them 1 ms). This loop naps {@link #NAP_NANOS} while
  * the traffic is recent ({@link #NAPS}) and only then backs off as bt's does, so an idle engine
- * still wakes at most every 20 ms.
+ * still wakes at most every 20 ms. Used by an engine that mostly uploads ({@code flux seed}:
+ * {@link EngineSettings#promptAnswers()}): a stream keeps bt's loop, since with this one its
+ * seeders' queues ran fuller and a sought piece came no sooner.
  */
 final class MessageLoop implements IMessageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(MessageLoop.class);
