@@ -43,10 +43,6 @@ SHA=$(sha256sum <"$FILE" | cut -d' ' -f1)
 
 RESULTS=$OUT/results.tsv
 : >"$RESULTS"
-record() {
-    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
-    log "$1 round $3: $2 = $4"
-}
 
 # The seeder: `flux create` makes the torrent (its piece size chosen for the size), the tracker
 # whitelists its info-hash, and `flux seed` seeds it from the .torrent.

@@ -19,6 +19,12 @@ log() { printf '[bench %(%T)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 bpy() { "$PY" "$BENCH_DIR/bench.py" "$@"; }
 
+# record CLIENT METRIC ROUND VALUE: one result line in $RESULTS (the calling script's), and in the log.
+record() {
+    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
+    log "$1 round $3: $2 = $4"
+}
+
 # Seconds since the epoch with microseconds (bash 5), and differences as decimals.
 now() { printf '%s' "$EPOCHREALTIME"; }
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }

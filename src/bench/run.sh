@@ -125,11 +125,6 @@ FAILED_STARTS=0
 started() { STARTS=$((STARTS + 1)); }
 failed_start() { FAILED_STARTS=$((FAILED_STARTS + 1)); }
 
-record() {  # record CLIENT METRIC ROUND VALUE
-    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
-    log "$1 round $3: $2 = $4"
-}
-
 # A random pause (0-1 s) before each client start. aria2c answers a new connection only on its
 # event loop's ~1 s tick and Transmission on its 0.5 s bandwidth tick, so a client's start-up
 # time is rounded up to the seeders' next tick; back-to-back runs of fixed length kept the same

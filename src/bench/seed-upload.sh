@@ -45,10 +45,6 @@ make_media
 RESULTS=$OUT/results.tsv
 META=$OUT/meta.tsv
 : >"$RESULTS"
-record() {
-    printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS"
-    log "$1 round $3: $2 = $4"
-}
 
 # ---- seeders: each sets SEED_PID and SEED_HEX (the info-hash leechers fetch) or fails ----------
 
