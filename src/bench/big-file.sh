@@ -72,10 +72,9 @@ leech() {
             spawn "$dir/stdout" "$dir/stderr" /usr/bin/python3 "$BENCH_DIR/lt_stream.py" "$MAGNET" \
                 --bind "$addr" --save "$dir/data" --port 0 ;;
         aria2c)
-            spawn "$dir/stdout" "$dir/stderr" timeout "$TIMEOUT" aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false \
-                --disable-ipv6 --interface="$addr" --listen-port="$(bpy freeport "$addr")" --seed-time=0 \
-                --file-allocation=none --bt-save-metadata=false --summary-interval=0 --console-log-level=warn \
-                -d "$dir/data" "$MAGNET"
+            local aria
+            aria2_on aria "$addr" "$(bpy freeport "$addr")"
+            spawn "$dir/stdout" "$dir/stderr" timeout "$TIMEOUT" aria2c "${aria[@]}" --seed-time=0 -d "$dir/data" "$MAGNET"
             CPID=$SPAWNED
             return 0 ;;
     esac

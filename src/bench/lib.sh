@@ -265,6 +265,16 @@ transmission_add() {  # transmission_add TORRENT...
     done
 }
 
+# aria2_on VAR ADDR PORT: sets the array VAR to what every aria2c of the benches starts with,
+# seeder or leecher: bound to ADDR:PORT, DHT, LPD and IPv6 off (loopback only), no preallocation,
+# no .torrent saved, quiet.
+aria2_on() {
+    local -n args=$1
+    args=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --disable-ipv6 --interface="$2"
+        --listen-port="$3" --file-allocation=none --bt-save-metadata=false --summary-interval=0
+        --console-log-level=warn)
+}
+
 # aria2c seeding the given torrents (one process, -Z: each torrent its own download). The first
 # start verifies the data (-V); restarts trust it (--bt-seed-unverified) to start in a moment.
 start_aria2_seeder() {  # start_aria2_seeder ADDR DATA_DIR TORRENT... ; sets ARIA_SEED_PID
@@ -273,11 +283,10 @@ start_aria2_seeder() {  # start_aria2_seeder ADDR DATA_DIR TORRENT... ; sets ARI
     [[ -z ${ARIA_SEED_ARGS:-} ]] || check=--bt-seed-unverified=true
     ARIA_SEED_ARGS=("$addr" "$data" "$@")
     port=$(bpy freeport "$addr")
-    spawn "$LOGS/aria2-seeder-$addr.log" "$LOGS/aria2-seeder-$addr.log" \
-        aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --disable-ipv6 \
-        --interface="$addr" --listen-port="$port" --seed-ratio=0 "$check" --file-allocation=none \
-        --auto-file-renaming=false --allow-overwrite=false --bt-save-metadata=false \
-        --summary-interval=0 --console-log-level=warn -Z -d "$data" "$@"
+    local aria
+    aria2_on aria "$addr" "$port"
+    spawn "$LOGS/aria2-seeder-$addr.log" "$LOGS/aria2-seeder-$addr.log" aria2c "${aria[@]}" --seed-ratio=0 "$check" \
+        --auto-file-renaming=false --allow-overwrite=false -Z -d "$data" "$@"
     ARIA_SEED_PID=$SPAWNED
     ARIA_SEED_PORT=$port
 }

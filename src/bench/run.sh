@@ -429,7 +429,7 @@ run_t5() {  # run_t5 CLIENT LABEL ROUND INPUT HEX SRC METRIC
 
 # aria2c as a leecher: whole file to disk, the throughput reference.
 run_aria2() {  # run_aria2 LABEL ROUND MAGNET SRC
-    local label=$1 round=$2 magnet=$3 src=$4 addr dir t0 t rc=0 size rss u s
+    local label=$1 round=$2 magnet=$3 src=$4 addr dir t0 t rc=0 size rss u s aria
     size=$(stat -c %s "$src")
     next_addr addr
     dir=$WORK/runs/$label-r$round-main
@@ -437,11 +437,9 @@ run_aria2() {  # run_aria2 LABEL ROUND MAGNET SRC
     log "$label round $round: T4 on $addr"
     desync
     t0=$(now)
+    aria2_on aria "$addr" "$(bpy freeport "$addr")"  # timed as before: its free port was looked up in the command
     timeout "$T4_TIMEOUT" /usr/bin/time -f '%M %U %S' -o "$dir/time.txt" \
-        aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --disable-ipv6 \
-        --interface="$addr" --listen-port="$(bpy freeport "$addr")" --seed-time=0 \
-        --file-allocation=none --bt-save-metadata=false --summary-interval=0 \
-        --console-log-level=warn -d "$dir/data" "$magnet" >"$dir/stdout" 2>"$dir/stderr" || rc=$?
+        aria2c "${aria[@]}" --seed-time=0 -d "$dir/data" "$magnet" >"$dir/stdout" 2>"$dir/stderr" || rc=$?
     t=$(since "$t0")
     if [[ $rc == 0 && $(sha256sum <"$dir/data/$(basename "$src")" | cut -d' ' -f1) == "$(sha_of "$src")" ]]; then
         record "$label" t4 "$round" "$t"

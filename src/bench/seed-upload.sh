@@ -92,16 +92,14 @@ run_seeder() {  # run_seeder KIND ROUND
     magnet=$(magnet_of "$SEED_HEX" "$(basename "$MP4")" "$ANNOUNCE")
     t0=$(now)
     for ((i = 0; i < LEECHERS; i++)); do
-        local la d
+        local la d aria
         next_addr la
         d=$WORK/runs/$kind-r$round-leecher$i
         mkdir -p "$d/data"
         # --max-upload-limit: leechers barely trade among themselves, the seeder does the work
+        aria2_on aria "$la" "$(bpy freeport "$la")"
         spawn "$d/stdout" "$d/stderr" bash -c 'timeout "$0" aria2c "$@"; echo "$? $EPOCHREALTIME" >"'"$d"'/done"' \
-            "$LEECH_TIMEOUT" --enable-dht=false --enable-dht6=false --bt-enable-lpd=false --disable-ipv6 \
-            --interface="$la" --listen-port="$(bpy freeport "$la")" --seed-time=0 --max-upload-limit=1K \
-            --file-allocation=none --bt-save-metadata=false --summary-interval=0 --console-log-level=warn \
-            -d "$d/data" "$magnet"
+            "$LEECH_TIMEOUT" "${aria[@]}" --seed-time=0 --max-upload-limit=1K -d "$d/data" "$magnet"
         pids+=("$SPAWNED")
         dirs+=("$d")
     done
