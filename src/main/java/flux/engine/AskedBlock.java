@@ -15,6 +15,15 @@ final class AskedBlock {
     AskedBlock(PeerView peer, Request request) {
         this.peer = peer;
         this.request = request;
-        this.key = UrgentRequests.key(request);
+        this.key = Blocks.key(request);
+    }
+
+    /**
+     * True while the block is pending at its peer, or came from it and is being written. Taken for
+     * dropped, blocks being written were asked for a second time, one by one as they came (a
+     * Transmission seeder at 600 KiB/s then sent each of them twice).
+     */
+    boolean awaited() {
+        return peer.pending().contains(key) || BtAssignments.beingWritten(peer.state, key);
     }
 }

@@ -89,7 +89,7 @@ public final class Engine implements AutoCloseable {
         this.trackerReplies = trackerReplies;
         this.urgent = urgent;
         this.clients = clients;
-        urgent.wire(UrgentRequests.connections(runtime.service(IPeerConnectionPool.class)));
+        urgent.wire(PeerWire.connections(runtime.service(IPeerConnectionPool.class)));
         this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
                 runtime.service(IPeerConnectionPool.class), settings.stallAfter());

@@ -84,7 +84,7 @@ final class UrgentFetch {
     /** True when the block is in the peer's own share of this piece. */
     boolean ownShare(PeerView peer, BlockSet blocks, Request request) {
         BitSet own = share.get(peer);
-        return own == null || own.get(UrgentRequests.blockOf(blocks, request));
+        return own == null || own.get(Blocks.indexOf(blocks, request));
     }
 
     /**
@@ -140,6 +140,41 @@ final class UrgentFetch {
             lastProgress = now;
         }
         return now - lastProgress >= GIVE_BACK_NANOS || now - since >= LONGEST_FETCH_NANOS;
+    }
+
+    /**
+     * Where each source's share of {@code blocks} lined-up blocks begins (and, last, where the
+     * last one ends): shares in proportion to the sources' rates, so that they all end at about
+     * the same time. A source whose rate is not known yet ({@code NaN}) counts as the average of
+     * the known ones, and all count the same when none is known. With equal shares one peer at
+     * 0.125 MB/s among three at 2 MB/s held every seek up for its quarter of a 1 MiB piece: 0.8–1.4 s
+     * where four at 2 MB/s took 0.36–0.40 s.
+     */
+    static int[] shareBounds(double[] rates, int blocks) {
+        double known = 0;
+        int counted = 0;
+        for (double r : rates) {
+            if (!Double.isNaN(r)) {
+                known += r;
+                counted++;
+            }
+        }
+        boolean anyKnown = counted > 0 && known > 0;
+        double unknown = anyKnown ? known / counted : 1;
+        double[] weights = new double[rates.length];
+        double total = 0;
+        for (int k = 0; k < rates.length; k++) {
+            weights[k] = anyKnown && !Double.isNaN(rates[k]) ? rates[k] : unknown;
+            total += weights[k];
+        }
+        int[] bounds = new int[rates.length + 1];
+        double sum = 0;
+        for (int k = 0; k < rates.length; k++) {
+            sum += weights[k];
+            // rounded down (with equal shares the first sources get the smaller ones, as before)
+            bounds[k + 1] = k == rates.length - 1 ? blocks : (int) Math.floor(blocks * sum / total + 1e-9);
+        }
+        return bounds;
     }
 
     private static long downloaded(List<PeerView> peers) {

@@ -3,24 +3,18 @@ package flux.engine;
 import bt.data.BlockSet;
 import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
-import bt.net.IPeerConnectionPool;
-import bt.net.PeerConnection;
 import bt.protocol.Bitfield;
-import bt.protocol.Cancel;
 import bt.protocol.Have;
-import bt.protocol.InvalidMessageException;
 import bt.protocol.Message;
 import bt.protocol.Piece;
 import bt.protocol.Request;
 import bt.torrent.annotation.Consumes;
 import bt.torrent.annotation.Produces;
 import bt.torrent.messaging.ConnectionState;
-import bt.torrent.messaging.Mapper;
 import bt.torrent.messaging.MessageContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -38,6 +32,12 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
+import static flux.engine.Blocks.cancel;
+import static flux.engine.Blocks.indexOf;
+import static flux.engine.Blocks.key;
+import static flux.engine.Blocks.present;
+import static flux.engine.Blocks.request;
+
 /**
  * Fetches the piece a reader seeks to the moment it waits, ahead of everything else the peers
  * were asked for (and the pieces a hurried reader waits on: {@link Waiting#sought}). bt gives a
@@ -47,14 +47,14 @@ import java.util.function.Predicate;
  * (a 30 ms seek on the loopback bench: ~10 ms until some piece completed, ~12 ms for the new piece
  * behind an old one, and the requests trickling out). Here, on the first turn of bt's message loop
  * after a reader seeks to a piece that bt was not fetching, or was but not one block of it has
- * come (or the rest of it comes too slowly: {@link #SLOW_REST_NANOS}), the best four peers that have
+ * come (or the rest of it comes too slowly: {@link Arrival#SLOW_REST_NANOS}), the best four peers that have
  * it are asked for its missing blocks at once, each for its own share of them (as many as its
  * request queue holds, the rest as blocks come: {@link PeerQueues#MOST_REQUESTS}), each peer's older
  * requests cancelled first and asked again once the piece is in; a peer whose share is in takes
  * over a slower one's last blocks ({@link #mayTakeOver}), and a block that came from one is
  * cancelled at the others. A piece sought while another is fetched goes ahead of what
  * each peer was asked for of that one beyond its own share. A block a source has not sent once it
- * sent everything asked of it before was dropped, and is asked again ({@link #askForLostBlocks}).
+ * sent everything asked of it before was dropped, and is asked again ({@link LostBlocks#askForLost}).
  * bt is kept off the piece until those peers have sent nothing for
  * {@link UrgentFetch#GIVE_BACK_NANOS}, and then asks for it anew.
  *
@@ -70,16 +70,6 @@ public class UrgentRequests {
      * sending the whole piece, 0.64 s with two sources at their own halves, 0.51 s with four).
      */
     private static final int SOURCES = 4;
-    /**
-     * A sought piece that bt was fetching already, and of which blocks had come, is watched this
-     * long to see how fast the rest comes; it is fetched here too when, at that rate, the rest
-     * would take longer than {@link #SLOW_REST_NANOS}. bt gives a stream's first piece to the
-     * first peer that unchokes flux, before the player asks for it: from one libtorrent seeder at
-     * 2 MB/s a 1 MiB piece takes 0.5 s, from four 0.13 s (and when that peer sent 0.25 MB/s, 2
-     * of 6 first bytes waited 4 s). On the loopback swarm such a piece is in within ~10 ms.
-     */
-    private static final long RATE_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long SLOW_REST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
      * A piece of which no block came for this long has its missing blocks taken over from the
      * peers asked for them whatever they have left (else a share of it: {@link #mayTakeOver}):
@@ -120,16 +110,16 @@ public class UrgentRequests {
     }
 
     private final Map<TorrentId, Waiting> torrents = new ConcurrentHashMap<>();
-    private final Map<ConnectionKey, PeerView> peers = new ConcurrentHashMap<>();
+    private final PeerViews views = new PeerViews();
     /** The pieces fetched here, per torrent. */
     private final Map<TorrentId, Map<Integer, UrgentFetch>> fetches = new ConcurrentHashMap<>();
     /** Sought pieces left to bt because they were arriving, per torrent. */
     private final Map<TorrentId, Map<Integer, Arrival>> arriving = new ConcurrentHashMap<>();
-    private volatile Wire wire;
+    private volatile PeerWire wire;
     private final LongSupplier clock;
-    private final Predicate<ConnectionState> btAssignsPieces;
     private final PeerQueues queues;
     private final Predicate<ConnectionKey> sendsAtOnce;
+    private final LostBlocks lost;
 
     /**
      * @param queues  how many requests each peer keeps
@@ -148,38 +138,14 @@ public class UrgentRequests {
     UrgentRequests(LongSupplier clock, Predicate<ConnectionState> btAssignsPieces, PeerQueues queues,
                    Predicate<ConnectionKey> sendsAtOnce) {
         this.clock = clock;
-        this.btAssignsPieces = btAssignsPieces;
+        this.lost = new LostBlocks(btAssignsPieces, this::sendEach);
         this.queues = queues;
         this.sendsAtOnce = sendsAtOnce;
     }
 
-    /** Writes messages to a peer's socket at once; false when the connection is gone. */
-    interface Wire {
-        boolean send(ConnectionKey peer, List<Message> messages);
-    }
-
     /** Where requests are written; nothing is asked for before this is set. */
-    void wire(Wire wire) {
+    void wire(PeerWire wire) {
         this.wire = wire;
-    }
-
-    /** bt's connections as a {@link Wire}: a connection that fails a write is closed. */
-    static Wire connections(IPeerConnectionPool pool) {
-        return (peer, messages) -> {
-            PeerConnection connection = pool.getConnection(peer);
-            if (connection == null || connection.isClosed()) {
-                return false;
-            }
-            try {
-                for (Message m : messages) {
-                    connection.postMessage(m);
-                }
-                return true;
-            } catch (IOException e) {
-                connection.closeQuietly();
-                return false;
-            }
-        };
     }
 
     void track(TorrentId torrent, Waiting waiting) {
@@ -193,7 +159,7 @@ public class UrgentRequests {
     }
 
     void peerGone(ConnectionKey peer) {
-        peers.remove(peer);
+        views.gone(peer);
     }
 
     /**
@@ -213,7 +179,7 @@ public class UrgentRequests {
     @Consumes
     public void consume(Bitfield bitfield, MessageContext context) {
         byte[] bits = bitfield.getBitfield();
-        BitSet has = view(context).has;
+        BitSet has = views.view(context).has;
         for (int piece = 0; piece < bits.length * 8; piece++) {
             if ((bits[piece >> 3] & (0x80 >> (piece & 7))) != 0) {
                 has.set(piece);
@@ -223,13 +189,13 @@ public class UrgentRequests {
 
     @Consumes
     public void consume(Have have, MessageContext context) {
-        view(context).has.set(have.getPieceIndex());
+        views.view(context).has.set(have.getPieceIndex());
     }
 
     /** Blocks arrive all the time while downloading: the soonest moment to react to a seek. */
     @Consumes
     public void consume(Piece block, MessageContext context) {
-        PeerView sender = peers.get(context.getConnectionKey());
+        PeerView sender = views.get(context.getConnectionKey());
         if (sender != null && !sender.sentBlocks) {
             sender.firstBlock(clock.getAsLong());
         }
@@ -352,7 +318,7 @@ public class UrgentRequests {
     /**
      * Lines up every missing block of the piece for each of these new sources of the fetch. Each
      * is asked first for its own share of the missing blocks that no peer was asked for yet, in
-     * proportion to its rate ({@link #shareBounds}), in the order the sources come. A block some
+     * proportion to its rate ({@link UrgentFetch#shareBounds}), in the order the sources come. A block some
      * peer was asked for already (bt's request, or an earlier source's) is no one's share: a
      * seeder sends what it has read into its send buffer despite a Cancel, so asked again
      * elsewhere it mostly came twice (four libtorrent seeders at 0.5 MB/s: 215 blocks, 3.4 MiB,
@@ -379,13 +345,13 @@ public class UrgentRequests {
         for (PeerView earlier : fetch.sources) {
             BitSet own = fetch.share.get(earlier);
             if (own != null) {
-                own.stream().filter(b -> !awaited(new AskedBlock(earlier, request(piece, blocks, b)))).boxed().toList().forEach(own::clear);
+                own.stream().filter(b -> !new AskedBlock(earlier, request(piece, blocks, b)).awaited()).boxed().toList().forEach(own::clear);
             }
         }
         fetch.addSources(newSources);
         int n = newSources.size();
         long now = clock.getAsLong();
-        int[] bounds = shareBounds(newSources.stream().mapToDouble(v -> v.rate(now)).toArray(), free.size());
+        int[] bounds = UrgentFetch.shareBounds(newSources.stream().mapToDouble(v -> v.rate(now)).toArray(), free.size());
         for (int k = 0; k < n; k++) {
             PeerView source = newSources.get(k);
             toAsk.add(source);
@@ -397,7 +363,7 @@ public class UrgentRequests {
             own.stream().forEach(block -> lined.add(new AskedBlock(source, request(piece, blocks, block))));
             for (int block : missing) {
                 AskedBlock asked = new AskedBlock(source, request(piece, blocks, block));
-                if (!own.get(block) && awaited(asked)) {
+                if (!own.get(block) && asked.awaited()) {
                     fetch.leftToBt.add(asked);
                 }
             }
@@ -405,46 +371,11 @@ public class UrgentRequests {
             for (int d = 1; d <= blocks.blockCount(); d++) {
                 int block = Math.floorMod(start - d, blocks.blockCount());
                 AskedBlock asked = new AskedBlock(source, request(piece, blocks, block));
-                if (!own.get(block) && !blocks.isPresent(block) && !awaited(asked)) {
+                if (!own.get(block) && !blocks.isPresent(block) && !asked.awaited()) {
                     lined.add(asked);
                 }
             }
         }
-    }
-
-    /**
-     * Where each source's share of {@code blocks} lined-up blocks begins (and, last, where the
-     * last one ends): shares in proportion to the sources' rates, so that they all end at about
-     * the same time. A source whose rate is not known yet ({@code NaN}) counts as the average of
-     * the known ones, and all count the same when none is known. With equal shares one peer at
-     * 0.125 MB/s among three at 2 MB/s held every seek up for its quarter of a 1 MiB piece: 0.8–1.4 s
-     * where four at 2 MB/s took 0.36–0.40 s.
-     */
-    static int[] shareBounds(double[] rates, int blocks) {
-        double known = 0;
-        int counted = 0;
-        for (double r : rates) {
-            if (!Double.isNaN(r)) {
-                known += r;
-                counted++;
-            }
-        }
-        boolean anyKnown = counted > 0 && known > 0;
-        double unknown = anyKnown ? known / counted : 1;
-        double[] weights = new double[rates.length];
-        double total = 0;
-        for (int k = 0; k < rates.length; k++) {
-            weights[k] = anyKnown && !Double.isNaN(rates[k]) ? rates[k] : unknown;
-            total += weights[k];
-        }
-        int[] bounds = new int[rates.length + 1];
-        double sum = 0;
-        for (int k = 0; k < rates.length; k++) {
-            sum += weights[k];
-            // rounded down (with equal shares the first sources get the smaller ones, as before)
-            bounds[k + 1] = k == rates.length - 1 ? blocks : (int) Math.floor(blocks * sum / total + 1e-9);
-        }
-        return bounds;
     }
 
     /**
@@ -455,14 +386,7 @@ public class UrgentRequests {
      * 0.5 MB/s took 5.9 -> 7.0 and 5.7 -> 6.6 s when it was not).
      */
     private int promptHolders(Request block, TorrentId torrent) {
-        Object key = key(block);
-        int n = 0;
-        for (PeerView p : peers.values()) {
-            if (torrent.equals(p.torrent) && sendsAtOnce.test(p.key) && (p.pending().contains(key) || BtAssignments.beingWritten(p.state, key))) {
-                n++;
-            }
-        }
-        return n;
+        return views.holding(block, torrent, p -> sendsAtOnce.test(p.key));
     }
 
     /**
@@ -478,7 +402,7 @@ public class UrgentRequests {
     private boolean mayTakeOver(UrgentFetch fetch, PeerView peer, Request block, BlockSet blocks, List<AskedBlock> takenNow) {
         Object key = key(block);
         PeerView holder = null;
-        for (PeerView p : peers.values()) {
+        for (PeerView p : views.all()) {
             if (p != peer && peer.torrent.equals(p.torrent) && p.pending().contains(key)) {
                 if (holder != null) {
                     return false; // asked of two already
@@ -538,8 +462,11 @@ public class UrgentRequests {
             UrgentFetch fetch = e.getValue();
             if (waited && (fetch.givenBack || !fetch.stalled(now))) {
                 if (!fetch.givenBack) {
-                    askForDroppedBlocks(e.getKey(), fetch, waiting);
-                    askForLostBlocks(e.getKey(), fetch, waiting);
+                    BlockSet blocks = waiting.blocks(e.getKey());
+                    if (blocks != null) {
+                        lost.askForDropped(e.getKey(), fetch, blocks);
+                        lost.askForLost(e.getKey(), fetch, blocks);
+                    }
                     askForLinedUpBlocks(fetch, waiting);
                 }
                 continue;
@@ -558,134 +485,9 @@ public class UrgentRequests {
         }
     }
 
-    /**
-     * Asks again for the blocks of a piece fetched here that bt cancelled and forgot: whenever bt
-     * takes a peer's assignment away (it timed out, or its pieces are done) it sends a Cancel for
-     * every request pending at that peer, the ones made here included, and forgets them. A block
-     * left to bt's own requests is not bt's to ask for again either, since a piece fetched here is
-     * kept from bt. Either way the piece waited for {@link UrgentFetch#LONGEST_FETCH_NANOS} while
-     * the peer sent bt's other blocks: a seek in {@code StreamIT} took 17.5 s instead of 1 s, and against a
-     * lone qBittorrent seeder about 1 stream in 10 lost its first two pieces' requests and waited
-     * 4 s. Such a block is asked for again once the peer does not choke flux and bt has pieces
-     * assigned to it again: before, bt would cancel it again on its next turn.
-     */
-    private void askForDroppedBlocks(int piece, UrgentFetch fetch, Waiting waiting) {
-        BlockSet blocks = waiting.blocks(piece);
-        if (blocks == null) {
-            return;
-        }
-        // runs on every turn while the piece comes: nothing is allocated unless bt dropped a block
-        Map<PeerView, List<Message>> dropped = null;
-        for (Iterator<AskedBlock> it = fetch.leftToBt.iterator(); it.hasNext(); ) {
-            AskedBlock left = it.next();
-            if (present(blocks, left.request)) {
-                it.remove();
-            } else if (reclaimedFromBt(left)) {
-                it.remove();
-                fetch.asked.add(left);
-                dropped = with(dropped, left);
-            }
-        }
-        for (AskedBlock asked : fetch.asked) {
-            if (!present(blocks, asked.request) && reclaimedFromBt(asked)) {
-                dropped = with(dropped, asked);
-            }
-        }
-        if (dropped != null) {
-            if (log.isDebugEnabled()) {
-                log.debug("piece {}: asked again for {} blocks that bt cancelled with its own requests", piece,
-                        dropped.values().stream().mapToInt(List::size).sum());
-            }
-            sendEach(dropped);
-            dropped.keySet().forEach(fetch::asked);
-        }
-    }
-
-    /**
-     * Asks again for the blocks of a piece fetched here that a source dropped: a peer sends what it
-     * is asked for in order, so once it has sent all it had been asked for when this piece's
-     * blocks were last asked of it (and some slack), those still missing will not come. A peer
-     * drops requests beyond its queue without a word (bt 1.10 has no Fast extension, so no
-     * Reject), and bt counts such a block pending until the peer's assignment times out, which
-     * never happens while the peer sends other blocks: a lone Transmission seeder, asked for more
-     * than it keeps, sent 127 MiB while a reader's piece waited 25 s on one such block. Each is
-     * cancelled (in case the peer holds it after all) and asked again.
-     */
-    private void askForLostBlocks(int piece, UrgentFetch fetch, Waiting waiting) {
-        BlockSet blocks = fetch.dueBy.isEmpty() ? null : waiting.blocks(piece);
-        if (blocks == null) {
-            return;
-        }
-        Map<PeerView, List<Message>> again = null;
-        for (Iterator<Map.Entry<PeerView, Long>> it = fetch.dueBy.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<PeerView, Long> due = it.next();
-            PeerView source = due.getKey();
-            if (source.state.getDownloaded() < due.getValue()) {
-                continue;
-            }
-            it.remove();
-            Set<Object> held = source.heldKeys();
-            for (List<AskedBlock> list : List.of(fetch.asked, fetch.leftToBt)) {
-                for (AskedBlock a : list) {
-                    if (a.peer == source && !present(blocks, a.request) && source.pending().contains(a.key) && !held.contains(a.key)) {
-                        again = with(again, cancel(a.request), a);
-                    }
-                }
-            }
-        }
-        if (again != null) {
-            again.forEach((source, messages) -> {
-                log.debug("piece {}: asked a peer again for {} blocks it dropped", piece, messages.size() / 2);
-                fetch.asked(source);
-            });
-            sendEach(again);
-        }
-    }
-
-    /**
-     * True when the block's request is no longer pending at its peer (bt cancelled it), which may
-     * be asked again now. It is pending again from now on, for bt to take the block when it comes.
-     */
-    private boolean reclaimedFromBt(AskedBlock asked) {
-        ConnectionState state = asked.peer.state;
-        return !awaited(asked) && !state.isPeerChoking() && btAssignsPieces.test(state)
-                && state.getPendingRequests().add(asked.key);
-    }
-
-    /**
-     * True while the block is pending at its peer, or came from it and is being written. Taken for
-     * dropped, blocks being written were asked for a second time, one by one as they came (a
-     * Transmission seeder at 600 KiB/s then sent each of them twice).
-     */
-    private static boolean awaited(AskedBlock asked) {
-        return asked.peer.pending().contains(asked.key) || BtAssignments.beingWritten(asked.peer.state, asked.key);
-    }
-
-    private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, AskedBlock asked) {
-        Map<PeerView, List<Message>> map = requests == null ? new HashMap<>() : requests;
-        map.computeIfAbsent(asked.peer, p -> new ArrayList<>()).add(asked.request);
-        return map;
-    }
-
-    /** {@link #with}, the Cancel first: the block is asked again at the end of the peer's queue, not twice. */
-    private static Map<PeerView, List<Message>> with(Map<PeerView, List<Message>> requests, Cancel first, AskedBlock asked) {
-        Map<PeerView, List<Message>> map = requests == null ? new HashMap<>() : requests;
-        map.computeIfAbsent(asked.peer, p -> new ArrayList<>()).add(first);
-        return with(map, asked);
-    }
-
-    private static boolean present(BlockSet blocks, Request request) {
-        return blocks.isPresent(blockOf(blocks, request));
-    }
-
-    /** The index of the request's block in its piece. */
-    static int blockOf(BlockSet blocks, Request request) {
-        return (int) (request.getOffset() / blocks.blockSize());
-    }
-
     /** Writes each peer's messages to its socket at once. */
     private void sendEach(Map<PeerView, List<Message>> messages) {
-        Wire w = wire;
+        PeerWire w = wire;
         if (w != null) {
             messages.forEach((peer, list) -> w.send(peer.key, list));
         }
@@ -709,7 +511,7 @@ public class UrgentRequests {
      * bt counts them as pending all along, so it asked the peer for nothing new meanwhile.
      */
     private void askAgain(List<HeldBack> heldBack, Waiting waiting) {
-        Wire w = wire;
+        PeerWire w = wire;
         for (HeldBack held : heldBack) {
             if (held.askedAgain) {
                 continue; // by another piece fetched with this one
@@ -733,7 +535,7 @@ public class UrgentRequests {
     /**
      * A reader sought the piece and bt was not fetching it, or was but not one block of it has
      * come (it waits behind other pieces at some peer), or blocks have come but the rest would
-     * take longer than {@link #SLOW_REST_NANOS} at the rate they came (a slow peer). A reader
+     * take longer than {@link Arrival#SLOW_REST_NANOS} at the rate they came (a slow peer). A reader
      * reading on is left to bt: the pieces ahead of it are under way, and moving them forward
      * again and again would have blocks in flight sent twice (the whole-file read took twice as
      * long in the lab). Unless those pieces keep it waiting ({@link
@@ -751,36 +553,8 @@ public class UrgentRequests {
         }
         long now = clock.getAsLong();
         Arrival seen = arriving.computeIfAbsent(torrent, t -> new HashMap<>())
-                .computeIfAbsent(piece, p -> new Arrival(now, present(blocks)));
+                .computeIfAbsent(piece, p -> Arrival.seen(now, blocks));
         return seen.tooSlow(now, blocks);
-    }
-
-    private static int present(BlockSet blocks) {
-        int n = 0;
-        for (int block = 0; block < blocks.blockCount(); block++) {
-            if (blocks.isPresent(block)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** When a sought piece bt is fetching was first seen arriving, and how many of its blocks were in then. */
-    private record Arrival(long since, int presentThen) {
-        /** True when, at the rate blocks came since, the rest would take longer than {@link #SLOW_REST_NANOS}. */
-        boolean tooSlow(long now, BlockSet blocks) {
-            long elapsed = now - since;
-            if (elapsed < RATE_SAMPLE_NANOS) {
-                return false;
-            }
-            int present = present(blocks);
-            if (present == blocks.blockCount()) {
-                return false; // all in, being checked
-            }
-            int came = present - presentThen;
-            long rest = (long) (blocks.blockCount() - present) * elapsed;
-            return came <= 0 || rest > SLOW_REST_NANOS * came;
-        }
     }
 
     /**
@@ -808,7 +582,7 @@ public class UrgentRequests {
      */
     private void sendFirst(PeerView peer, Waiting waiting, int[] waitedOn, List<UrgentFetch> batch, Collection<UrgentFetch> all,
                            int readingOnFrom) {
-        Wire w = wire;
+        PeerWire w = wire;
         if (w == null) {
             return;
         }
@@ -881,7 +655,7 @@ public class UrgentRequests {
             for (AskedBlock a : fetch.asked) {
                 if (a.peer == peer) {
                     BlockSet blocks = waiting.blocks(a.request.getPieceIndex());
-                    if (blocks != null && !present(blocks, a.request) && !own.get(blockOf(blocks, a.request))) {
+                    if (blocks != null && !present(blocks, a.request) && !own.get(indexOf(blocks, a.request))) {
                         found.add(a);
                     }
                 }
@@ -895,7 +669,7 @@ public class UrgentRequests {
      * room: every block that comes from it frees a place.
      */
     private void askForLinedUpBlocks(UrgentFetch fetch, Waiting waiting) {
-        Wire w = wire;
+        PeerWire w = wire;
         if (fetch.lined.isEmpty() || w == null) {
             return;
         }
@@ -944,7 +718,7 @@ public class UrgentRequests {
                     continue;
                 }
                 if (fetch.ownShare(peer, blocks, next.request)) {
-                    if (!awaited(next) && promptHolders(next.request, peer.torrent) > 0) {
+                    if (!next.awaited() && promptHolders(next.request, peer.torrent) > 0) {
                         it.remove(); // taken over by another source
                         continue;
                     }
@@ -954,7 +728,7 @@ public class UrgentRequests {
                     continue; // stays lined up, in case its source falls behind
                 }
                 it.remove();
-                if (awaited(next)) {
+                if (next.awaited()) {
                     fetch.leftToBt.add(next); // bt asked for it before its queue was dropped, or it is being written
                 } else {
                     taken.add(next);
@@ -972,7 +746,7 @@ public class UrgentRequests {
      * withdrew.
      */
     private void returnToBt(TorrentId torrent, int piece) {
-        for (PeerView v : peers.values()) {
+        for (PeerView v : views.all()) {
             if (torrent.equals(v.torrent)) {
                 BtAssignments.askAgainFor(v.state, piece);
             }
@@ -983,7 +757,7 @@ public class UrgentRequests {
      * The blocks bt has asked this peer for that are not of a waited-on piece, and not held back
      * already (for a piece fetched before, still coming): cancelled twice, a block was counted
      * twice as no longer at the peer, so the peer was asked for more than its queue holds and
-     * dropped the rest ({@link #askForLostBlocks}), and asked again by both fetches it was held
+     * dropped the rest ({@link LostBlocks#askForLost}), and asked again by both fetches it was held
      * back for, it came twice.
      */
     private static List<AskedBlock> askedBefore(PeerView peer, Waiting waiting, int[] waitedOn) {
@@ -1013,65 +787,12 @@ public class UrgentRequests {
      * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab).
      */
     private List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already) {
-        List<PeerView> found = new ArrayList<>();
-        for (PeerView v : peers.values()) {
-            if (torrent.equals(v.torrent) && !v.state.isPeerChoking() && v.has.get(piece) && !already.contains(v)) {
-                found.add(v);
-            }
-        }
-        found.sort(Comparator.comparingLong((PeerView v) -> v.state.getDownloaded()).reversed());
-        int room = SOURCES - already.size();
-        return found.size() > room ? found.subList(0, room) : found;
+        return views.sources(torrent, piece, already, SOURCES - already.size());
     }
 
-    /**
-     * The torrent's connected peers that have the piece, and how many of those do not choke flux.
-     * Read on another thread while bt's loop updates the views: a diagnosis (a Have that comes
-     * meanwhile may be missed), never a decision.
-     */
+    /** The torrent's connected peers that have the piece, and how many of those do not choke flux ({@link PeerViews#holders}). */
     PieceHolders holders(TorrentId torrent, int piece, int connectedPeers) {
-        int have = 0;
-        int unchoking = 0;
-        for (PeerView v : peers.values()) {
-            if (torrent.equals(v.torrent) && v.has.get(piece)) {
-                have++;
-                if (!v.state.isPeerChoking()) {
-                    unchoking++;
-                }
-            }
-        }
-        return new PieceHolders(Math.max(connectedPeers, have), have, unchoking);
-    }
-
-    /** The connection's view, made on its first Bitfield or Have (dropped when it disconnects). */
-    private PeerView view(MessageContext context) {
-        // a reconnection to the same peer and port has the same key, and a new state
-        return peers.compute(context.getConnectionKey(), (k, v) -> v != null && v.state == context.getConnectionState()
-                ? v : new PeerView(k, context.getTorrentId(), context.getConnectionState()));
-    }
-
-    /** The request for one block of a piece (the last block may be shorter). */
-    private static Request request(int piece, BlockSet blocks, int block) {
-        int offset = (int) (block * blocks.blockSize());
-        int length = (int) Math.min(blocks.blockSize(), blocks.length() - offset);
-        try {
-            return new Request(piece, offset, length);
-        } catch (InvalidMessageException e) {
-            throw new IllegalStateException("block outside its piece: " + piece + "/" + offset, e);
-        }
-    }
-
-    /** The request's key in bt's pending requests of a connection. */
-    static Object key(Request r) {
-        return Mapper.mapper().buildKey(r.getPieceIndex(), r.getOffset(), r.getLength());
-    }
-
-    private static Cancel cancel(Request r) {
-        try {
-            return new Cancel(r.getPieceIndex(), r.getOffset(), r.getLength());
-        } catch (InvalidMessageException e) {
-            throw new IllegalStateException("block outside its piece", e);
-        }
+        return views.holders(torrent, piece, connectedPeers);
     }
 
     private static boolean contains(int[] values, int value) {

@@ -291,13 +291,13 @@ class UrgentRequestsTest {
     @Test
     void sharesAreInProportionToTheSourcesRatesAndEqualWhileNoneIsKnown() {
         double unknown = Double.NaN;
-        assertArrayEquals(new int[]{0, 31, 62, 64}, UrgentRequests.shareBounds(new double[]{2e6, 2e6, 0.125e6}, 64),
+        assertArrayEquals(new int[]{0, 31, 62, 64}, UrgentFetch.shareBounds(new double[]{2e6, 2e6, 0.125e6}, 64),
                 "a peer at 0.125 MB/s beside two at 2 MB/s: two blocks of a 1 MiB piece, the time the others take for 31");
-        assertArrayEquals(new int[]{0, 1, 2, 4}, UrgentRequests.shareBounds(new double[]{unknown, unknown, unknown}, 4),
+        assertArrayEquals(new int[]{0, 1, 2, 4}, UrgentFetch.shareBounds(new double[]{unknown, unknown, unknown}, 4),
                 "no rate known yet: equal shares");
-        assertArrayEquals(new int[]{0, 3, 6, 8}, UrgentRequests.shareBounds(new double[]{2e6, unknown, 1e6}, 8),
+        assertArrayEquals(new int[]{0, 3, 6, 8}, UrgentFetch.shareBounds(new double[]{2e6, unknown, 1e6}, 8),
                 "one not known yet counts as the average of the others");
-        assertArrayEquals(new int[]{0, 2, 4}, UrgentRequests.shareBounds(new double[]{0, 0}, 4), "none sent anything: equal");
+        assertArrayEquals(new int[]{0, 2, 4}, UrgentFetch.shareBounds(new double[]{0, 0}, 4), "none sent anything: equal");
     }
 
     @Test
