@@ -40,10 +40,10 @@ final class LostBlocks {
     }
 
     /**
-     * Asks again for the blocks of a piece fetched here that bt cancelled and forgot: whenever bt
+     * Asks again for the blocks of a fetched piece that bt cancelled and forgot: whenever bt
      * takes a peer's assignment away (it timed out, or its pieces are done) it sends a Cancel for
-     * every request pending at that peer, the ones made here included, and forgets them. A block
-     * left to bt's own requests is not bt's to ask for again either, since a piece fetched here is
+     * every request pending at that peer, those of the fetch included, and forgets them. A block
+     * left to bt's own requests is not bt's to ask for again either, since a fetched piece is
      * kept from bt. Either way the piece waited for {@link UrgentFetch#LONGEST_FETCH_NANOS} while
      * the peer sent bt's other blocks: a seek in {@code StreamIT} took 17.5 s instead of 1 s, and against a
      * lone qBittorrent seeder about 1 stream in 10 lost its first two pieces' requests and waited
@@ -79,7 +79,7 @@ final class LostBlocks {
     }
 
     /**
-     * Asks again for the blocks of a piece fetched here that a source dropped: a peer sends what it
+     * Asks again for the blocks of a fetched piece that a source dropped: a peer sends what it
      * is asked for in order, so once it has sent all it had been asked for when this piece's
      * blocks were last asked of it (and some slack), those still missing will not come. A peer
      * drops requests beyond its queue without a word (bt 1.10 has no Fast extension, so no
