@@ -180,7 +180,8 @@ public final class Engine implements AutoCloseable {
         // trackers hand out stale peers; ask for many, and let the watchdog retry a refused one soon
         config.setNumberOfPeersToRequestFromTracker(200);
         config.setUnreachablePeerBanDuration(Duration.ofSeconds(30));
-        // two buffers per connection, direct memory: 1 MiB each (the default) is 120 MiB at 60 peers
+        // two buffers per connection, direct memory: 1 MiB each (the default) is 120 MiB at 60 peers,
+        // so 256 KiB, and 1 MiB for the first few connections (ConnectionBuffers)
         config.setNetworkBufferSize(256 * 1024);
 
         PeerClients clients = new PeerClients();

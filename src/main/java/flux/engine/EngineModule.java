@@ -28,7 +28,6 @@ import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionFactory;
 import bt.net.PeerConnectionFactory;
 import bt.net.PeerId;
-import bt.net.buffer.IBufferManager;
 import bt.net.pipeline.IChannelPipelineFactory;
 import bt.protocol.Message;
 import bt.protocol.handler.MessageHandler;
@@ -54,7 +53,7 @@ import java.util.Set;
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
  * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
  * handshakes, the scout's connections and announces, the metainfo parser built early, flux's
- * peer id, the fast-resume verifier, the piece digester, the upload limit and, for seeding, the message loop.
+ * peer id, the fast-resume verifier, the piece digester, the upload limit, the connections' buffers and, for seeding, the message loop.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -190,10 +189,10 @@ final class EngineModule extends AbstractModule {
                                        IConnectionHandlerFactory handlers,
                                        @BitTorrentProtocol MessageHandler<Message> protocol,
                                        TorrentRegistry torrents, IChannelPipelineFactory pipelines,
-                                       IBufferManager buffers, DataReceiver receiver, EventSource events,
+                                       DataReceiver receiver, EventSource events,
                                        Config config) {
         PeerConnectionFactory factory = new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
-                buffers, receiver, events, config);
+                ConnectionBuffers.of(config), receiver, events, config);
         StreamEncryption encryption = new StreamEncryption(torrents, protocol, config, requireEncryption);
         if (!encryption.replaceIn(factory)) {
             if (requireEncryption) {
