@@ -234,12 +234,25 @@ tracker_allow() {
 
 # transmission-daemon with DHT, LPD, PEX, uTP and port mapping off; it seeds straight from the
 # media directory (nothing is written there once the data verifies).
+# A port free on ADDR that is none of the PORTs given: each lookup closes its probe before the
+# port is used, so two in a row can name the same one (in the tests a Transmission seeder once got
+# one port for its peers and its RPC server, and its peers got HTTP answers).
+freeport_besides() {  # freeport_besides ADDR PORT...
+    local addr=$1 port i
+    shift
+    for i in {1..20}; do
+        port=$(bpy freeport "$addr")
+        [[ " $* " == *" $port "* ]] || { echo "$port"; return 0; }
+    done
+    return 1
+}
+
 start_transmission() {  # start_transmission ADDR DATA_DIR ; sets TR_PID TR_RPC TR_PEER
     local addr=$1 data=$2 dir=$WORK/transmission-$1 peer rpc
     rm -rf "$dir"
     mkdir -p "$dir/config"
     peer=$(bpy freeport "$addr")
-    rpc=$(bpy freeport "$addr")
+    rpc=$(freeport_besides "$addr" "$peer")
     cat >"$dir/config/settings.json" <<EOF
 {"bind-address-ipv4": "$addr", "bind-address-ipv6": "::1", "peer-port": $peer,
  "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false, "utp-enabled": false,

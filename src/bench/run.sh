@@ -165,13 +165,13 @@ start_client() {
             URL_GUESS=http://127.0.0.1:$port/webtorrent/$hex/$(urlencode "$name")
             spawn "$dir/stdout" "$dir/stderr" env BENCH_BIND_IPV4="$addr" LD_PRELOAD="$SHIM" \
                 "$NPM_BIN/webtorrent" download "$magnet" --port "$port" --out "$dir/data" \
-                --keep-seeding --quiet --torrent-port "$(bpy freeport)" ;;
+                --keep-seeding --quiet --torrent-port "$(freeport_besides 127.0.0.1 "$port")" ;;
         peerflix)
             port=$(bpy freeport)
             URL_GUESS=http://127.0.0.1:$port/
             spawn "$dir/stdout" "$dir/stderr" env BENCH_BIND_IPV4="$addr" LD_PRELOAD="$SHIM" \
                 "$NPM_BIN/peerflix" "$magnet" --port "$port" --hostname 127.0.0.1 --path "$dir/data" \
-                --quiet --peer-port "$(bpy freeport)" ;;
+                --quiet --peer-port "$(freeport_besides 127.0.0.1 "$port")" ;;
     esac
     [[ -n $SHIM ]] || [[ $client != webtorrent && $client != peerflix ]] || log "no bindshim.so: $client connects from 127.0.0.1"
     CPID=$SPAWNED

@@ -28,6 +28,7 @@ import bt.net.IMessageDispatcher;
 import bt.net.IPeerConnectionFactory;
 import bt.net.PeerConnectionFactory;
 import bt.net.PeerId;
+import bt.net.buffer.IBufferManager;
 import bt.net.pipeline.IChannelPipelineFactory;
 import bt.protocol.Message;
 import bt.protocol.handler.MessageHandler;
@@ -182,17 +183,21 @@ final class EngineModule extends AbstractModule {
         };
     }
 
-    /** bt's connection factory (as its ServiceModule wires it), adopting the scout's connections, with flux's encryption. */
+    /**
+     * bt's connection factory (as its ServiceModule wires it), adopting the scout's connections, with
+     * flux's encryption, and for a download the first connections' large buffers (an engine that
+     * mostly uploads keeps small ones: to 4 aria2c leechers, 51.2 MiB/s with large, 54.5 without).
+     */
     @Provides
     @Singleton
     IPeerConnectionFactory connections(@PeerConnectionSelector SharedSelector selector,
                                        IConnectionHandlerFactory handlers,
                                        @BitTorrentProtocol MessageHandler<Message> protocol,
                                        TorrentRegistry torrents, IChannelPipelineFactory pipelines,
-                                       DataReceiver receiver, EventSource events,
+                                       IBufferManager buffers, DataReceiver receiver, EventSource events,
                                        Config config) {
         PeerConnectionFactory factory = new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
-                ConnectionBuffers.of(config), receiver, events, config);
+                promptAnswers ? buffers : ConnectionBuffers.of(config), receiver, events, config);
         StreamEncryption encryption = new StreamEncryption(torrents, protocol, config, requireEncryption);
         if (!encryption.replaceIn(factory)) {
             if (requireEncryption) {
