@@ -232,8 +232,6 @@ tracker_allow() {
     kill -HUP "$TRACKER_PID" 2>/dev/null || true
 }
 
-# transmission-daemon with DHT, LPD, PEX, uTP and port mapping off; it seeds straight from the
-# media directory (nothing is written there once the data verifies).
 # A port free on ADDR that is none of the PORTs given: each lookup closes its probe before the
 # port is used, so two in a row can name the same one (in the tests a Transmission seeder once got
 # one port for its peers and its RPC server, and its peers got HTTP answers).
@@ -247,6 +245,8 @@ freeport_besides() {  # freeport_besides ADDR PORT...
     return 1
 }
 
+# transmission-daemon with DHT, LPD, PEX, uTP and port mapping off; it seeds straight from the
+# media directory (nothing is written there once the data verifies).
 start_transmission() {  # start_transmission ADDR DATA_DIR ; sets TR_PID TR_RPC TR_PEER
     local addr=$1 data=$2 dir=$WORK/transmission-$1 peer rpc
     rm -rf "$dir"

@@ -15,10 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that arrives in the connection's inbound buffer until its data worker has written it, and stops
  * reading the socket while that buffer is full (it looks again 1 ms later), so a small buffer caps
  * what one fast peer can send: with 256 KiB, a 146 MiB file in 1 MiB pieces from one aria2c
- * seeder on this machine came in 1.65-2.1 s after the stream was ready, with up to 340 KB waiting
- * unread in flux's socket; with 1 MiB, 1.2-1.4 s (libtorrent's streamer: 0.9 s). Every buffer is
+ * seeder on this machine came in 1.65-2.3 s after the stream was ready, with up to 340 KB waiting
+ * unread in flux's socket; with 1 MiB, 1.2-1.6 s (libtorrent's streamer: 0.9 s). Every buffer is
  * direct memory, touched whole when it is made, so only the first connections get large ones: at
- * the default 60 peers, 1 MiB each would be 120 MiB.
+ * the default 60 peers, 1 MiB each would be 120 MiB. Used for streams; a seed's inbound buffers
+ * hold requests ({@link EngineModule}).
  */
 final class ConnectionBuffers implements IBufferManager {
     /** A large buffer's size. */

@@ -181,7 +181,7 @@ public final class Engine implements AutoCloseable {
         config.setNumberOfPeersToRequestFromTracker(200);
         config.setUnreachablePeerBanDuration(Duration.ofSeconds(30));
         // two buffers per connection, direct memory: 1 MiB each (the default) is 120 MiB at 60 peers,
-        // so 256 KiB, and 1 MiB for the first few connections (ConnectionBuffers)
+        // so 256 KiB, and 1 MiB for a stream's first 8 connections (ConnectionBuffers)
         config.setNetworkBufferSize(256 * 1024);
 
         PeerClients clients = new PeerClients();

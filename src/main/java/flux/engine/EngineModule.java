@@ -54,7 +54,8 @@ import java.util.Set;
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
  * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
  * handshakes, the scout's connections and announces, the metainfo parser built early, flux's
- * peer id, the fast-resume verifier, the piece digester, the upload limit, the connections' buffers and, for seeding, the message loop.
+ * peer id, the fast-resume verifier, the piece digester, the upload limit, the connections'
+ * buffers and, for seeding, the message loop.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
