@@ -80,7 +80,8 @@ final class EngineModule extends AbstractModule {
      * @param queues      how many requests each peer keeps, held to by bt's requests too
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
-     * @param promptAnswers flux's message loop in place of bt's (an engine that mostly uploads)
+     * @param promptAnswers an engine that mostly uploads: flux's message loop in place of bt's, and
+     *                      bt's small buffers for every connection (no {@link ConnectionBuffers})
      */
     EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, TrackerReplies replies,
                  UrgentRequests urgent, PeerQueues queues, PeerClients clients, boolean requireEncryption,
