@@ -1,5 +1,7 @@
 package flux;
 
+import flux.lab.Leftovers;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ public final class FluxProcess {
     }
 
     public static ProcessBuilder builder(List<String> args) {
+        Leftovers.killAtExit();
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx128m"); // as the launcher

@@ -1,6 +1,7 @@
 package flux.engine;
 
 import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
 import bt.net.InetPeer;
 import bt.net.IPeerConnectionPool;
 import bt.peer.IPeerRegistry;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Keeps torrents from hanging. bt 1.10 dials a peer only when it is "discovered", and trackers
@@ -20,6 +22,10 @@ import java.util.function.BooleanSupplier;
  * a second handshake from an IP mid-handshake) is never retried. Every tick this re-adds the known
  * peers of a torrent that has none connected (with backoff), and of one that has peers but made
  * no progress for a while although it still wants data; it also asks the peer sources again.
+ * In that second case it first closes the connections whose peer lets flux download and holds
+ * its requests, yet sent nothing all that time: a connection wedged at either end (a peer that
+ * lost the requests, a socket nobody reads) would otherwise keep its peer from being dialled
+ * again for as long as it stays open. Peers that choke flux are left alone: they owe nothing.
  * A seeder with no peer connected re-dials the peers it knows a few times, and never asks the
  * trackers early: their interval is theirs to set.
  */
@@ -34,12 +40,15 @@ final class PeerWatchdog {
     private final IPeerRegistry peerRegistry;
     private final IPeerConnectionPool pool;
     private final Duration stallAfter;
+    private final Predicate<ConnectionKey> owesBlocks;
     private final Map<TorrentId, Watched> watched = new ConcurrentHashMap<>();
 
-    PeerWatchdog(IPeerRegistry peerRegistry, IPeerConnectionPool pool, Duration stallAfter) {
+    /** @param owesBlocks whether a connection's peer does not choke flux and holds its requests */
+    PeerWatchdog(IPeerRegistry peerRegistry, IPeerConnectionPool pool, Duration stallAfter, Predicate<ConnectionKey> owesBlocks) {
         this.peerRegistry = peerRegistry;
         this.pool = pool;
         this.stallAfter = stallAfter;
+        this.owesBlocks = owesBlocks;
     }
 
     void watch(TorrentSession session, BooleanSupplier wantsData) {
@@ -95,8 +104,9 @@ final class PeerWatchdog {
             return;
         }
         if (stalled) {
-            log.warn("no data for {} s from {} connected peer(s); reconnecting and asking for more peers",
-                    (now - w.lastProgress) / 1000, connections);
+            int closed = closeThoseOwingBlocks(id);
+            log.warn("no data for {} s from {} connected peer(s); reconnecting {} that let flux download, "
+                    + "and asking for more peers", (now - w.lastProgress) / 1000, connections, closed);
             w.lastProgress = now;
         } else if (!w.peers.isEmpty()) {
             log.debug("no connected peers: re-adding {} known peer(s)", w.peers.size());
@@ -126,6 +136,18 @@ final class PeerWatchdog {
         readdKnownPeers(id, w);
         w.seederRedials++;
         backOff(w, now);
+    }
+
+    /** Closes the torrent's connections whose peer owes blocks; bt drops them within a second. */
+    private int closeThoseOwingBlocks(TorrentId id) {
+        int[] closed = {0};
+        pool.visitConnections(id, c -> {
+            if (owesBlocks.test(new ConnectionKey(c.getRemotePeer(), c.getRemotePort(), id))) {
+                c.closeQuietly();
+                closed[0]++;
+            }
+        });
+        return closed[0];
     }
 
     private void readdKnownPeers(TorrentId id, Watched w) {

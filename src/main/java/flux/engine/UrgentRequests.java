@@ -163,6 +163,15 @@ public class UrgentRequests {
     }
 
     /**
+     * True when the peer lets flux download (does not choke it) and holds requests of flux's:
+     * it owes blocks. Seen before its first Bitfield or Have, it owes nothing.
+     */
+    boolean owesBlocks(ConnectionKey peer) {
+        PeerView view = views.get(peer);
+        return view != null && !view.state.isPeerChoking() && !view.pending().isEmpty();
+    }
+
+    /**
      * True while a reader waits on a piece it sought (opened or jumped to), or on the one after it
      * in its range; not while readers only read on. Any thread may ask: the download limit lets
      * such pieces come at full speed ({@link DownloadLimit}).

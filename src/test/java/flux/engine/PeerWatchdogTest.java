@@ -2,6 +2,7 @@ package flux.engine;
 
 import bt.metainfo.TorrentId;
 import bt.net.IPeerConnectionPool;
+import bt.net.InetPeer;
 import bt.net.Peer;
 import bt.net.PeerConnection;
 import bt.peer.IPeerRegistry;
@@ -12,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +27,9 @@ class PeerWatchdogTest {
 
     private final List<String> calls = new ArrayList<>();
     private int connections;
+    /** The connected peers (the first {@link #connections} of them), and those that owe flux blocks. */
+    private final List<InetSocketAddress> connected = List.of(LEECHER, new InetSocketAddress("127.0.0.3", 6881));
+    private final Set<InetSocketAddress> owing = new HashSet<>();
 
     private final IPeerRegistry registry = (IPeerRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[]{IPeerRegistry.class}, (proxy, method, args) -> {
@@ -41,13 +47,28 @@ class PeerWatchdogTest {
             new Class<?>[]{IPeerConnectionPool.class}, (proxy, method, args) -> {
                 if (method.getName().equals("visitConnections")) {
                     for (int i = 0; i < connections; i++) {
-                        ((Consumer<PeerConnection>) args[1]).accept(null);
+                        ((Consumer<PeerConnection>) args[1]).accept(connection(connected.get(i)));
                     }
                 }
                 return null;
             });
 
-    private final PeerWatchdog watchdog = new PeerWatchdog(registry, pool, Duration.ofSeconds(30));
+    private final PeerWatchdog watchdog = new PeerWatchdog(registry, pool, Duration.ofSeconds(30),
+            key -> owing.contains(new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort())));
+
+    /** A connection to {@code peer} whose close is recorded. */
+    private PeerConnection connection(InetSocketAddress peer) {
+        return (PeerConnection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{PeerConnection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemotePeer" -> InetPeer.build(peer.getAddress(), peer.getPort());
+                    case "getRemotePort" -> peer.getPort();
+                    case "closeQuietly" -> {
+                        calls.add("close " + peer.getAddress().getHostAddress() + ":" + peer.getPort());
+                        yield null;
+                    }
+                    default -> null;
+                });
+    }
     private long start;
 
     private void watch(boolean wantsData) {
@@ -115,5 +136,16 @@ class PeerWatchdogTest {
 
         assertEquals(List.of(3, 5, 9, 17, 33, 65, 125), redials);
         assertEquals(List.of("add 127.0.0.2:6881", "ask trackers"), calls.subList(0, 2));
+    }
+
+    @Test
+    void aStalledLeecherReconnectsThePeersThatOweItBlocksAndLeavesThoseThatChokeIt() {
+        watch(true);
+        connections = 2;
+        owing.add(LEECHER); // 127.0.0.3 chokes flux
+
+        // its first tick sees the byte count (0) for the first time: no data for 30 s after that is a stall
+        assertEquals(List.of(32), tickFor(40));
+        assertEquals(List.of("close 127.0.0.2:6881", "add 127.0.0.2:6881", "ask trackers"), calls);
     }
 }

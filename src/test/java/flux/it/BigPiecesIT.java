@@ -60,7 +60,7 @@ class BigPiecesIT {
     @Test
     void aTransmissionSeedersRequestQueueIsNeverOverfilled() throws Exception {
         String hash = FluxRun.toStdout(work.resolve("flux.stderr"),
-                FluxRun.streamArgs(work, torrent.torrent().toString(), "-o", "-", "--peer", seederAddress));
+                FluxRun.streamArgs(work, torrent.torrent().toString(), "-o", "-", "-v", "--peer", seederAddress));
         assertEquals(Tools.sha256(file), hash);
 
         String log = Files.readString(seeder.log());
@@ -76,7 +76,7 @@ class BigPiecesIT {
         Path dir = Files.createDirectories(work.resolve("libtorrent"));
         try (LibtorrentSeeder libtorrent = LibtorrentSeeder.start(dir, ip, port, torrent.torrent(), seeder.dataDir(), 250)) {
             String hash = FluxRun.toStdout(work.resolve("flux-libtorrent.stderr"),
-                    FluxRun.streamArgs(work, torrent.torrent().toString(), "-o", "-", "--peer", ip + ":" + port));
+                    FluxRun.streamArgs(work, torrent.torrent().toString(), "-o", "-", "-v", "--peer", ip + ":" + port));
             assertEquals(Tools.sha256(file), hash);
 
             String log = Files.readString(libtorrent.log());

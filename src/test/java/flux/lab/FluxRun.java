@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -73,27 +74,40 @@ public final class FluxRun implements AutoCloseable {
         return args;
     }
 
+    /** How long {@link #toStdout} lets a lab file take: every test class that calls it allows more. */
+    public static final long TO_STDOUT_SECONDS = 90;
+
     /**
      * Runs a flux command that writes the file to stdout ({@code -o -}) to its end and returns the
-     * SHA-256 of what it wrote; its stderr goes to {@code stderr}. Fails unless flux exits 0.
+     * SHA-256 of what it wrote; its stderr goes to {@code stderr}. Fails unless flux exits 0 within
+     * {@link #TO_STDOUT_SECONDS}. A read of flux's stdout does not answer an interrupt, so a stalled
+     * flux is killed at the deadline, which ends the read, rather than left to a test timeout.
      */
     public static String toStdout(Path stderr, List<String> args) throws IOException, InterruptedException {
         Process p = FluxProcess.builder(args).redirectError(stderr.toFile()).start();
+        CompletableFuture<Process> exited = p.onExit();
+        exited.completeOnTimeout(null, TO_STDOUT_SECONDS, TimeUnit.SECONDS).thenRun(p::destroyForcibly);
         try {
             String hash;
             try (var out = p.getInputStream()) {
                 hash = Tools.sha256(out);
             }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("flux did not exit after writing the file: " + Files.readString(stderr));
+            if (!p.waitFor(30, TimeUnit.SECONDS) || exited.getNow(p) == null) {
+                throw new AssertionError("flux did not finish within " + TO_STDOUT_SECONDS + " s; its log ends:\n" + tail(stderr));
             }
             if (p.exitValue() != 0) {
-                throw new AssertionError("flux exited " + p.exitValue() + ": " + Files.readString(stderr));
+                throw new AssertionError("flux exited " + p.exitValue() + "; its log ends:\n" + tail(stderr));
             }
             return hash;
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    /** The last lines of a log: a -v run's whole log would bury the failure. */
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readString(log, StandardCharsets.ISO_8859_1).lines().toList(); // any bytes
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
     /** Waits for a JSON line whose "event" is {@code event}; fails with flux's stderr on timeout. */

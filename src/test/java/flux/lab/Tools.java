@@ -12,6 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs the third-party programs the lab is made of; every run is bounded in time. */
 public final class Tools {
+    static {
+        Leftovers.killAtExit();
+    }
+
     private Tools() {
     }
 
