@@ -92,7 +92,7 @@ public final class Engine implements AutoCloseable {
         urgent.wire(PeerWire.connections(runtime.service(IPeerConnectionPool.class)));
         this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
-                runtime.service(IPeerConnectionPool.class), settings.stallAfter(), urgent::owesBlocks);
+                runtime.service(IPeerConnectionPool.class), settings.stallWindow(), urgent::owesBlocks);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "flux-watchdog");
             t.setDaemon(true);

@@ -17,6 +17,7 @@ import java.time.Duration;
  *                      (peers on this machine or the LAN get less: {@link RequestDepth})
  * @param maxPeers      connection cap per torrent
  * @param stallAfter    no progress for this long with data still wanted: the watchdog reconnects
+ *                      (longer under a low download limit: {@link #stallWindow})
  * @param uploadLimit   bytes per second for all uploads together, 0 for no limit
  * @param downloadLimit bytes per second for all downloads together, 0 for no limit
  * @param pex           Peer Exchange (off by default: see Engine)
@@ -91,6 +92,18 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
 
     public EngineSettings withPromptAnswers(boolean on) {
         return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, on);
+    }
+
+    /**
+     * {@link #stallAfter}, or the time four blocks (64 KiB) take at the download limit when that
+     * is longer: under a limit that low, a quiet spell is the limit at work, not a wedged peer.
+     */
+    public Duration stallWindow() {
+        if (downloadLimit <= 0) {
+            return stallAfter;
+        }
+        Duration fourBlocks = Duration.ofMillis((64L << 10) * 1000 / downloadLimit);
+        return fourBlocks.compareTo(stallAfter) > 0 ? fourBlocks : stallAfter;
     }
 
     static InetAddress anyAddress() {
