@@ -69,7 +69,7 @@ public class DemoCommand implements Callable<Integer> {
 
             EngineSettings loopback = EngineSettings.defaults().withBind(InetAddress.getLoopbackAddress())
                     .withPeerPort(0).withDht(false).withLsd(false);
-            Engine seeder = Engine.start(loopback.withPromptAnswers(true), true); // a seed, as `flux seed` runs it
+            Engine seeder = Engine.start(loopback.withMostlyUploads(true), true); // a seed, as `flux seed` runs it
             cleanup.add("seeder", seeder::close);
             TorrentSession seeding = seeder.open(new TorrentInput.TorrentBytes(made.torrent(), "demo"), video.getParent(),
                     s -> s.trust(allPieces(s.meta().pieceCount())), () -> false);

@@ -106,7 +106,7 @@ public class SeedCommand implements Callable<Integer> {
         try (Cleanup cleanup = new Cleanup()) {
             cleanup.exitCodeOnSignal(worstExit::get);
             // a seed mostly answers requests: flux's message loop answers them without bt's 1 ms sleeps
-            Engine engine = Engine.start(network.settings().withPromptAnswers(true), network.peerPortChosen());
+            Engine engine = Engine.start(network.settings().withMostlyUploads(true), network.peerPortChosen());
             cleanup.add("engine", engine::close);
             for (String input : inputs) {
                 try {

@@ -78,16 +78,18 @@ public final class Engine implements AutoCloseable {
     private final PeerScout scout;
     private final TrackerReplies trackerReplies;
     private final UrgentRequests urgent;
+    private final PeerQueues queues;
     private final PeerClients clients;
 
     private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, TrackerReplies trackerReplies,
-                   UrgentRequests urgent, PeerClients clients) {
+                   UrgentRequests urgent, PeerQueues queues, PeerClients clients) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
         this.scout = scout;
         this.trackerReplies = trackerReplies;
         this.urgent = urgent;
+        this.queues = queues;
         this.clients = clients;
         urgent.wire(PeerWire.connections(runtime.service(IPeerConnectionPool.class)));
         this.verifier = runtime.service(ResumingChunkVerifier.class);
@@ -189,7 +191,7 @@ public final class Engine implements AutoCloseable {
         UrgentRequests urgent = new UrgentRequests(queues, clients);
         BtRuntimeBuilder builder = BtRuntime.builder(config)
                 .module(new EngineModule(settings.uploadLimit(), settings.downloadLimit(), peerId, scout, scouting.replies(),
-                        urgent, queues, clients, settings.requireEncryption(), settings.promptAnswers()))
+                        urgent, queues, clients, settings.requireEncryption(), settings.mostlyUploads()))
                 .disableAutomaticShutdown();
         if (!settings.lsd()) {
             builder.disableLocalServiceDiscovery();
@@ -207,7 +209,7 @@ public final class Engine implements AutoCloseable {
         try {
             BtRuntime runtime = builder.build();
             runtime.startup();
-            return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, clients);
+            return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients);
         } catch (RuntimeException e) {
             scout.close();
             if (hasCause(e, BindException.class)) {
@@ -337,6 +339,7 @@ public final class Engine implements AutoCloseable {
             Config config = runtime.getConfig();
             RequestDepth.Depth depth = RequestDepth.of(peers, settings.inFlightBytes(), t.getChunkSize(),
                     config.getTransferBlockSize());
+            queues.pieceSize(id, t.getChunkSize());
             config.setMaxSimultaneouslyAssignedPieces(depth.pieces());
             config.setMaxOutstandingRequests(depth.requests());
             log.debug("{} pieces assigned and at most {} blocks in flight per peer (peers now: {})",

@@ -68,7 +68,7 @@ final class EngineModule extends AbstractModule {
     private final PeerQueues queues;
     private final PeerClients clients;
     private final boolean requireEncryption;
-    private final boolean promptAnswers;
+    private final boolean mostlyUploads;
 
     /**
      * @param uploadLimit bytes per second for all uploads together; 0 for none
@@ -80,17 +80,17 @@ final class EngineModule extends AbstractModule {
      * @param queues      how many requests each peer keeps, held to by bt's requests too
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
-     * @param promptAnswers an engine that mostly uploads: flux's message loop in place of bt's, and
-     *                      bt's small buffers for every connection (no {@link ConnectionBuffers})
+     * @param mostlyUploads an engine that mostly uploads: bt's small buffers for every connection (no
+     *                      {@link ConnectionBuffers})
      */
     EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, TrackerReplies replies,
                  UrgentRequests urgent, PeerQueues queues, PeerClients clients, boolean requireEncryption,
-                 boolean promptAnswers) {
+                 boolean mostlyUploads) {
         this.urgent = urgent;
         this.queues = queues;
         this.clients = clients;
         this.requireEncryption = requireEncryption;
-        this.promptAnswers = promptAnswers;
+        this.mostlyUploads = mostlyUploads;
         this.uploadLimit = uploadLimit;
         this.downloadLimit = downloadLimit > 0 ? new DownloadLimit(downloadLimit, System.nanoTime(), urgent::seeking) : null;
         this.peerId = peerId;
@@ -100,9 +100,7 @@ final class EngineModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        if (promptAnswers) {
-            bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
-        }
+        bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(urgent)
                 .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues)
                 .addMessagingAgentType(LateBlocks.class);
@@ -199,7 +197,7 @@ final class EngineModule extends AbstractModule {
                                        IBufferManager buffers, DataReceiver receiver, EventSource events,
                                        Config config) {
         PeerConnectionFactory factory = new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
-                promptAnswers ? buffers : ConnectionBuffers.of(config), receiver, events, config);
+                mostlyUploads ? buffers : ConnectionBuffers.of(config), receiver, events, config);
         StreamEncryption encryption = new StreamEncryption(torrents, protocol, config, requireEncryption);
         if (!encryption.replaceIn(factory)) {
             if (requireEncryption) {

@@ -1,6 +1,7 @@
 package flux.engine;
 
 import bt.bencoding.model.BEObject;
+import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
 import bt.protocol.Message;
 import bt.protocol.extended.ExtendedHandshake;
@@ -17,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -79,8 +82,10 @@ public class PeerQueues {
 
     /** bt's state of each connection whose peer said how many requests it keeps; gone with the connection. */
     private final Map<ConnectionState, Integer> queues = Collections.synchronizedMap(new WeakHashMap<>());
-    /** bt's state of each connection to a near peer that answers at once; gone with the connection. */
-    private final Map<ConnectionState, Boolean> near = Collections.synchronizedMap(new WeakHashMap<>());
+    /** bt's state of each connection: its torrent if the peer is near and answers at once, else empty; gone with the connection. */
+    private final Map<ConnectionState, Optional<TorrentId>> near = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The most blocks in flight to a near peer that answers at once, per torrent whose piece size is known. */
+    private final Map<TorrentId, Integer> nearRequests = new ConcurrentHashMap<>();
     /** How fast each connection's peer sent lately; gone with the connection. */
     private final Map<ConnectionState, WindowRate> rates = Collections.synchronizedMap(new WeakHashMap<>());
     /** How many place holders each connection was given last. */
@@ -88,32 +93,33 @@ public class PeerQueues {
     private final IntSupplier btDepth;
     private final Predicate<ConnectionState> btAssignsPieces;
     private final Predicate<ConnectionKey> nearAndPrompt;
-    private final int nearRequests;
     private final int blockSize;
     private final LongSupplier clock;
 
     public PeerQueues(Config config, PeerClients clients) {
         this(config::getMaxOutstandingRequests, BtAssignments::hasPieces, key -> RequestDepth.isNear(key.getPeer().getInetAddress())
-                        && clients.answersAtOnce(key),
-                RequestDepth.nearRequests(config.getTransferBlockSize()), config.getTransferBlockSize(), System::nanoTime);
+                        && clients.answersAtOnce(key), config.getTransferBlockSize(), System::nanoTime);
     }
 
     /**
      * @param btDepth         bt's requests in flight per peer (it asks while at most that many are pending)
      * @param btAssignsPieces whether bt has pieces assigned to a peer ({@link BtAssignments})
      * @param nearAndPrompt   whether a connection's peer is near and sends blocks as soon as they are asked for
-     * @param nearRequests    the most blocks in flight to such a peer
      * @param blockSize       bytes per request
      * @param clock           nanoseconds, as {@link System#nanoTime}
      */
     PeerQueues(IntSupplier btDepth, Predicate<ConnectionState> btAssignsPieces, Predicate<ConnectionKey> nearAndPrompt,
-               int nearRequests, int blockSize, LongSupplier clock) {
+               int blockSize, LongSupplier clock) {
         this.btDepth = btDepth;
         this.btAssignsPieces = btAssignsPieces;
         this.nearAndPrompt = nearAndPrompt;
-        this.nearRequests = nearRequests;
         this.blockSize = blockSize;
         this.clock = clock;
+    }
+
+    /** A torrent's pieces are this long: its near peers get {@link RequestDepth#nearRequests} for them. */
+    public void pieceSize(TorrentId torrent, long pieceSize) {
+        nearRequests.put(torrent, RequestDepth.nearRequests(pieceSize, blockSize));
     }
 
     @Consumes
@@ -136,7 +142,8 @@ public class PeerQueues {
     public void produce(Consumer<Message> messages, MessageContext context) {
         ConnectionState state = context.getConnectionState();
         // the handshake named the client before bt's first turn on the connection
-        near.computeIfAbsent(state, s -> nearAndPrompt.test(context.getConnectionKey()));
+        ConnectionKey key = context.getConnectionKey();
+        near.computeIfAbsent(state, s -> nearAndPrompt.test(key) ? Optional.of(key.getTorrentId()) : Optional.empty());
         long now = clock.getAsLong();
         rates.computeIfAbsent(state, s -> new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS)).update(state.getDownloaded(), now);
         if (!btAssignsPieces.test(state)) {
@@ -160,9 +167,15 @@ public class PeerQueues {
      * (Transmission takes 511 of the 512 it says), whichever is least.
      */
     int limit(ConnectionState peer) {
-        int most = Math.min(Boolean.TRUE.equals(near.get(peer)) ? nearRequests : MOST_REQUESTS, byRate(peer));
+        Optional<TorrentId> nearTorrent = near.getOrDefault(peer, Optional.empty());
+        int most = Math.min(nearTorrent.map(this::nearRequests).orElse(MOST_REQUESTS), byRate(peer));
         Integer queue = queues.get(peer);
         return queue == null ? most : Math.max(1, Math.min(most, queue - 1));
+    }
+
+    /** The near depth for the torrent's pieces; the one for small pieces until they are known (a magnet's metadata). */
+    private int nearRequests(TorrentId torrent) {
+        return nearRequests.getOrDefault(torrent, RequestDepth.nearRequests(0, blockSize));
     }
 
     /**

@@ -22,7 +22,7 @@ class PeerQueuesTest {
     private boolean btAssigns = true;
     private boolean nearAndPrompt;
     private long nanos;
-    private final PeerQueues queues = new PeerQueues(() -> BT_DEPTH, state -> btAssigns, key -> nearAndPrompt, NEAR_REQUESTS,
+    private final PeerQueues queues = new PeerQueues(() -> BT_DEPTH, state -> btAssigns, key -> nearAndPrompt,
             BLOCK, () -> nanos);
 
     @Test
@@ -77,6 +77,23 @@ class PeerQueuesTest {
         assertEquals(NEAR_REQUESTS, requestsBtSends(aria2.getConnectionState()),
                 "a .torrent is set up before any peer is connected: seeks waited behind 8 MiB asked of it");
         assertEquals(NEAR_REQUESTS, queues.limit(aria2.getConnectionState()));
+    }
+
+    @Test
+    void aNearPeerIsAskedForAWholePieceOnceTheTorrentsPiecesAreKnownToBe1MiB() throws Exception {
+        nearAndPrompt = true;
+        MessageContext aria2 = peer();
+        sends(aria2, 40 << 20);
+        assertEquals(NEAR_REQUESTS, queues.limit(aria2.getConnectionState()), "a magnet's pieces are not known yet");
+
+        queues.pieceSize(aria2.getConnectionKey().getTorrentId(), 1 << 20);
+        queues.produce(m -> { }, aria2);
+        assertEquals(64, requestsBtSends(aria2.getConnectionState()));
+
+        MessageContext other = BtConnections.context(TorrentId.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                11, 12, 13, 14, 15, 16, 17, 18, 19, 20}), 6882);
+        sends(other, 40 << 20);
+        assertEquals(NEAR_REQUESTS, queues.limit(other.getConnectionState()), "another torrent's pieces are its own");
     }
 
     @Test

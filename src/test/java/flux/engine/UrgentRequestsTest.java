@@ -43,7 +43,7 @@ class UrgentRequestsTest {
     private long nanos;
     /** Whether bt has pieces assigned to the peers. */
     private boolean btAssigns = true;
-    private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true, key -> false, 24, BLOCK,
+    private final PeerQueues queues = new PeerQueues(() -> RequestDepth.FAR_REQUESTS, state -> true, key -> false, BLOCK,
             () -> nanos);
     /** Peers that send only at their bandwidth pulse (Transmission). */
     private final Set<ConnectionKey> pulsing = new java.util.HashSet<>();
