@@ -30,11 +30,11 @@ import java.util.function.Supplier;
  * file to a `flux stream` on this machine was asleep there 0.70–0.88 s of every second of the
  * transfer (550–590 waits a second, most of them 1 ms). This loop naps {@link #NAP_NANOS} while
  * the traffic is recent ({@link #NAPS}) and only then backs off as bt's does, so an idle engine
- * still wakes at most every 20 ms. Every engine runs it: a stream kept bt's loop while its
- * connections' small inbound buffers capped what a peer sent ({@link ConnectionBuffers}); with the
- * large ones, on the loopback bench (14 alternating rounds each), 1 MiB pieces came 1.58 -> 1.27 s
- * after the first byte, with seeks 26.5 -> 22 ms (with {@link RequestDepth}'s 1 MiB in flight),
- * and 256 KiB pieces 1.50 -> 1.39 s, seeks 13-14 ms either way.
+ * still wakes at most every 20 ms. Used by an engine that mostly uploads ({@code flux seed}:
+ * {@link EngineSettings#mostlyUploads()}). A stream keeps bt's loop although this one made it
+ * faster (loopback bench, 1 MiB pieces: the file 1.58 -> 1.27 s after the first byte): with it, 5
+ * of 693 `flux demo` runs on busy cores stalled, the stream's first connection reading the seed's
+ * extended handshake and never asking it for the metadata (cause not found); with bt's, none of 317.
  */
 final class MessageLoop implements IMessageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(MessageLoop.class);
@@ -125,6 +125,9 @@ final class MessageLoop implements IMessageDispatcher {
             PeerConnection connection = open(peer.getKey());
             for (Message message; connection != null && (message = read(connection, peer.getKey())) != null; ) {
                 moved = true;
+                if (log.isTraceEnabled()) {
+                    log.trace("{} -> {}", peer.getKey(), message);
+                }
                 for (Consumer<Message> consumer : peer.getValue()) {
                     try {
                         consumer.accept(message);
@@ -154,6 +157,9 @@ final class MessageLoop implements IMessageDispatcher {
                 }
                 if (message != null) {
                     moved = true;
+                    if (log.isTraceEnabled()) {
+                        log.trace("{} <- {}", peer.getKey(), message);
+                    }
                     try {
                         connection.postMessage(message);
                     } catch (Exception e) {

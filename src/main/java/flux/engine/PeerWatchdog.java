@@ -26,9 +26,6 @@ import java.util.function.Predicate;
  * its requests, yet sent nothing all that time: a connection wedged at either end (a peer that
  * lost the requests, a socket nobody reads) would otherwise keep its peer from being dialled
  * again for as long as it stays open. Peers that choke flux are left alone: they owe nothing.
- * While a magnet's metadata is still missing, every connection owes it: bt asks each peer that
- * names ut_metadata in its extended handshake, once, and a peer whose handshake bt missed, or
- * that let the request drop, is never asked again on that connection.
  * A seeder with no peer connected re-dials the peers it knows a few times, and never asks the
  * trackers early: their interval is theirs to set.
  */
@@ -106,13 +103,8 @@ final class PeerWatchdog {
         if ((!idle && !stalled) || now < w.nextAttempt) {
             return;
         }
-        if (stalled && w.session.meta() == null) {
-            close(id, key -> true);
-            log.warn("no metadata for {} s from {} connected peer(s); reconnecting them, and asking for more peers",
-                    (now - w.lastProgress) / 1000, connections);
-            w.lastProgress = now;
-        } else if (stalled) {
-            int closed = close(id, owesBlocks);
+        if (stalled) {
+            int closed = closeThoseOwingBlocks(id);
             log.warn("no data for {} s from {} connected peer(s); reconnecting {} that let flux download, "
                     + "and asking for more peers", (now - w.lastProgress) / 1000, connections, closed);
             w.lastProgress = now;
@@ -146,11 +138,11 @@ final class PeerWatchdog {
         backOff(w, now);
     }
 
-    /** Closes the torrent's connections that match; bt drops them within a second. */
-    private int close(TorrentId id, Predicate<ConnectionKey> which) {
+    /** Closes the torrent's connections whose peer owes blocks; bt drops them within a second. */
+    private int closeThoseOwingBlocks(TorrentId id) {
         int[] closed = {0};
         pool.visitConnections(id, c -> {
-            if (which.test(new ConnectionKey(c.getRemotePeer(), c.getRemotePort(), id))) {
+            if (owesBlocks.test(new ConnectionKey(c.getRemotePeer(), c.getRemotePort(), id))) {
                 c.closeQuietly();
                 closed[0]++;
             }

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,17 +70,9 @@ class PeerWatchdogTest {
                 });
     }
     private long start;
-    /** Whether the watched torrent's metadata is known (a magnet's is not at first). */
-    private boolean hasMetadata = true;
 
     private void watch(boolean wantsData) {
-        TorrentSession session = new TorrentSession(ID, Path.of("unused"), null, null, null, () -> TrackerReplies.Tally.NONE);
-        if (hasMetadata) {
-            session.metadataArrived(Metainfo.parse(new TorrentInput.TorrentBytes(
-                    "d4:infod6:lengthi1e4:name1:a12:piece lengthi16384e6:pieces20:01234567890123456789ee"
-                            .getBytes(StandardCharsets.US_ASCII), "test")));
-        }
-        watchdog.watch(session, () -> wantsData);
+        watchdog.watch(new TorrentSession(ID, Path.of("unused"), null, null, null, () -> TrackerReplies.Tally.NONE), () -> wantsData);
         watchdog.peerSeen(ID, LEECHER);
         start = System.currentTimeMillis(); // not before the watchdog's own clock started
     }
@@ -156,16 +147,5 @@ class PeerWatchdogTest {
         // its first tick sees the byte count (0) for the first time: no data for 30 s after that is a stall
         assertEquals(List.of(32), tickFor(40));
         assertEquals(List.of("close 127.0.0.2:6881", "add 127.0.0.2:6881", "ask trackers"), calls);
-    }
-
-    @Test
-    void aMagnetStalledBeforeItsMetadataReconnectsEveryPeer() {
-        hasMetadata = false;
-        watch(true);
-        connections = 2; // neither unchokes flux: bt asks for no block before the metadata is in
-
-        assertEquals(List.of(32), tickFor(40));
-        assertEquals(List.of("close 127.0.0.2:6881", "close 127.0.0.3:6881", "add 127.0.0.2:6881", "ask trackers"), calls,
-                "a peer whose extended handshake bt missed is never asked for the metadata on that connection");
     }
 }
