@@ -51,6 +51,8 @@ final class MessageLoop implements IMessageDispatcher {
     private final TorrentRegistry registry;
     private final long longestSleepNanos;
     private volatile boolean stopped;
+    /** Only the loop's thread reads and writes it. */
+    private boolean turnFailedBefore;
 
     /** The loop on a thread named as bt names its own, started and stopped with bt's runtime. */
     @Inject
@@ -93,12 +95,21 @@ final class MessageLoop implements IMessageDispatcher {
         }
     }
 
-    /** A turn that cannot end the loop: a fault there would leave every connection of the engine unserved. */
+    /**
+     * A turn that cannot end the loop: a fault there would leave every connection of the engine
+     * unserved. The first fault is a warning, later ones debug lines: a fault that repeats would
+     * otherwise write thousands of lines a second.
+     */
     private boolean safeTurn() {
         try {
             return turn();
         } catch (RuntimeException e) {
-            log.warn("flux's message loop: a turn failed ({}); going on", e.toString(), e);
+            if (turnFailedBefore) {
+                log.debug("flux's message loop: a turn failed again", e);
+            } else {
+                turnFailedBefore = true;
+                log.warn("flux's message loop: a turn failed ({}); going on", e.toString(), e);
+            }
             return false;
         }
     }
