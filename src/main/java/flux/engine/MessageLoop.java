@@ -31,10 +31,9 @@ import java.util.function.Supplier;
  * transfer (550–590 waits a second, most of them 1 ms). This loop naps {@link #NAP_NANOS} while
  * the traffic is recent ({@link #NAPS}) and only then backs off as bt's does, so an idle engine
  * still wakes at most every 20 ms. Used by an engine that mostly uploads ({@code flux seed}:
- * {@link EngineSettings#mostlyUploads()}). A stream keeps bt's loop although this one made it
- * faster (loopback bench, 1 MiB pieces: the file 1.58 -> 1.27 s after the first byte): with it, 5
- * of 693 `flux demo` runs on busy cores stalled, the stream's first connection reading the seed's
- * extended handshake and never asking it for the metadata (cause not found); with bt's, none of 317.
+ * {@link EngineSettings#mostlyUploads()}). A stream keeps bt's loop for now: with this one, 5 of
+ * 693 `flux demo` runs on busy cores stalled before the metadata, the loop having read the seed's
+ * first messages before bt had added the connection's agents ({@link #add}).
  */
 final class MessageLoop implements IMessageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(MessageLoop.class);
@@ -74,14 +73,27 @@ final class MessageLoop implements IMessageDispatcher {
     // could drop those of a new one under the same key.
     @Override
     public void addMessageConsumer(ConnectionKey connection, Consumer<Message> consumer) {
-        receivers.computeIfAbsent(connection.getTorrentId(), t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet()).add(consumer);
+        add(receivers, connection, consumer);
     }
 
     @Override
     public void addMessageSupplier(ConnectionKey connection, Supplier<Message> supplier) {
-        senders.computeIfAbsent(connection.getTorrentId(), t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(connection, c -> ConcurrentHashMap.newKeySet()).add(supplier);
+        add(senders, connection, supplier);
+    }
+
+    /**
+     * Adds an agent so that the loop never sees the connection without one: the peer's first
+     * messages (its bitfield, its extended handshake) are often waiting already, and a loop that
+     * read them into an empty set of agents lost them. That stalled 5 of 693 `flux demo` runs on
+     * busy cores: the stream never learnt that the seed serves metadata.
+     */
+    private static <A> void add(Map<TorrentId, Map<ConnectionKey, Set<A>>> agents, ConnectionKey connection, A agent) {
+        agents.computeIfAbsent(connection.getTorrentId(), t -> new ConcurrentHashMap<>())
+                .compute(connection, (c, known) -> {
+                    Set<A> set = known == null ? ConcurrentHashMap.newKeySet() : known;
+                    set.add(agent);
+                    return set; // published when compute returns, with the agent in it
+                });
     }
 
     private void run() {

@@ -19,13 +19,16 @@ import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,9 +41,9 @@ class MessageLoopTest {
 
     /** One fake connection: what it has received and not handed out yet, and what was posted to it. */
     private static final class Connection {
-        final Queue<Message> received = new ArrayDeque<>();
-        final List<Message> posted = new ArrayList<>();
-        boolean closed;
+        final Queue<Message> received = new ConcurrentLinkedQueue<>();
+        final List<Message> posted = new CopyOnWriteArrayList<>();
+        volatile boolean closed;
 
         PeerConnection asBt() {
             return (PeerConnection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{PeerConnection.class},
@@ -53,7 +56,7 @@ class MessageLoopTest {
         }
     }
 
-    private final Map<ConnectionKey, Connection> connections = new HashMap<>();
+    private final Map<ConnectionKey, Connection> connections = new ConcurrentHashMap<>();
     private final Set<TorrentId> active = new HashSet<>(Set.of(TORRENT, OTHER));
     private final List<String> lifecycle = new ArrayList<>();
     private final MessageLoop loop = new MessageLoop(lifecycle(), pool(), registry(), new Config());
@@ -126,6 +129,33 @@ class MessageLoopTest {
         assertTrue(loop.turn());
         assertEquals(List.of(KeepAlive.instance()), got);
         assertEquals(List.of(Interested.instance()), connection.posted);
+    }
+
+    /**
+     * bt adds a connection's agents while the loop runs, and the peer's first messages (its
+     * bitfield, its extended handshake) are often already waiting: none may be read before an
+     * agent is there to take it. A loop that did once stalled a `flux demo` on its metadata.
+     */
+    @Test
+    void aConnectionsFirstMessagesWaitForItsAgentsWhileTheyAreBeingAdded() throws Exception {
+        int peers = 20_000;
+        AtomicInteger delivered = new AtomicInteger();
+        Thread registrar = new Thread(() -> {
+            for (int port = 1; port <= peers; port++) {
+                ConnectionKey peer = key(port % 2 == 0 ? TORRENT : OTHER, port);
+                connect(peer).received.add(KeepAlive.instance());
+                loop.addMessageConsumer(peer, m -> delivered.incrementAndGet());
+            }
+        });
+        registrar.start();
+        while (registrar.isAlive()) {
+            loop.turn();
+        }
+        registrar.join();
+        loop.turn();
+
+        assertEquals(peers, delivered.get(), "every message read went to an agent");
+        assertTrue(connections.values().stream().allMatch(c -> c.received.isEmpty()));
     }
 
     @Test
