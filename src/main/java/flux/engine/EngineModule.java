@@ -80,8 +80,8 @@ final class EngineModule extends AbstractModule {
      * @param queues      how many requests each peer keeps, held to by bt's requests too
      * @param clients     filled in with the client each peer's handshake names
      * @param requireEncryption every peer connection encrypted
-     * @param mostlyUploads an engine that mostly uploads: flux's message loop in place of bt's, and
-     *                      bt's small buffers for every connection (no {@link ConnectionBuffers})
+     * @param mostlyUploads an engine that mostly uploads: bt's small buffers for every connection
+     *                      (no {@link ConnectionBuffers})
      */
     EngineModule(long uploadLimit, long downloadLimit, PeerId peerId, PeerScout scout, TrackerReplies replies,
                  UrgentRequests urgent, PeerQueues queues, PeerClients clients, boolean requireEncryption,
@@ -100,9 +100,7 @@ final class EngineModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        if (mostlyUploads) {
-            bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
-        }
+        bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(urgent)
                 .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues)
                 .addMessagingAgentType(LateBlocks.class);

@@ -23,9 +23,8 @@ import java.time.Duration;
  * @param pex           Peer Exchange (off by default: see Engine)
  * @param requireEncryption every peer connection encrypted (MSE): plaintext ones refused, none
  *                      dialled in plaintext (by default both, encrypted when a peer requires it)
- * @param mostlyUploads an engine that mostly uploads (`flux seed`): flux's {@link MessageLoop} in
- *                      place of bt's, so requests are answered without waiting for bt's 1 ms sleeps;
- *                      and no large inbound buffers ({@link ConnectionBuffers}), which hold requests there
+ * @param mostlyUploads an engine that mostly uploads (`flux seed`): no large inbound buffers
+ *                      ({@link ConnectionBuffers}), which hold requests there
  */
 public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
                              long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, long downloadLimit, boolean pex,
