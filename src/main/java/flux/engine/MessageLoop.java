@@ -43,8 +43,8 @@ final class MessageLoop implements IMessageDispatcher {
     private static final long FIRST_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** Per torrent and connection: where its received messages go (bt's agents), and where its messages to send come from. */
-    private final Map<TorrentId, Map<ConnectionKey, Set<Consumer<Message>>>> receivers = new ConcurrentHashMap<>();
-    private final Map<TorrentId, Map<ConnectionKey, Set<Supplier<Message>>>> senders = new ConcurrentHashMap<>();
+    private final Map<TorrentId, Map<ConnectionKey, Agents<Consumer<Message>>>> receivers = new ConcurrentHashMap<>();
+    private final Map<TorrentId, Map<ConnectionKey, Agents<Supplier<Message>>>> senders = new ConcurrentHashMap<>();
     private final IPeerConnectionPool pool;
     private final TorrentRegistry registry;
     private final long longestSleepNanos;
@@ -67,9 +67,18 @@ final class MessageLoop implements IMessageDispatcher {
         });
     }
 
-    // As bt's own loop, this one keeps a connection's agents after it closes and skips them: bt adds
-    // them once the connection is in the pool, and dropping them when a closed connection is seen
-    // could drop those of a new one under the same key.
+    /**
+     * The agents bt added for one connection. bt keys a connection by its peer's address and port
+     * and the torrent, so a peer dialled again gets the key of the connection before; bt adds that
+     * new connection's agents once it is in the pool, and never removes agents. The loop keeps a
+     * closed connection's agents and skips them; a new connection under the same key replaces
+     * them (with bt's loop each of its messages went to bt twice, through both sets), and its
+     * messages wait until its own agents are there (the old ones would hand them to a peer worker
+     * bt has dropped).
+     */
+    private record Agents<A>(PeerConnection connection, Set<A> all) {
+    }
+
     @Override
     public void addMessageConsumer(ConnectionKey connection, Consumer<Message> consumer) {
         add(receivers, connection, consumer);
@@ -86,12 +95,14 @@ final class MessageLoop implements IMessageDispatcher {
      * read them into an empty set of agents lost them. That stalled 5 of 693 `flux demo` runs on
      * busy cores: the stream never learnt that the seed serves metadata.
      */
-    private static <A> void add(Map<TorrentId, Map<ConnectionKey, Set<A>>> agents, ConnectionKey connection, A agent) {
-        agents.computeIfAbsent(connection.getTorrentId(), t -> new ConcurrentHashMap<>())
-                .compute(connection, (c, known) -> {
-                    Set<A> set = known == null ? ConcurrentHashMap.newKeySet() : known;
-                    set.add(agent);
-                    return set; // published when compute returns, with the agent in it
+    private <A> void add(Map<TorrentId, Map<ConnectionKey, Agents<A>>> agents, ConnectionKey key, A agent) {
+        PeerConnection connection = pool.getConnection(key);
+        agents.computeIfAbsent(key.getTorrentId(), t -> new ConcurrentHashMap<>())
+                .compute(key, (k, known) -> {
+                    Agents<A> those = known != null && known.connection() == connection
+                            ? known : new Agents<>(connection, ConcurrentHashMap.newKeySet());
+                    those.all().add(agent);
+                    return those; // published when compute returns, with the agent in it
                 });
     }
 
@@ -128,12 +139,12 @@ final class MessageLoop implements IMessageDispatcher {
     /** One turn over every active torrent's connections: all they received, then a message from each agent to send. True if anything moved. */
     boolean turn() {
         boolean moved = false;
-        for (Map.Entry<TorrentId, Map<ConnectionKey, Set<Consumer<Message>>>> torrent : receivers.entrySet()) {
+        for (Map.Entry<TorrentId, Map<ConnectionKey, Agents<Consumer<Message>>>> torrent : receivers.entrySet()) {
             if (registry.isSupportedAndActive(torrent.getKey())) {
                 moved |= receive(torrent.getValue());
             }
         }
-        for (Map.Entry<TorrentId, Map<ConnectionKey, Set<Supplier<Message>>>> torrent : senders.entrySet()) {
+        for (Map.Entry<TorrentId, Map<ConnectionKey, Agents<Supplier<Message>>>> torrent : senders.entrySet()) {
             if (registry.isSupportedAndActive(torrent.getKey())) {
                 moved |= send(torrent.getValue());
             }
@@ -141,16 +152,16 @@ final class MessageLoop implements IMessageDispatcher {
         return moved;
     }
 
-    private boolean receive(Map<ConnectionKey, Set<Consumer<Message>>> peers) {
+    private boolean receive(Map<ConnectionKey, Agents<Consumer<Message>>> peers) {
         boolean moved = false;
-        for (Map.Entry<ConnectionKey, Set<Consumer<Message>>> peer : peers.entrySet()) {
-            PeerConnection connection = open(peer.getKey());
+        for (Map.Entry<ConnectionKey, Agents<Consumer<Message>>> peer : peers.entrySet()) {
+            PeerConnection connection = open(peer.getKey(), peer.getValue());
             for (Message message; connection != null && (message = read(connection, peer.getKey())) != null; ) {
                 moved = true;
                 if (log.isTraceEnabled()) {
                     log.trace("{} -> {}", peer.getKey(), message);
                 }
-                for (Consumer<Message> consumer : peer.getValue()) {
+                for (Consumer<Message> consumer : peer.getValue().all()) {
                     try {
                         consumer.accept(message);
                     } catch (RuntimeException e) {
@@ -162,14 +173,14 @@ final class MessageLoop implements IMessageDispatcher {
         return moved;
     }
 
-    private boolean send(Map<ConnectionKey, Set<Supplier<Message>>> peers) {
+    private boolean send(Map<ConnectionKey, Agents<Supplier<Message>>> peers) {
         boolean moved = false;
-        for (Map.Entry<ConnectionKey, Set<Supplier<Message>>> peer : peers.entrySet()) {
-            PeerConnection connection = open(peer.getKey());
+        for (Map.Entry<ConnectionKey, Agents<Supplier<Message>>> peer : peers.entrySet()) {
+            PeerConnection connection = open(peer.getKey(), peer.getValue());
             if (connection == null) {
                 continue;
             }
-            for (Supplier<Message> supplier : peer.getValue()) {
+            for (Supplier<Message> supplier : peer.getValue().all()) {
                 Message message;
                 try {
                     message = supplier.get();
@@ -202,9 +213,10 @@ final class MessageLoop implements IMessageDispatcher {
         }
     }
 
-    private PeerConnection open(ConnectionKey key) {
+    /** The connection the agents were added for, while it is the pool's under their key and open; else null. */
+    private PeerConnection open(ConnectionKey key, Agents<?> agents) {
         PeerConnection connection = pool.getConnection(key);
-        return connection == null || connection.isClosed() ? null : connection;
+        return connection == null || connection != agents.connection() || connection.isClosed() ? null : connection;
     }
 
     /** Waits after an empty turn ({@link #sleepNanos}). False once stopped. */

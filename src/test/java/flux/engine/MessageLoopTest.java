@@ -45,15 +45,14 @@ class MessageLoopTest {
         final List<Message> posted = new CopyOnWriteArrayList<>();
         volatile boolean closed;
 
-        PeerConnection asBt() {
-            return (PeerConnection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{PeerConnection.class},
-                    (proxy, method, args) -> switch (method.getName()) {
-                        case "readMessageNow" -> received.poll();
-                        case "postMessage" -> posted.add((Message) args[0]);
-                        case "isClosed" -> closed;
-                        default -> throw new UnsupportedOperationException(method.getName());
-                    });
-        }
+        /** The same object each time, as bt's pool hands out one connection object per connection. */
+        final PeerConnection asBt = (PeerConnection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{PeerConnection.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "readMessageNow" -> received.poll();
+                    case "postMessage" -> posted.add((Message) args[0]);
+                    case "isClosed" -> closed;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     private final Map<ConnectionKey, Connection> connections = new ConcurrentHashMap<>();
@@ -131,6 +130,33 @@ class MessageLoopTest {
         assertEquals(List.of(Interested.instance()), connection.posted);
     }
 
+    @Test
+    void aPeerDialledAgainUnderTheSameKeyIsServedOnceAndOnlyByItsNewAgents() throws Exception {
+        ConnectionKey peer = key(TORRENT, 6881);
+        Connection first = connect(peer);
+        List<Message> old = new ArrayList<>();
+        loop.addMessageConsumer(peer, old::add);
+        loop.addMessageSupplier(peer, KeepAlive::instance);
+        first.closed = true;
+        Connection again = connect(peer); // bt's pool: the same key, a new connection
+        Message have = new Have(1);
+        again.received.add(have);
+
+        assertFalse(loop.turn(), "its messages wait for its own agents: the old ones would go to a dropped peer worker");
+        assertEquals(List.of(), old);
+        assertEquals(1, again.received.size());
+        assertEquals(List.of(), again.posted);
+
+        List<Message> renewed = new ArrayList<>();
+        loop.addMessageConsumer(peer, renewed::add);
+        loop.addMessageSupplier(peer, Interested::instance);
+        assertTrue(loop.turn());
+        assertEquals(List.of(have), renewed);
+        assertEquals(List.of(), old, "each message once, not once per connection the key ever had");
+        assertEquals(List.of(Interested.instance()), again.posted);
+        assertEquals(List.of(), first.posted);
+    }
+
     /**
      * bt adds a connection's agents while the loop runs, and the peer's first messages (its
      * bitfield, its extended handshake) are often already waiting: none may be read before an
@@ -203,7 +229,7 @@ class MessageLoopTest {
                 new Class<?>[]{IPeerConnectionPool.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection") && args.length == 1) {
                         Connection c = connections.get((ConnectionKey) args[0]);
-                        return c == null ? null : c.asBt();
+                        return c == null ? null : c.asBt;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
