@@ -30,9 +30,10 @@ import java.util.function.Supplier;
  * file to a `flux stream` on this machine was asleep there 0.70–0.88 s of every second of the
  * transfer (550–590 waits a second, most of them 1 ms). This loop naps {@link #NAP_NANOS} while
  * the traffic is recent ({@link #NAPS}) and only then backs off as bt's does, so an idle engine
- * still wakes at most every 20 ms. Every engine runs it. In a stream, on the loopback bench (14
- * alternating rounds each), 1 MiB pieces came 1.58 -> 1.27 s after the first byte, with seeks
- * 26.5 -> 22 ms, and 256 KiB pieces 1.50 -> 1.39 s.
+ * still wakes at most every 20 ms. Every engine runs it. In a stream, on the loopback bench
+ * (alternating rounds), 1 MiB pieces came 1.58 -> 1.27 s after the first byte, with seeks 26.5 ->
+ * 22 ms (14 rounds each; 1.46 -> 1.34 s and 26 -> 22 ms in 8 more); with 256 KiB pieces 16 rounds
+ * each showed no difference (1.69 / 1.67 s, seeks 15 ms).
  */
 final class MessageLoop implements IMessageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(MessageLoop.class);
