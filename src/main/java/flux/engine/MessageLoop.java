@@ -71,11 +71,12 @@ final class MessageLoop implements IMessageDispatcher {
     /**
      * The agents bt added for one connection. bt keys a connection by its peer's address and port
      * and the torrent, so a peer dialled again gets the key of the connection before; bt adds that
-     * new connection's agents once it is in the pool, and never removes agents. The loop keeps a
-     * closed connection's agents and skips them; a new connection under the same key replaces
-     * them (with bt's loop each of its messages went to bt twice, through both sets), and its
-     * messages wait until its own agents are there (the old ones would hand them to a peer worker
-     * bt has dropped).
+     * new connection's agents once it is in the pool, and never removes agents. A new connection
+     * under the same key replaces them (with bt's loop each of its messages went to bt twice,
+     * through both sets), and its messages wait until its own agents are there (the old ones would
+     * hand them to a peer worker bt has dropped). A closed connection's agents are dropped when a
+     * turn sees it closed: kept, as bt's loop keeps them, every connection a long `flux seed` ever
+     * had would be looked up on every turn.
      */
     private record Agents<A>(PeerConnection connection, Set<A> all) {
     }
@@ -156,7 +157,7 @@ final class MessageLoop implements IMessageDispatcher {
     private boolean receive(Map<ConnectionKey, Agents<Consumer<Message>>> peers) {
         boolean moved = false;
         for (Map.Entry<ConnectionKey, Agents<Consumer<Message>>> peer : peers.entrySet()) {
-            PeerConnection connection = open(peer.getKey(), peer.getValue());
+            PeerConnection connection = open(peers, peer.getKey(), peer.getValue());
             for (Message message; connection != null && (message = read(connection, peer.getKey())) != null; ) {
                 moved = true;
                 if (log.isTraceEnabled()) {
@@ -177,7 +178,7 @@ final class MessageLoop implements IMessageDispatcher {
     private boolean send(Map<ConnectionKey, Agents<Supplier<Message>>> peers) {
         boolean moved = false;
         for (Map.Entry<ConnectionKey, Agents<Supplier<Message>>> peer : peers.entrySet()) {
-            PeerConnection connection = open(peer.getKey(), peer.getValue());
+            PeerConnection connection = open(peers, peer.getKey(), peer.getValue());
             if (connection == null) {
                 continue;
             }
@@ -214,10 +215,18 @@ final class MessageLoop implements IMessageDispatcher {
         }
     }
 
-    /** The connection the agents were added for, while it is the pool's under their key and open; else null. */
-    private PeerConnection open(ConnectionKey key, Agents<?> agents) {
-        PeerConnection connection = pool.getConnection(key);
-        return connection == null || connection != agents.connection() || connection.isClosed() ? null : connection;
+    /**
+     * The connection the agents were added for, while it is open and the pool's under their key;
+     * else null, and the agents of a closed connection are dropped (never those a new connection
+     * put under the key meanwhile).
+     */
+    private <A> PeerConnection open(Map<ConnectionKey, Agents<A>> peers, ConnectionKey key, Agents<A> agents) {
+        PeerConnection connection = agents.connection();
+        if (connection == null || connection.isClosed()) {
+            peers.computeIfPresent(key, (k, current) -> current == agents ? null : current);
+            return null;
+        }
+        return pool.getConnection(key) == connection ? connection : null;
     }
 
     /** Waits after an empty turn ({@link #sleepNanos}). False once stopped. */

@@ -56,6 +56,8 @@ class MessageLoopTest {
     }
 
     private final Map<ConnectionKey, Connection> connections = new ConcurrentHashMap<>();
+    /** Every key the loop asked the pool for, in order. */
+    private final Queue<ConnectionKey> lookedUp = new ConcurrentLinkedQueue<>();
     private final Set<TorrentId> active = new HashSet<>(Set.of(TORRENT, OTHER));
     private final List<String> lifecycle = new ArrayList<>();
     private final MessageLoop loop = new MessageLoop(lifecycle(), pool(), registry(), new Config());
@@ -84,7 +86,7 @@ class MessageLoopTest {
     }
 
     @Test
-    void closedConnectionsAndInactiveTorrentsAreSkippedAndTheirAgentsKept() throws Exception {
+    void closedConnectionsAndInactiveTorrentsAreSkippedAndAPausedTorrentsAgentsKept() throws Exception {
         ConnectionKey closedPeer = key(TORRENT, 6881);
         ConnectionKey pausedPeer = key(OTHER, 6882);
         Connection closed = connect(closedPeer);
@@ -128,6 +130,31 @@ class MessageLoopTest {
         assertTrue(loop.turn());
         assertEquals(List.of(KeepAlive.instance()), got);
         assertEquals(List.of(Interested.instance()), connection.posted);
+    }
+
+    @Test
+    void aClosedConnectionsAgentsAreDroppedSoLaterTurnsNeverLookItUp() throws Exception {
+        ConnectionKey gone = key(TORRENT, 6881);
+        ConnectionKey live = key(TORRENT, 6882);
+        Connection closing = connect(gone);
+        connect(live);
+        for (ConnectionKey peer : List.of(gone, live)) {
+            loop.addMessageConsumer(peer, m -> { });
+            loop.addMessageSupplier(peer, () -> null);
+        }
+        closing.closed = true;
+        loop.turn();
+        lookedUp.clear();
+
+        loop.turn();
+        assertEquals(List.of(live, live), List.copyOf(lookedUp), "one lookup to read, one to send, for the open connection only");
+
+        Connection again = connect(gone); // the peer dialled again: its own agents serve it
+        List<Message> got = new ArrayList<>();
+        loop.addMessageConsumer(gone, got::add);
+        again.received.add(KeepAlive.instance());
+        assertTrue(loop.turn());
+        assertEquals(List.of(KeepAlive.instance()), got);
     }
 
     @Test
@@ -228,6 +255,7 @@ class MessageLoopTest {
         return (IPeerConnectionPool) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[]{IPeerConnectionPool.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection") && args.length == 1) {
+                        lookedUp.add((ConnectionKey) args[0]);
                         Connection c = connections.get((ConnectionKey) args[0]);
                         return c == null ? null : c.asBt;
                     }
