@@ -148,10 +148,6 @@ final class Streamer {
         return library;
     }
 
-    StreamingFile selectedFile() {
-        return library.file(file.index());
-    }
-
     StatusReporter status() {
         return status;
     }

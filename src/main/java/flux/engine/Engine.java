@@ -447,11 +447,6 @@ public final class Engine implements AutoCloseable {
         runtime.service(WriteFailures.class).listen(listener);
     }
 
-    /** Connections the scout opened that bt took over (for tests and the verbose log). */
-    public int scoutedConnectionsAdopted() {
-        return scout.adopted();
-    }
-
     @Override
     public void close() {
         scout.close();

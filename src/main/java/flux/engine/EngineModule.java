@@ -32,7 +32,9 @@ import bt.net.buffer.IBufferManager;
 import bt.net.pipeline.IChannelPipelineFactory;
 import bt.protocol.Message;
 import bt.protocol.handler.MessageHandler;
+import bt.service.ApplicationService;
 import bt.service.IdentityService;
+import bt.service.Version;
 import bt.module.TrackerFactories;
 import bt.tracker.SecretKey;
 import bt.tracker.TrackerFactory;
@@ -165,6 +167,19 @@ final class EngineModule extends AbstractModule {
         handlers.add(new ExtendedProtocolHandshakeHandler(extendedHandshakes));
         return new PromptHandshakes(new ConnectionHandlerFactory(handshakes, torrents, handlers,
                 config.getPeerHandshakeTimeout()), scout, clients);
+    }
+
+    /**
+     * bt's version, which bt reads from the manifest of its own jar; in flux's single jar it found
+     * none, warned in every verbose log that the application "may be configured incorrectly", and
+     * told every peer in its extended handshake that it was "Bt 0.0". The peer id says bt 1.10
+     * ({@link Engine#newPeerId}); the handshake now says the same.
+     */
+    @Provides
+    @Singleton
+    ApplicationService version() {
+        Version bt = new Version(1, 10, false);
+        return () -> bt;
     }
 
     @Provides

@@ -125,6 +125,11 @@ public final class QBittorrentPeer implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(api + "torrents/info?hashes=" + infoHash)).GET());
     }
 
+    /** The Web API's JSON for the peers of one torrent, as its peer list shows them (client, address, ...). */
+    public String peers(String infoHash) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(api + "sync/torrentPeers?rid=0&hash=" + infoHash)).GET());
+    }
+
     private static double progressOf(String info) {
         Matcher m = Pattern.compile("\"progress\":([0-9.eE+-]+)").matcher(info);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
