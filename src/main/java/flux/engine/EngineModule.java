@@ -200,8 +200,9 @@ final class EngineModule extends AbstractModule {
 
     /**
      * bt's connection factory (as its ServiceModule wires it), adopting the scout's connections, with
-     * flux's encryption, and for a download the first connections' large buffers (an engine that
-     * mostly uploads keeps small ones: to 4 aria2c leechers, 51.2 MiB/s with large, 54.5 without).
+     * flux's encryption, each new channel registered at once ({@link PromptRegistration}), and for a
+     * download the first connections' large buffers (an engine that mostly uploads keeps small ones:
+     * to 4 aria2c leechers, 51.2 MiB/s with large, 54.5 without).
      */
     @Provides
     @Singleton
@@ -212,7 +213,7 @@ final class EngineModule extends AbstractModule {
                                        IBufferManager buffers, DataReceiver receiver, EventSource events,
                                        Config config) {
         PeerConnectionFactory factory = new PeerConnectionFactory(selector, handlers, pipelines, protocol, torrents,
-                mostlyUploads ? buffers : ConnectionBuffers.of(config), receiver, events, config);
+                mostlyUploads ? buffers : ConnectionBuffers.of(config), PromptRegistration.of(receiver, selector), events, config);
         StreamEncryption encryption = new StreamEncryption(torrents, protocol, config, requireEncryption);
         if (!encryption.replaceIn(factory)) {
             if (requireEncryption) {
