@@ -169,9 +169,13 @@ start_client() {
         peerflix)
             port=$(bpy freeport)
             URL_GUESS=http://127.0.0.1:$port/
+            # --tmp: torrent-stream keeps each torrent's metadata in <tmp>/torrent-stream (/tmp by
+            # default, shared by every run); a later start that finds it there ignores the magnet's
+            # trackers and, with DHT off, never meets a peer (every peerflix start failed that way
+            # after its first success): each run gets its own, as every client starts fresh
             spawn "$dir/stdout" "$dir/stderr" env BENCH_BIND_IPV4="$addr" LD_PRELOAD="$SHIM" \
                 "$NPM_BIN/peerflix" "$magnet" --port "$port" --hostname 127.0.0.1 --path "$dir/data" \
-                --quiet --peer-port "$(freeport_besides 127.0.0.1 "$port")" ;;
+                --tmp "$dir/tmp" --quiet --peer-port "$(freeport_besides 127.0.0.1 "$port")" ;;
     esac
     [[ -n $SHIM ]] || [[ $client != webtorrent && $client != peerflix ]] || log "no bindshim.so: $client connects from 127.0.0.1"
     CPID=$SPAWNED
