@@ -20,6 +20,7 @@ import bt.runtime.BtRuntime;
 import bt.runtime.BtRuntimeBuilder;
 import bt.net.InetPeer;
 import bt.net.PeerId;
+import bt.service.Version;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
 import bt.tracker.AnnounceKey;
@@ -458,16 +459,20 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** The bt release flux runs, as its peer id and its extended handshake ({@link EngineModule}) name it. */
+    static final Version BT_VERSION = new Version(1, 10, false);
+
     /**
      * A peer id in the form bt makes its own ("-Bt", bt's version bytes 1.10, "-", 12 random
      * bytes), made here so the scout can announce and shake hands with it before bt exists.
      */
     static PeerId newPeerId() {
         byte[] id = new byte[PeerId.length()];
-        System.arraycopy(new byte[]{'-', 'B', 't', 1, 10, 0, 0, '-'}, 0, id, 0, 8);
-        byte[] tail = new byte[id.length - 8];
+        byte[] prefix = {'-', 'B', 't', (byte) BT_VERSION.getMajor(), (byte) BT_VERSION.getMinor(), 0, 0, '-'};
+        System.arraycopy(prefix, 0, id, 0, prefix.length);
+        byte[] tail = new byte[id.length - prefix.length];
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(tail);
-        System.arraycopy(tail, 0, id, 8, tail.length);
+        System.arraycopy(tail, 0, id, prefix.length, tail.length);
         return PeerId.fromBytes(id);
     }
 

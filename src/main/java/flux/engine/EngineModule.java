@@ -34,7 +34,6 @@ import bt.protocol.Message;
 import bt.protocol.handler.MessageHandler;
 import bt.service.ApplicationService;
 import bt.service.IdentityService;
-import bt.service.Version;
 import bt.module.TrackerFactories;
 import bt.tracker.SecretKey;
 import bt.tracker.TrackerFactory;
@@ -178,8 +177,7 @@ final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     ApplicationService version() {
-        Version bt = new Version(1, 10, false);
-        return () -> bt;
+        return () -> Engine.BT_VERSION;
     }
 
     @Provides
