@@ -17,6 +17,9 @@ plain value on stdout. Subcommands:
                                    positions (5-95 %, reproducible from SEED), each timed from the
                                    command to mpv's playback-restart, checked to land at the
                                    target and to play on for 0.5 s; prints each time, or "fail"
+  unchoked RPC HEX ADDR SECONDS    polls transmission-daemon's RPC at RPC (host:port) for the torrent
+                                   HEX until it unchokes the peer at ADDR; prints that moment (epoch
+                                   seconds), or "none" when it did not within SECONDS or was stopped
   report RESULTS.tsv META.tsv OUT  Markdown table of medians and spreads (also on stdout)
 """
 import json
@@ -27,6 +30,7 @@ import socket
 import statistics
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -182,6 +186,37 @@ def jsonfield(path, event, field):
     return ""
 
 
+# --- when Transmission unchokes a client --------------------------------------------------------
+
+def unchoked(rpc, hexhash, addr, seconds):
+    """Transmission unchokes a new peer only on its choking timer, so a client may have one seeder
+    or two in its first seconds; polled every 50 ms (a JSON request on one connection)."""
+    url = f"http://{rpc}/transmission/rpc"
+    body = json.dumps({"method": "torrent-get",
+                       "arguments": {"ids": [hexhash], "fields": ["peers"]}}).encode()
+    session = ""
+    deadline = time.monotonic() + float(seconds)
+    try:
+        while time.monotonic() < deadline:
+            req = urllib.request.Request(url, data=body, headers={"X-Transmission-Session-Id": session})
+            try:
+                with urllib.request.urlopen(req, timeout=2) as r:
+                    torrents = json.load(r)["arguments"]["torrents"]
+            except urllib.error.HTTPError as e:
+                session = e.headers.get("X-Transmission-Session-Id", "")  # 409: the id to send
+                continue
+            except (OSError, ValueError, KeyError):
+                torrents = []
+            for t in torrents:
+                for peer in t.get("peers", []):
+                    if peer.get("address") == addr and not peer.get("peerIsChoked", True):
+                        return f"{time.time():.3f}"
+            time.sleep(0.05)
+    except KeyboardInterrupt:
+        pass
+    return "none"
+
+
 # --- a real player's seeks (mpv's JSON IPC) ----------------------------------------------------
 
 class _Mpv:
@@ -299,6 +334,7 @@ METRICS = [  # key, column title, unit, format
     ("upt", "4 leechers done", "s", "{:.2f}"),
     ("first", "first leecher done", "s", "{:.2f}"),
     ("up", "seeder upload", "MiB/s", "{:.1f}"),
+    ("trunchoke", "Transmission unchoked it", "s", "{:.2f}"),
     ("rss", "peak RSS", "MiB", "{:.0f}"),
     ("cpu", "CPU", "s", "{:.1f}"),
     ("fails", "failed starts", "of all", "{:.0f}"),
@@ -373,6 +409,8 @@ def report(results, meta, out):
                 cells.append(f"{sum(f)}/{sum(n)}" if n else "–")
                 continue
             text, med = _cell(rows.get((c, key), []), fmt)
+            if key == "trunchoke":  # no value: not unchoked before the run ended
+                text = text.replace("fail", "later")
             medians[(c, key)] = med
             cells.append(text)
         md.append(f"| {c} | " + " | ".join(cells) + " |")
@@ -430,6 +468,8 @@ def main(argv):
         print(jsonfield(*args[:3]))
     elif cmd == "mpvseeks":
         print(mpvseeks(*args[:3]))
+    elif cmd == "unchoked":
+        print(unchoked(*args[:4]), flush=True)
     elif cmd == "report":
         sys.stdout.write(report(*args[:3]))
     else:

@@ -20,6 +20,10 @@
 #         starts of that client (main run, T3 runs, fresh-client seeks)
 #   RSS   peak RSS (VmHWM) of the client's process tree, CPU = its user+system seconds, read
 #         at the end of the T1/T2/seek/T4 run
+#   Transmission unchoked it: when, in that run, the Transmission seeder first unchoked the
+#         client (polled over its RPC): until then aria2c is its only seeder. Transmission
+#         unchokes on its own timer, so this is the seeders' luck, not the client's ("later": not
+#         before the run ended)
 #   T3    a fresh client per container: mpv --vo=null --ao=null --frames=50 on the URL exits 0
 #         (MP4 with moov at the end, and MKV); flux also with mpv started on its "listening"
 #         URL, which it prints before the metadata (the ratio sets that against the others' T3)
@@ -205,11 +209,12 @@ wait_url() {
 range_ok() { [[ $(stat -c %s "$1") == "$3" ]] && cmp -s -n "$3" -i "0:$2" "$1" "$4"; }
 
 # start_fresh CLIENT LABEL ROUND INPUT HEX SRC METRIC: a fresh client on a fresh address for one
-# measurement, its output in RUN_DIR; sets RUN_DIR and RUN_T0 (INPUT: a magnet or a .torrent
-# file). RUN_DIR/t0 lines up with the "time" (epoch ms) of flux's JSON events.
+# measurement, its output in RUN_DIR; sets RUN_DIR, RUN_ADDR and RUN_T0 (INPUT: a magnet or a
+# .torrent file). RUN_DIR/t0 lines up with the "time" (epoch ms) of flux's JSON events.
 start_fresh() {
     local client=$1 label=$2 round=$3 input=$4 hex=$5 src=$6 metric=$7 addr
     next_addr addr
+    RUN_ADDR=$addr
     RUN_DIR=$WORK/runs/$label-r$round-$metric
     log "$label round $round: $metric on $addr"
     desync
@@ -226,7 +231,11 @@ run_main() {  # run_main CLIENT LABEL ROUND MAGNET HEX SRC
     size=$(stat -c %s "$src")
     start_fresh "$@" main  # "main": T1, T2, the seeks and T4 on this one client
     dir=$RUN_DIR t0=$RUN_T0
-    local served=0
+    local served=0 watch=
+    if [[ -n ${TR_RPC:-} ]]; then  # when Transmission unchokes it (bench.py unchoked)
+        "$PY" "$BENCH_DIR/bench.py" unchoked "$TR_RPC" "$5" "$RUN_ADDR" 300 >"$dir/unchoked.txt" 2>/dev/null &
+        watch=$!
+    fi
     if wait_url "$dir" "$READY_TIMEOUT"; then
         record "$label" ready "$round" "$(since "$t0")"
         served=1
@@ -241,6 +250,14 @@ run_main() {  # run_main CLIENT LABEL ROUND MAGNET HEX SRC
         failed_start
         local m
         for m in t1 t2 seek t4 mibs; do record "$label" "$m" "$round" fail; done
+    fi
+    if [[ -n $watch ]]; then
+        kill "$watch" 2>/dev/null || true  # done already when it saw the unchoke
+        wait "$watch" 2>/dev/null || true  # killed while it polled: nothing to report
+        local at
+        at=$(cat "$dir/unchoked.txt")
+        [[ $at =~ ^[0-9.]+$ ]] && at=$(awk -v a="$t0" -v b="$at" 'BEGIN { printf "%.3f", b - a }') || at=later
+        record "$label" trunchoke "$round" "$at"
     fi
     client_stats "$label" "$round" "$dir"
     stop_pid "$CPID"
