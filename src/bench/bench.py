@@ -19,7 +19,7 @@ plain value on stdout. Subcommands:
                                    target and to play on for 0.5 s; prints each time, or "fail"
   unchoked RPC HEX ADDR SECONDS    polls transmission-daemon's RPC at RPC (host:port) for the torrent
                                    HEX until it unchokes the peer at ADDR; prints that moment (epoch
-                                   seconds), or "none" when it did not within SECONDS or was stopped
+                                   seconds), or "none" when it did not within SECONDS
   report RESULTS.tsv META.tsv OUT  Markdown table of medians and spreads (also on stdout)
 """
 import json
@@ -189,31 +189,29 @@ def jsonfield(path, event, field):
 # --- when Transmission unchokes a client --------------------------------------------------------
 
 def unchoked(rpc, hexhash, addr, seconds):
-    """Transmission unchokes a new peer only on its choking timer, so a client may have one seeder
-    or two in its first seconds; polled every 50 ms (a JSON request on one connection)."""
+    """Transmission unchokes a new peer on its own schedule (1.3 s to several seconds after its
+    start), so a client may have one seeder or two in its first seconds; polled every 50 ms."""
     url = f"http://{rpc}/transmission/rpc"
     body = json.dumps({"method": "torrent-get",
                        "arguments": {"ids": [hexhash], "fields": ["peers"]}}).encode()
     session = ""
     deadline = time.monotonic() + float(seconds)
-    try:
-        while time.monotonic() < deadline:
-            req = urllib.request.Request(url, data=body, headers={"X-Transmission-Session-Id": session})
-            try:
-                with urllib.request.urlopen(req, timeout=2) as r:
-                    torrents = json.load(r)["arguments"]["torrents"]
-            except urllib.error.HTTPError as e:
-                session = e.headers.get("X-Transmission-Session-Id", "")  # 409: the id to send
-                continue
-            except (OSError, ValueError, KeyError):
-                torrents = []
-            for t in torrents:
-                for peer in t.get("peers", []):
-                    if peer.get("address") == addr and not peer.get("peerIsChoked", True):
-                        return f"{time.time():.3f}"
+    while time.monotonic() < deadline:
+        req = urllib.request.Request(url, data=body, headers={"X-Transmission-Session-Id": session})
+        try:
+            with urllib.request.urlopen(req, timeout=2) as r:
+                torrents = json.load(r)["arguments"]["torrents"]
+        except urllib.error.HTTPError as e:
+            session = e.headers.get("X-Transmission-Session-Id", "")  # 409: the id to send
             time.sleep(0.05)
-    except KeyboardInterrupt:
-        pass
+            continue
+        except (OSError, ValueError, KeyError):
+            torrents = []
+        for t in torrents:
+            for peer in t.get("peers", []):
+                if peer.get("address") == addr and not peer.get("peerIsChoked", True):
+                    return f"{time.time():.3f}"
+        time.sleep(0.05)
     return "none"
 
 

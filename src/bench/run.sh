@@ -22,8 +22,8 @@
 #         at the end of the T1/T2/seek/T4 run
 #   Transmission unchoked it: when, in that run, the Transmission seeder first unchoked the
 #         client (polled over its RPC): until then aria2c is its only seeder. Transmission
-#         unchokes on its own timer, so this is the seeders' luck, not the client's ("later": not
-#         before the run ended)
+#         unchokes on its own schedule, so this is the seeders' part, not the client's ("later":
+#         not before the run ended)
 #   T3    a fresh client per container: mpv --vo=null --ao=null --frames=50 on the URL exits 0
 #         (MP4 with moov at the end, and MKV); flux also with mpv started on its "listening"
 #         URL, which it prints before the metadata (the ratio sets that against the others' T3)
