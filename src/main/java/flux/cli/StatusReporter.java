@@ -77,6 +77,9 @@ final class StatusReporter {
             if (l != null) {
                 l.show(p, fileMap(), readerFraction());
             }
+            // before the progress event that says how long to pause: a script that reads the
+            // event finds the advice in the log already (StreamIT read stderr in between, once)
+            advise(p);
             // every 5 s a plain line for logs and pipes; a terminal has the live lines instead
             if (ticks % 10 == 0 || (p.haveBytes() == p.fileBytes() && !completeReported)) {
                 if (l == null) {
@@ -84,7 +87,6 @@ final class StatusReporter {
                 }
                 events.emit("progress", p.json());
             }
-            advise(p);
             waits.check(session.readers().waits(), System.nanoTime());
             if (p.haveBytes() == p.fileBytes() && !completeReported) {
                 completeReported = true;
