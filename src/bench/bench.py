@@ -190,7 +190,9 @@ def jsonfield(path, event, field):
 
 def unchoked(rpc, hexhash, addr, seconds):
     """Transmission unchokes a new peer on its own schedule (1.3 s to several seconds after its
-    start), so a client may have one seeder or two in its first seconds; polled every 50 ms."""
+    start), so a client may have one seeder or two in its first seconds; polled every 50 ms. This
+    is Transmission's choke flag: the Unchoke reached flux 0.35 and 0.8 s after it turned (two
+    runs against flux's log), sent at a later pulse of Transmission's."""
     url = f"http://{rpc}/transmission/rpc"
     body = json.dumps({"method": "torrent-get",
                        "arguments": {"ids": [hexhash], "fields": ["peers"]}}).encode()
