@@ -256,7 +256,7 @@ run_main() {  # run_main CLIENT LABEL ROUND MAGNET HEX SRC
         wait "$watch" 2>/dev/null || true  # killed while it polled: nothing to report
         local at
         at=$(cat "$dir/unchoked.txt")
-        [[ $at =~ ^[0-9.]+$ ]] && at=$(awk -v a="$t0" -v b="$at" 'BEGIN { printf "%.3f", b - a }') || at=later
+        [[ $at =~ ^[0-9.]+$ ]] && at=$(since "$t0" "$at") || at=later
         record "$label" trunchoke "$round" "$at"
     fi
     client_stats "$label" "$round" "$dir"

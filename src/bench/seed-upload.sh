@@ -108,7 +108,7 @@ run_seeder() {  # run_seeder KIND ROUND
         read -r rc t <"${dirs[$i]}/done" || rc=1
         sum=$(sha256sum <"${dirs[$i]}/data/$(basename "$MP4")" 2>/dev/null | cut -d' ' -f1) || true
         if [[ $rc == 0 && $sum == "$SHA0" ]]; then
-            times+=("$(awk -v a="$t0" -v b="$t" 'BEGIN { printf "%.3f", b - a }')")
+            times+=("$(since "$t0" "$t")")
         else
             all_ok=0
         fi
