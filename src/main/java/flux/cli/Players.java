@@ -41,7 +41,11 @@ final class Players {
         return command(player, url, List.of());
     }
 
-    /** The player's command line; mpv also gets the torrent's subtitle files (`--sub-file`). */
+    /**
+     * The player's command line; mpv and VLC also get the torrent's subtitle files: mpv one
+     * `--sub-file` each, VLC all of them as `--input-slave` (its `--sub-file` takes a local path
+     * only: given a URL, VLC 3 looked for a file of that name in its working directory).
+     */
     static List<String> command(String player, String url, List<String> subtitles) {
         List<String> cmd = new ArrayList<>();
         List<String> known = KNOWN.get(player);
@@ -49,6 +53,8 @@ final class Players {
             cmd.addAll(known);
             if (player.equals("mpv")) {
                 subtitles.forEach(s -> cmd.add("--sub-file=" + s));
+            } else if (player.equals("vlc") && !subtitles.isEmpty()) {
+                cmd.add("--input-slave=" + String.join("#", subtitles)); // flux's URLs encode '#' as %23
             }
             cmd.add(url);
             return cmd;

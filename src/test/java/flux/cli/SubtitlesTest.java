@@ -38,9 +38,12 @@ class SubtitlesTest {
     }
 
     @Test
-    void mpvGetsThemAsSubFiles() {
-        assertEquals(List.of("mpv", "--force-window=immediate", "--sub-file=http://h/1", "http://h/0"),
-                Players.command("mpv", "http://h/0", List.of("http://h/1")));
-        assertEquals(List.of("vlc", "--play-and-exit", "http://h/0"), Players.command("vlc", "http://h/0", List.of("http://h/1")));
+    void mpvGetsThemAsSubFilesAndVlcAsInputSlaves() {
+        assertEquals(List.of("mpv", "--force-window=immediate", "--sub-file=http://h/1", "--sub-file=http://h/2", "http://h/0"),
+                Players.command("mpv", "http://h/0", List.of("http://h/1", "http://h/2")));
+        assertEquals(List.of("vlc", "--play-and-exit", "--input-slave=http://h/1#http://h/2", "http://h/0"),
+                Players.command("vlc", "http://h/0", List.of("http://h/1", "http://h/2")));
+        assertEquals(List.of("vlc", "--play-and-exit", "http://h/0"), Players.command("vlc", "http://h/0", List.of()));
+        assertEquals(List.of("ffplay", "-autoexit", "http://h/0"), Players.command("ffplay", "http://h/0", List.of("http://h/1")));
     }
 }

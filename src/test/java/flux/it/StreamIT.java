@@ -10,6 +10,7 @@ import flux.lab.OpenTracker;
 import flux.lab.Tools;
 import flux.lab.TorrentMaker;
 import flux.lab.TransmissionPeer;
+import flux.lab.Vlc;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * flux stream against real third-party software on loopback: opentracker, transmission-daemon
- * seeding ffmpeg-made videos, and mpv playing what flux serves.
+ * seeding ffmpeg-made videos, and mpv and VLC playing what flux serves.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -434,6 +436,49 @@ class StreamIT {
                 + " | " + Tools.require("mpv") + " --no-config --vo=null --ao=null --frames=50 -";
         String out = Tools.run(90, "sh", "-c", command);
         assertTrue(out.contains("Video --vid=1"), "mpv found no video stream in the pipe: " + out);
+    }
+
+    @Test
+    void vlcOpenedAtTwentyFourSecondsOfTheMoovAtEndMp4GetsTheVideosOwnFramesFromThere() throws Exception {
+        // -v: flux logs each range it serves
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(mp4Torrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "-v"))) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            Path played = Vlc.in(work, "seek").play(url, 24, 30, 90);
+
+            List<String> source = Media.frameHashes(mp4);
+            List<String> got = Media.frameHashes(played);
+            int from = Collections.indexOfSubList(source, got);
+            // 25 frames a second and a keyframe every 10 s: VLC starts at the one before 0:24
+            assertTrue(got.size() >= 100 && from >= 250, got.size() + " frames, at frame " + from + " of the source"
+                    + " (-1: not the source's frames in order)\nflux's log:\n" + flux.stderr());
+            long length = Files.size(mp4);
+            Matcher served = Pattern.compile("GET " + Pattern.quote(mp4.getFileName().toString()) + " bytes (\\d+)-").matcher(flux.stderr());
+            boolean jumped = false;
+            while (served.find()) {
+                long start = Long.parseLong(served.group(1));
+                jumped |= start > length / 3 && start < length * 0.9; // neither the head nor the moov at the end
+            }
+            assertTrue(jumped, "VLC never asked flux for a range in the middle: " + flux.stderr());
+        }
+    }
+
+    @Test
+    void vlcOpenedByFluxPlaysTheChosenEpisodeWithItsSubtitle() throws Exception {
+        Vlc vlc = Vlc.in(work, "episode");
+        Path stderr = work.resolve("vlc-episode.stderr");
+        // flux runs "vlc --play-and-exit --input-slave=<subtitle URL> <URL>": here a VLC without a
+        // window that plays 5 s of it into a file, then exits, and flux with it
+        String command = "PATH=" + quote(vlc.standIn(5).toString()) + ":\"$PATH\" "
+                + String.join(" ", FluxProcess.builder(fluxArgs(showTorrent.magnet(tracker.announceUrl()), "--port", "0",
+                "--select", "*E02*", "--vlc", "-v")).command().stream().map(StreamIT::quote).toList())
+                + " 2>" + quote(stderr.toString());
+        Tools.run(90, "sh", "-c", command);
+
+        String log = Files.readString(stderr);
+        assertTrue(log.contains("GET Show.S01E02.en.srt"), "VLC did not load the episode's subtitle: " + log);
+        List<String> got = Media.frameHashes(vlc.output());
+        assertTrue(got.size() >= 100 && Collections.indexOfSubList(Media.frameHashes(mp4), got) == 0,
+                got.size() + " frames, not the episode's first ones: " + log);
     }
 
     @Test

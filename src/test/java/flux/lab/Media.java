@@ -36,6 +36,18 @@ public final class Media {
         return make("clip-" + seconds + "s-" + kbps + "k.avi", seconds, kbps, "avi");
     }
 
+    /**
+     * The MD5 of each decoded frame of the file's first video stream, in order: the same frames
+     * decoded from another container (a player's remux) give the same hashes.
+     */
+    public static List<String> frameHashes(Path file) throws IOException, InterruptedException {
+        String lines = Tools.run(120, Tools.require("ffmpeg"), "-nostdin", "-v", "error", "-i", file.toString(),
+                "-map", "0:v:0", "-fps_mode", "passthrough", "-f", "framemd5", "-");
+        // "stream, dts, pts, duration, size, hash" per frame, after '#' comments
+        return lines.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.substring(l.lastIndexOf(',') + 1).trim()).toList();
+    }
+
     /** Where {@code pattern} last occurs in {@code data}: where a header lies, found without parsing. */
     public static long lastIndexOf(byte[] data, byte[] pattern) {
         for (int i = data.length - pattern.length; i >= 0; i--) {
