@@ -2,6 +2,7 @@ package flux.it;
 
 import flux.FluxProcess;
 import flux.lab.Aria2;
+import flux.lab.Browser;
 import flux.lab.FluxRun;
 import flux.lab.Media;
 import flux.lab.Mpv;
@@ -46,7 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * flux stream against real third-party software on loopback: opentracker, transmission-daemon
- * seeding ffmpeg-made videos, and mpv and VLC playing what flux serves.
+ * seeding ffmpeg-made videos, and mpv, VLC and Chromium playing what flux serves.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -398,6 +399,54 @@ class StreamIT {
             // the seeder sends 600 KiB/s and reads ~15 s of that ahead into its send buffer, where a
             // Cancel cannot reach: the download in order was far from 80 % when mpv played there
             assertTrue(verified < length * 0.8, "mpv played at 80 % only once " + verified + " of " + length
+                    + " bytes were verified: " + status + "\nflux's log:\n" + flux.stderr());
+        }
+    }
+
+    /**
+     * A page's {@code <video>} on URL: it plays, is sought to PERCENT of its duration, and plays on
+     * past there; returns "WIDTHxHEIGHT DURATION POSITION FRAMES-DECODED". A media error fails it.
+     */
+    private static final String BROWSER_PLAYS_AND_SEEKS = """
+            (async () => {
+              const v = document.createElement('video');
+              v.muted = true;
+              document.body.appendChild(v);
+              const failed = new Promise((_, ko) => v.addEventListener('error',
+                  () => ko(new Error('media error ' + v.error.code + ': ' + v.error.message))));
+              const until = test => Promise.race([failed, new Promise(ok => {
+                const check = () => test() ? ok() : setTimeout(check, 20);
+                check();
+              })]);
+              v.src = URL;
+              await Promise.race([failed, v.play()]);
+              await until(() => v.currentTime > 0.5);
+              const target = v.duration * PERCENT / 100;
+              v.currentTime = target;
+              await until(() => !v.seeking && v.currentTime > target + 0.5);
+              return v.videoWidth + 'x' + v.videoHeight + ' ' + v.duration + ' ' + v.currentTime + ' '
+                  + v.getVideoPlaybackQuality().totalVideoFrames;
+            })()""";
+
+    @Test
+    void aBrowserPlaysTheMoovAtEndMp4AndSeeksAheadOfTheDownloadFromASlowSeeder() throws Exception {
+        long length = Files.size(slowSeeder.dataDir().resolve("slow-" + mp4.getFileName()));
+        try (FluxRun flux = FluxRun.start(work, fluxArgs(slowTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "-v"));
+             Browser chromium = Browser.start(work, 30)) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            String played = chromium.evaluate(BROWSER_PLAYS_AND_SEEKS.replace("URL", Browser.json(url)).replace("PERCENT", "80"), 90);
+            String status = http.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('/', 8)) + "/status.json")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+
+            Matcher m = Pattern.compile("\"value\":\"(\\d+)x(\\d+) ([0-9.]+) ([0-9.]+) (\\d+)\"").matcher(played);
+            assertTrue(m.find(), played);
+            assertEquals("640x360", m.group(1) + "x" + m.group(2), played);
+            double duration = Double.parseDouble(m.group(3));
+            assertTrue(Math.abs(duration - 40) < 1, "duration " + duration + ": " + played);
+            assertTrue(Double.parseDouble(m.group(4)) > duration * 0.8 && Integer.parseInt(m.group(5)) > 0, played);
+            long verified = Long.parseLong(FluxRun.field(status, "verified"));
+            // the seeder sends 600 KiB/s: the download in order was far from 80 % when the browser played there
+            assertTrue(verified < length * 0.8, "the browser played at 80 % only once " + verified + " of " + length
                     + " bytes were verified: " + status + "\nflux's log:\n" + flux.stderr());
         }
     }
