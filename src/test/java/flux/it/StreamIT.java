@@ -404,8 +404,9 @@ class StreamIT {
     }
 
     /**
-     * A page's {@code <video>} on URL: it plays, is sought to PERCENT of its duration, and plays on
-     * past there; returns "WIDTHxHEIGHT DURATION POSITION FRAMES-DECODED". A media error fails it.
+     * A page's {@code <video>} on URL (put in quotes: flux's URLs are percent-encoded): it plays,
+     * is sought to PERCENT of its duration, and plays on past there; returns "WIDTHxHEIGHT
+     * DURATION POSITION FRAMES-DECODED". A media error fails it.
      */
     private static final String BROWSER_PLAYS_AND_SEEKS = """
             (async () => {
@@ -434,7 +435,7 @@ class StreamIT {
         try (FluxRun flux = FluxRun.start(work, fluxArgs(slowTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "-v"));
              Browser chromium = Browser.start(work, 30)) {
             String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
-            String played = chromium.evaluate(BROWSER_PLAYS_AND_SEEKS.replace("URL", Browser.json(url)).replace("PERCENT", "80"), 90);
+            String played = chromium.evaluate(BROWSER_PLAYS_AND_SEEKS.replace("URL", "'" + url + "'").replace("PERCENT", "80"), 90);
             String status = http.send(HttpRequest.newBuilder(URI.create(url.substring(0, url.indexOf('/', 8)) + "/status.json")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
 

@@ -1,5 +1,7 @@
 package flux.lab;
 
+import flux.ui.Json;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,10 +11,15 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,7 +49,7 @@ public final class Browser implements AutoCloseable {
     public static Browser start(Path dir, long timeoutSeconds) throws IOException, InterruptedException {
         Path profile = Files.createDirectories(dir.resolve("chromium-profile-" + System.nanoTime()));
         Path log = dir.resolve("chromium.log");
-        List<String> cmd = new java.util.ArrayList<>(List.of(Tools.require("chromium"), "--headless=new", "--disable-gpu",
+        List<String> cmd = new ArrayList<>(List.of(Tools.require("chromium"), "--headless=new", "--disable-gpu",
                 "--no-first-run", "--no-default-browser-check", "--mute-audio", "--autoplay-policy=no-user-gesture-required",
                 "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
                 // loopback only: none of its own traffic (updates, sync, metrics), and anything else
@@ -81,7 +88,7 @@ public final class Browser implements AutoCloseable {
                     .get(timeoutSeconds, TimeUnit.SECONDS);
             connected = true;
             return new Browser(p, log, socket, replies);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IOException("could not connect to Chromium's page: " + Files.readString(log), e);
         } finally {
             if (!connected) {
@@ -98,42 +105,22 @@ public final class Browser implements AutoCloseable {
      */
     public String evaluate(String script, long timeoutSeconds) throws IOException, InterruptedException {
         int id = ++lastId;
-        String message = "{\"id\":" + id + ",\"method\":\"Runtime.evaluate\",\"params\":{\"expression\":" + json(script)
-                + ",\"awaitPromise\":true,\"returnByValue\":true}}";
+        String message = Json.object().put("id", id).put("method", "Runtime.evaluate").put("params",
+                Json.object().put("expression", script).put("awaitPromise", true).put("returnByValue", true)).toString();
         CompletableFuture<String> reply = replies.expect(id);
         socket.sendText(message, true).join();
         String answer;
         try {
             answer = reply.get(timeoutSeconds, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new AssertionError("the page's script did not finish in " + timeoutSeconds + " s: " + Files.readString(log));
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IOException("the DevTools connection failed", e.getCause());
         }
         if (answer.contains("\"exceptionDetails\"")) {
             throw new AssertionError("the page's script failed: " + answer);
         }
         return answer;
-    }
-
-    /** A string as a JSON string literal. */
-    public static String json(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 
     @Override
@@ -155,7 +142,7 @@ public final class Browser implements AutoCloseable {
     /** The protocol's replies by id; events (no id) are dropped. */
     private static final class Replies implements WebSocket.Listener {
         private static final Pattern ID = Pattern.compile("^\\{\"id\":(\\d+)");
-        private final java.util.Map<Integer, CompletableFuture<String>> waiting = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Integer, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
         private final StringBuilder partial = new StringBuilder();
 
         CompletableFuture<String> expect(int id) {
