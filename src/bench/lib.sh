@@ -224,6 +224,19 @@ reannounce_transmission() {
     timeout 30 transmission-remote "$TR_RPC" -t all --stop >/dev/null
     sleep 2  # a stop and a start within a second are merged: no new announce
     timeout 30 transmission-remote "$TR_RPC" -t all --start >/dev/null
+    TR_STARTED=$(now)
+}
+
+# Transmission 3.00 unchokes peers only in its rechoke pass, which a torrent's start runs at once
+# and which then re-arms itself every 10 s (libtransmission/peer-mgr.c: tr_peerMgrStartTorrent
+# calls rechokePulse, and rechokePulse re-arms its timer; allowed-fast is compiled out). So after
+# reannounce_transmission a client connected to it is unchoked at TR_STARTED + 10 s, + 20 s, ...
+TR_RECHOKE_SECONDS=10
+await_rechoke_in() {  # await_rechoke_in SECONDS: sleeps until Transmission's next rechoke is SECONDS away
+    local wait
+    wait=$(awk -v now="$(now)" -v started="$TR_STARTED" -v lead="$1" -v period="$TR_RECHOKE_SECONDS" \
+        'BEGIN { w = period - lead - (now - started) % period; while (w < 0) w += period; printf "%.3f", w }')
+    sleep "$wait"
 }
 
 # Re-reads the whitelist (opentracker reloads it on SIGHUP) after appending HEX.

@@ -59,6 +59,10 @@
 #   CASES="main t3 extra seekf t5"   which cases to run (main = ready, T1, T2, seek, T4, RSS, CPU)
 #   MAIN_INPUT=torrent   the main case from the .torrent file instead of the magnet (the seeks and
 #                        the whole file of a stream whose torrent is set up before any peer connects)
+#   TR_UNCHOKE_AT=SECONDS   start each main-case client SECONDS before Transmission's next rechoke
+#                        (instead of after a random pause), so that it unchokes every client connected
+#                        by then at the same moment of its run: T2 and the seeks then compare clients
+#                        on equal seeders (unset: Transmission's 10 s timer falls where it falls)
 #   READY_TIMEOUT=120 T1_TIMEOUT=120 T2_TIMEOUT=60 SEEK_TIMEOUT=30 T3_TIMEOUT=120 T4_TIMEOUT=300
 set -euo pipefail
 
@@ -78,6 +82,9 @@ T4_TIMEOUT=${T4_TIMEOUT:-300}
 SEEKS=10
 PLAYER_SEEKS=5
 CASES=" ${CASES:-main t3 extra seekf t5} "
+TR_UNCHOKE_AT=${TR_UNCHOKE_AT:-}
+[[ -z $TR_UNCHOKE_AT || $TR_UNCHOKE_AT =~ ^[0-9]+(\.[0-9]+)?$ && ${TR_UNCHOKE_AT%%.*} -lt 10 ]] \
+    || { echo "TR_UNCHOKE_AT takes seconds below 10 (Transmission's rechoke period)" >&2; exit 2; }
 MAIN_INPUT=${MAIN_INPUT:-magnet}
 [[ $MAIN_INPUT == magnet || $MAIN_INPUT == torrent ]] || { echo "MAIN_INPUT: magnet or torrent" >&2; exit 2; }
 # fresh-client seeks cost SEEKS client starts per round: webtorrent needs ~45 s per start
@@ -217,7 +224,11 @@ start_fresh() {
     RUN_ADDR=$addr
     RUN_DIR=$WORK/runs/$label-r$round-$metric
     log "$label round $round: $metric on $addr"
-    desync
+    if [[ $metric == main && -n $TR_UNCHOKE_AT && -n ${TR_STARTED:-} ]]; then
+        await_rechoke_in "$TR_UNCHOKE_AT"
+    else
+        desync
+    fi
     RUN_T0=$(now)
     start_client "$client" "$input" "$hex" "$(basename "$src")" "$addr" "$RUN_DIR"
     echo "$RUN_T0" >"$RUN_DIR/t0"
@@ -500,6 +511,7 @@ versions() {
             "$(basename "$MP4")" "$(stat -c %s "$MP4")" "$(basename "$MKV")" "$(stat -c %s "$MKV")" "$PIECES" \
             "${EXTRA_CLIENTS:-none}" "$(basename "$FAST")" "$(basename "$MULTI")"
         printf 'rounds\t%s (each client fresh from a %s in a fresh directory); seeks: %s Ranges of 64 KiB at random offsets >= 50 %%; "seek" = back to back on one client right after T2, "seekf" = a fresh client per seek, right after its first byte (clients: %s)\n' "$ROUNDS" "$([[ $MAIN_INPUT == torrent ]] && echo ".torrent file in the main case, a magnet elsewhere" || echo magnet)" "$SEEKS" "${SEEK_FRESH_CLIENTS:-none}"
+        [[ -z $TR_UNCHOKE_AT ]] || printf 'transmission unchoke\teach main-case client started %s s before the Transmission seeder'"'"'s next rechoke (TR_UNCHOKE_AT), not after a random pause\n' "$TR_UNCHOKE_AT"
         printf 'columns\t"URL ready" = flux/lt: their "ready" JSON event (after the metadata); webtorrent: its URL stops answering 404 (after the metadata); peerflix: its HTTP server is up (it may be before the metadata). T2, seek and seekf are curl'"'"'s own request time; everything else counts from process start. RSS/CPU: the T1/T2/seek/T4 run, read before the client is stopped\n'
         printf 'flux\t%s (commit %s), run as `flux stream MAGNET --no-dht --bind 127.0.0.x --peer-port 0 --port 0 --cache-dir DIR --json %s`\n' \
             "$("$FLUX" --version 2>/dev/null | head -1)" "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?')" "$FLUX_ARGS"
