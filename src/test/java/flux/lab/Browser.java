@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 /**
  * Headless Chromium, driven as a page's script drives a {@code <video>}: over the DevTools
  * protocol (a WebSocket), one script at a time, each awaited with a deadline. Closing stops the
- * browser. Its profile lives in a directory of its own; as root it runs without its sandbox,
- * which refuses root.
+ * browser. Its profile lives in a directory of its own. It runs without its sandbox, which
+ * refuses root and needs user namespaces that containers often lack: it only opens flux's URL.
  */
 public final class Browser implements AutoCloseable {
     private static final Pattern PAGE_SOCKET = Pattern.compile(
@@ -56,10 +56,8 @@ public final class Browser implements AutoCloseable {
                 // it would fetch goes to a proxy that is not there (loopback is never proxied)
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-domain-reliability", "--no-pings", "--disable-breakpad", "--proxy-server=socks5://127.0.0.1:9",
-                "--disable-dev-shm-usage")); // a container's /dev/shm is often too small for it
-        if (Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
-            cmd.add("--no-sandbox");
-        }
+                "--disable-dev-shm-usage", // a container's /dev/shm is often too small for it
+                "--no-sandbox"));
         cmd.add("about:blank");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         p.getOutputStream().close();
