@@ -75,6 +75,8 @@ public class PeerQueues {
     static final long QUEUE_NANOS = 1_500_000_000L;
     /** ... and at least this many (512 KiB in 16 KiB blocks): a new peer's first asks, before its rate is known. */
     static final int LEAST_REQUESTS = 32;
+    /** Blocks a near peer that answers at once may be asked for at once for a sought piece: a 1 MiB piece. */
+    static final int URGENT_NEAR_REQUESTS = 64;
     /** A peer's rate: what it sent over the last second, from samples an eighth of a second apart. */
     private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
     private static final long RATE_STEP_NANOS = RATE_WINDOW_NANOS / 8;
@@ -171,6 +173,20 @@ public class PeerQueues {
         int most = Math.min(nearTorrent.map(this::nearRequests).orElse(MOST_REQUESTS), byRate(peer));
         Integer queue = queues.get(peer);
         return queue == null ? most : Math.max(1, Math.min(most, queue - 1));
+    }
+
+    /**
+     * Most blocks to ask of the peer at once for a sought piece: its {@link #limit}, or up to a
+     * whole big piece at a near peer that answers at once, within what the peer keeps.
+     */
+    int urgentLimit(ConnectionState peer) {
+        int limit = limit(peer);
+        if (near.getOrDefault(peer, Optional.empty()).isEmpty()) {
+            return limit;
+        }
+        Integer queue = queues.get(peer);
+        int most = queue == null ? MOST_REQUESTS : Math.max(1, Math.min(MOST_REQUESTS, queue - 1));
+        return Math.max(limit, Math.min(most, URGENT_NEAR_REQUESTS));
     }
 
     /** The near depth for the torrent's pieces; the one for small pieces until they are known (a magnet's metadata). */

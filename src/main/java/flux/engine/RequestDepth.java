@@ -30,12 +30,16 @@ final class RequestDepth {
      */
     static final long NEAR_IN_FLIGHT_BYTES = 384L << 10;
     /**
-     * Blocks in flight per near peer when pieces are {@link #NEAR_BYTES} or larger: a seek waits
-     * for the whole sought piece, not its first block, so a peer's queue may hold a piece. With 1
-     * MiB pieces (loopback bench, alternating pairs) the whole file 2.73 -> 2.52 s and seeks 29 ->
-     * 26 ms; with 256 KiB pieces the same 1 MiB made seeks slower, so they keep the shallower depth.
+     * Blocks in flight per near peer when pieces are {@link #NEAR_BYTES} or larger. bt's requests
+     * between seeks (the window after the place a reader left) sit in the peer's send buffer when
+     * the next seek comes, and the sought piece's first block came behind them: 10-32 ms behind 1
+     * MiB of them from aria2c (a traced run). With 128 KiB here and a sought piece still asked for
+     * whole at once ({@link PeerQueues#urgentLimit}), 1 MiB pieces on equal seeders (3 alternating
+     * pairs): fetched seeks 29 -> 23 ms, T2 46 -> 35 ms, the whole file the same (41 / 43 MiB/s).
+     * Shallower queues alone (session 45) had made seeks slower: the sought piece went out in as
+     * small batches.
      */
-    static final long NEAR_IN_FLIGHT_BIG_PIECES = 1L << 20;
+    static final long NEAR_IN_FLIGHT_BIG_PIECES = 128L << 10;
     /**
      * Blocks in flight per distant peer (~8 MiB), kept within the request queue peers keep
      * ({@link PeerQueues#MOST_REQUESTS}): bt sends requests while at most this many are pending,

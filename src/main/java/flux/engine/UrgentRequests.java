@@ -701,7 +701,7 @@ public class UrgentRequests {
 
     /** How many more blocks the peer's request queue has room for ({@link PeerQueues}). */
     private int room(PeerView peer) {
-        return queues.limit(peer.state) - (peer.inFlight() - queues.placeHoldersAt(peer.state));
+        return queues.urgentLimit(peer.state) - (peer.inFlight() - queues.placeHoldersAt(peer.state));
     }
 
     /**

@@ -80,7 +80,7 @@ class PeerQueuesTest {
     }
 
     @Test
-    void aNearPeerIsAskedForAWholePieceOnceTheTorrentsPiecesAreKnownToBe1MiB() throws Exception {
+    void aNearPeerIsAskedFor128KiBAtATimeOnceTheTorrentsPiecesAreKnownToBe1MiBAndForAWholeSoughtPiece() throws Exception {
         nearAndPrompt = true;
         MessageContext aria2 = peer();
         sends(aria2, 40 << 20);
@@ -88,7 +88,8 @@ class PeerQueuesTest {
 
         queues.pieceSize(aria2.getConnectionKey().getTorrentId(), 1 << 20);
         queues.produce(m -> { }, aria2);
-        assertEquals(64, requestsBtSends(aria2.getConnectionState()));
+        assertEquals(8, requestsBtSends(aria2.getConnectionState()), "bt's requests: 128 KiB");
+        assertEquals(64, queues.urgentLimit(aria2.getConnectionState()), "a sought piece: all of it at once");
 
         MessageContext other = BtConnections.context(TorrentId.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
                 11, 12, 13, 14, 15, 16, 17, 18, 19, 20}), 6882);
@@ -104,6 +105,17 @@ class PeerQueuesTest {
         queues.produce(m -> { }, peer);
 
         assertEquals(15, requestsBtSends(peer.getConnectionState()));
+        assertEquals(15, queues.urgentLimit(peer.getConnectionState()), "a sought piece too: the rest would be dropped");
+    }
+
+    @Test
+    void aDistantPeerIsAskedForNoMoreForASoughtPieceThanForOthers() throws Exception {
+        MessageContext far = peer();
+        queues.consume(handshake(250), far);
+        sends(far, 100 << 10); // 150 KiB in 1.5 s: its queue is held at the least, 32 blocks
+
+        assertEquals(queues.limit(far.getConnectionState()), queues.urgentLimit(far.getConnectionState()));
+        assertEquals(PeerQueues.LEAST_REQUESTS, queues.urgentLimit(far.getConnectionState()));
     }
 
     @Test
