@@ -170,9 +170,7 @@ public class PeerQueues {
      */
     int limit(ConnectionState peer) {
         Optional<TorrentId> nearTorrent = near.getOrDefault(peer, Optional.empty());
-        int most = Math.min(nearTorrent.map(this::nearRequests).orElse(MOST_REQUESTS), byRate(peer));
-        Integer queue = queues.get(peer);
-        return queue == null ? most : Math.max(1, Math.min(most, queue - 1));
+        return withinQueue(peer, Math.min(nearTorrent.map(this::nearRequests).orElse(MOST_REQUESTS), byRate(peer)));
     }
 
     /**
@@ -181,12 +179,14 @@ public class PeerQueues {
      */
     int urgentLimit(ConnectionState peer) {
         int limit = limit(peer);
-        if (near.getOrDefault(peer, Optional.empty()).isEmpty()) {
-            return limit;
-        }
+        boolean nearAndPrompt = near.getOrDefault(peer, Optional.empty()).isPresent();
+        return nearAndPrompt ? Math.max(limit, withinQueue(peer, URGENT_NEAR_REQUESTS)) : limit;
+    }
+
+    /** {@code most}, or one fewer than the peer says it keeps when that is less (at least one). */
+    private int withinQueue(ConnectionState peer, int most) {
         Integer queue = queues.get(peer);
-        int most = queue == null ? MOST_REQUESTS : Math.max(1, Math.min(MOST_REQUESTS, queue - 1));
-        return Math.max(limit, Math.min(most, URGENT_NEAR_REQUESTS));
+        return queue == null ? most : Math.max(1, Math.min(most, queue - 1));
     }
 
     /** The near depth for the torrent's pieces; the one for small pieces until they are known (a magnet's metadata). */
