@@ -481,8 +481,8 @@ class StreamIT {
     @Test
     void mpvPlaysFromThePipe() throws Exception {
         String magnet = mkvTorrent.magnet(tracker.announceUrl());
-        String command = String.join(" ", FluxProcess.builder(fluxArgs(magnet)).command().stream().map(StreamIT::quote).toList())
-                + " 2>" + quote(work.resolve("pipe.stderr").toString())
+        String command = String.join(" ", FluxProcess.builder(fluxArgs(magnet)).command().stream().map(Tools::shellQuote).toList())
+                + " 2>" + Tools.shellQuote(work.resolve("pipe.stderr").toString())
                 + " | " + Tools.require("mpv") + " --no-config --vo=null --ao=null --frames=50 -";
         String out = Tools.run(90, "sh", "-c", command);
         assertTrue(out.contains("Video --vid=1"), "mpv found no video stream in the pipe: " + out);
@@ -518,10 +518,10 @@ class StreamIT {
         Path stderr = work.resolve("vlc-episode.stderr");
         // flux runs "vlc --play-and-exit --input-slave=<subtitle URL> <URL>": here a VLC without a
         // window that plays 5 s of it into a file, then exits, and flux with it
-        String command = "PATH=" + quote(vlc.standIn(5).toString()) + ":\"$PATH\" "
+        String command = "PATH=" + Tools.shellQuote(vlc.standIn(5).toString()) + ":\"$PATH\" "
                 + String.join(" ", FluxProcess.builder(fluxArgs(showTorrent.magnet(tracker.announceUrl()), "--port", "0",
-                "--select", "*E02*", "--vlc", "-v")).command().stream().map(StreamIT::quote).toList())
-                + " 2>" + quote(stderr.toString());
+                "--select", "*E02*", "--vlc", "-v")).command().stream().map(Tools::shellQuote).toList())
+                + " 2>" + Tools.shellQuote(stderr.toString());
         Tools.run(90, "sh", "-c", command);
 
         String log = Files.readString(stderr);
@@ -725,7 +725,7 @@ class StreamIT {
         // a "player" that notes its pid and waits, as a real one playing the URL would
         Path pidFile = work.resolve("player.pid");
         Path player = work.resolve("player.sh");
-        Files.writeString(player, "#!/bin/sh\necho $$ > " + quote(pidFile.toString()) + "\nexec sleep 300\n");
+        Files.writeString(player, "#!/bin/sh\necho $$ > " + Tools.shellQuote(pidFile.toString()) + "\nexec sleep 300\n");
         assertTrue(player.toFile().setExecutable(true));
         try (FluxRun flux = FluxRun.start(work.resolve("player-run"),
                 fluxArgs(mkvTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0", "--player", player.toString()))) {
@@ -745,9 +745,5 @@ class StreamIT {
                 playing.destroyForcibly();
             }
         }
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }

@@ -36,6 +36,11 @@ public final class Tools {
         throw new AssertionError(program + " is not installed: run .ci/run (or apt-get install it) first");
     }
 
+    /** {@code s} as one word for sh, in single quotes. */
+    public static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     /** Runs a command to completion and returns its stdout; fails on a non-zero exit or timeout. */
     public static String run(long timeoutSeconds, String... command) throws IOException, InterruptedException {
         Path log = Files.createTempFile("lab-", ".log");

@@ -55,8 +55,8 @@ public final class Vlc {
      * {@link #output}; returns the directory, for the front of a PATH.
      */
     public Path standIn(int toSeconds) throws IOException {
-        String line = command(toSeconds).stream().map(Vlc::quote).collect(Collectors.joining(" ")) + " \"$@\" "
-                + outputOptions().stream().map(Vlc::quote).collect(Collectors.joining(" "));
+        String line = command(toSeconds).stream().map(Tools::shellQuote).collect(Collectors.joining(" ")) + " \"$@\" "
+                + outputOptions().stream().map(Tools::shellQuote).collect(Collectors.joining(" "));
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path vlc = bin.resolve("vlc");
         Files.writeString(vlc, "#!/bin/sh\nexec " + line + "\n");
@@ -82,9 +82,5 @@ public final class Vlc {
 
     private static boolean isRoot() throws IOException {
         return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-    }
-
-    private static String quote(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
     }
 }
