@@ -23,7 +23,7 @@ class DemoIT {
         List<String> java = FluxProcess.builder(List.of("-v", "demo", "--no-player")).command();
         StringBuilder script = new StringBuilder("ip link set lo up && exec");
         for (String part : java) {
-            script.append(" '").append(part.replace("'", "'\\''")).append('\'');
+            script.append(' ').append(Tools.shellQuote(part));
         }
         // -r: a user namespace too, so that it also works for a non-root CI user
         List<String> cmd = new ArrayList<>(List.of(Tools.require("unshare"), "-rn", "sh", "-c", script.toString()));

@@ -30,7 +30,7 @@ class LiveStatusIT {
         String tmux = Tools.require("tmux");
         StringBuilder command = new StringBuilder("TERM=xterm-256color exec");
         for (String part : FluxProcess.builder(List.of("demo", "--no-player", "--serve")).command()) {
-            command.append(" '").append(part.replace("'", "'\\''")).append('\'');
+            command.append(' ').append(Tools.shellQuote(part));
         }
         Tools.run(20, tmux, "new-session", "-d", "-s", session, "-x", "120", "-y", "20", command.toString());
         String screen = "";
