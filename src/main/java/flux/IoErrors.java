@@ -1,6 +1,7 @@
 package flux;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -41,6 +42,16 @@ public final class IoErrors {
         } catch (IOException e) {
             throw new FluxException(ExitCode.IO, "cannot create directory " + dir + ": " + reason(e), hint, e);
         }
+    }
+
+    /** True when {@code t} or one of its causes is a failure to bind a socket (the address or port in use). */
+    public static boolean isBindFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The operating system's words ("No space left on device") as the rest of a flux message, not an acronym ("EIO"). */

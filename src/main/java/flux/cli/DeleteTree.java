@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removes a directory and everything below it (used for the streaming cache). */
-final class DeleteTree {
+/** Removes a directory and everything below it (the streaming cache; the docs generator's scratch pages). */
+public final class DeleteTree {
     private DeleteTree() {
     }
 
-    static void delete(Path dir) throws IOException {
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -14,8 +14,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** `flux info`: what a torrent holds. */
@@ -59,13 +57,12 @@ public class InfoCommand implements Callable<Integer> {
     }
 
     private void print(TorrentMeta meta, PrintStream out) {
-        String magnet = new TorrentInput.Magnet(meta.infoHash(), Optional.of(meta.name()), meta.trackers(), List.of()).uri();
+        String magnet = meta.magnet();
         if (json) {
             out.println(Json.object().put("name", meta.name()).put("infoHash", meta.infoHash()).put("magnet", magnet)
                     .put("size", meta.totalSize()).put("pieceLength", meta.pieceLength()).put("pieces", meta.pieceCount())
                     .put("private", meta.privateFlag()).put("trackers", meta.trackers())
-                    .put("files", meta.files().stream().map(f -> Json.object().put("index", f.index())
-                            .put("path", f.path()).put("size", f.size())).toList()));
+                    .put("files", FileListing.json(meta.files())));
             return;
         }
         out.println("Name:       " + meta.name());
@@ -76,8 +73,6 @@ public class InfoCommand implements Callable<Integer> {
         out.println("Trackers:   " + (meta.trackers().isEmpty() ? "(none)" : String.join(" ", meta.trackers())));
         out.println("Magnet:     " + magnet);
         out.println("Files:");
-        for (TorrentMeta.FileEntry f : meta.files()) {
-            out.printf("%4d  %10s  %s%n", f.index(), Sizes.bytes(f.size()), f.path());
-        }
+        FileListing.print(meta.files(), out);
     }
 }

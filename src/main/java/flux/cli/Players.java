@@ -37,10 +37,6 @@ final class Players {
         return null;
     }
 
-    static List<String> command(String player, String url) {
-        return command(player, url, List.of());
-    }
-
     /**
      * The player's command line; mpv and VLC also get the torrent's subtitle files: mpv one
      * `--sub-file` each, VLC all of them as `--input-slave` (its `--sub-file` takes a local path

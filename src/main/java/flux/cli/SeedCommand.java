@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -170,7 +169,7 @@ public class SeedCommand implements Callable<Integer> {
                         "check --data, or that the files were not changed", ExitCode.BAD_INPUT);
             }
             seedings.add(new Seeding(item, session, meta, System.nanoTime()));
-            String magnet = new TorrentInput.Magnet(meta.infoHash(), Optional.of(meta.name()), meta.trackers(), List.of()).uri();
+            String magnet = meta.magnet();
             if (json) {
                 emit(Json.object().put("event", "ready").put("path", item.source().toString()).put("name", meta.name())
                         .put("infoHash", meta.infoHash()).put("magnet", magnet).put("size", meta.totalSize())

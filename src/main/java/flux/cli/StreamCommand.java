@@ -287,9 +287,7 @@ public class StreamCommand implements Callable<Integer> {
 
     private static void printList(TorrentMeta meta, PrintStream stdout) {
         stdout.println(meta.name() + "  (" + meta.infoHash() + ")");
-        for (TorrentMeta.FileEntry f : meta.files()) {
-            stdout.printf("%4d  %10s  %s%n", f.index(), Sizes.bytes(f.size()), f.path());
-        }
+        FileListing.print(meta.files(), stdout);
         stdout.flush();
     }
 

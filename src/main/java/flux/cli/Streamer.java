@@ -6,7 +6,6 @@ import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
 import flux.http.MediaLibrary;
 import flux.http.StreamServer;
-import flux.stream.PieceLayout;
 import flux.stream.PiecePriorities;
 import flux.stream.StreamingFile;
 import flux.ui.Events;
@@ -110,8 +109,7 @@ final class Streamer {
             throw planError.get();
         }
         events.emit("metadata", Json.object().put("infoHash", meta.infoHash()).put("name", meta.name())
-                .put("pieceLength", meta.pieceLength()).put("files", meta.files().stream()
-                        .map(f -> Json.object().put("index", f.index()).put("path", f.path()).put("size", f.size())).toList()));
+                .put("pieceLength", meta.pieceLength()).put("files", FileListing.json(meta.files())));
         if (plan.listOnly()) {
             return new Streamer(session, meta, null, null, null);
         }
@@ -152,10 +150,6 @@ final class Streamer {
         return status;
     }
 
-    TorrentSession session() {
-        return session;
-    }
-
     /**
      * The file's order, then the head and tail of the next file in the playlist (a season pack's
      * next episode), so that a player moving on starts it without waiting. The chosen file's tail
@@ -170,8 +164,7 @@ final class Streamer {
 
     /** Head 2 MiB, then the window; the tail as given. */
     private static PiecePriorities ofFile(TorrentMeta meta, TorrentMeta.FileEntry file, long windowBytes, long tailBytes) {
-        PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), file.offset(), file.size());
-        return new PiecePriorities(layout, windowBytes, IndexPrefetch.HEAD_BYTES, tailBytes);
+        return new PiecePriorities(meta.layout(file), windowBytes, IndexPrefetch.HEAD_BYTES, tailBytes);
     }
 
     /** The torrent's files as the HTTP server sees them; streaming views made on first use. */
@@ -207,8 +200,7 @@ final class Streamer {
         public StreamingFile file(int index) {
             return files.computeIfAbsent(index, i -> {
                 TorrentMeta.FileEntry f = meta.files().get(i);
-                PieceLayout layout = new PieceLayout(meta.pieceLength(), meta.totalSize(), f.offset(), f.size());
-                return new StreamingFile(f.fileName(), layout, session.verified(), session.readers(), session.fileData(i));
+                return new StreamingFile(f.fileName(), meta.layout(f), session.verified(), session.readers(), session.fileData(i));
             });
         }
     }

@@ -32,7 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -213,7 +212,7 @@ public final class Engine implements AutoCloseable {
             return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients);
         } catch (RuntimeException e) {
             scout.close();
-            if (hasCause(e, BindException.class)) {
+            if (IoErrors.isBindFailure(e)) {
                 throw new FluxException(ExitCode.NETWORK, "cannot listen on " + settings.bindAddress().getHostAddress()
                         + ":" + port + " (address or port in use)", "choose another --peer-port or --bind", e);
             }
@@ -323,7 +322,7 @@ public final class Engine implements AutoCloseable {
             client.torrent(() -> torrent);
             askExtraTrackers(id, torrent, input.extraTrackers());
         }
-        TorrentSession session = new TorrentSession(id, directory, storage, runtime.service(TorrentRegistry.class), urgent,
+        TorrentSession session = new TorrentSession(id, storage, runtime.service(TorrentRegistry.class), urgent,
                 () -> trackerReplies.tally(id));
         client.selector(session.selector());
         client.afterTorrentFetched(t -> {
@@ -509,14 +508,5 @@ public final class Engine implements AutoCloseable {
             throw new FluxException(ExitCode.NETWORK, "cannot listen on " + s.bindAddress().getHostAddress()
                     + ": " + e.getMessage(), "check --bind", e);
         }
-    }
-
-    static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -14,6 +14,7 @@ import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.MessageContext;
 import com.google.inject.Inject;
 
+import java.util.BitSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,10 +54,9 @@ public class PromptInterest {
         if (missing == null) {
             return;
         }
-        byte[] bits = bitfield.getBitfield();
-        for (int piece = 0; piece < bits.length * 8; piece++) {
-            boolean peerHasIt = (bits[piece >> 3] & (0x80 >> (piece & 7))) != 0;
-            if (peerHasIt && missing.test(piece)) {
+        BitSet has = BitfieldPieces.of(bitfield);
+        for (int piece = has.nextSetBit(0); piece >= 0; piece = has.nextSetBit(piece + 1)) {
+            if (missing.test(piece)) {
                 toTell.add(context.getConnectionKey());
                 return;
             }

@@ -2,10 +2,12 @@ package flux.engine;
 
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentFile;
+import flux.stream.PieceLayout;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /** What a torrent holds, as the rest of flux sees it (no bt types leak past the engine). */
 public record TorrentMeta(String name, String infoHash, long pieceLength, long totalSize, int pieceCount,
@@ -17,6 +19,16 @@ public record TorrentMeta(String name, String infoHash, long pieceLength, long t
             int slash = path.lastIndexOf('/');
             return slash < 0 ? path : path.substring(slash + 1);
         }
+    }
+
+    /** Where {@code file} lies in the torrent's pieces. */
+    public PieceLayout layout(FileEntry file) {
+        return new PieceLayout(pieceLength, totalSize, file.offset(), file.size());
+    }
+
+    /** A magnet link for the torrent: its info-hash, name and trackers. */
+    public String magnet() {
+        return new TorrentInput.Magnet(infoHash, Optional.of(name), trackers, List.of()).uri();
     }
 
     static TorrentMeta of(Torrent torrent) {

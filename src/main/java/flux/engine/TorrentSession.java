@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +29,6 @@ import java.util.function.Supplier;
 public final class TorrentSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TorrentSession.class);
     private final TorrentId id;
-    private final Path directory;
     private final Storage storage;
     private final TorrentRegistry registry;
     private final UrgentRequests peers;
@@ -50,16 +48,14 @@ public final class TorrentSession implements AutoCloseable {
     private volatile VerifiedPieces verified;
     private volatile TorrentSessionState state;
     private volatile BtClient client;
-    private volatile CompletableFuture<?> running;
 
     /**
      * @param peers    what flux knows of each connected peer: which pieces it has, whether it chokes flux
      * @param trackers which of the torrent's trackers answered so far
      */
-    TorrentSession(TorrentId id, Path directory, Storage storage, TorrentRegistry registry, UrgentRequests peers,
+    TorrentSession(TorrentId id, Storage storage, TorrentRegistry registry, UrgentRequests peers,
                    Supplier<TrackerReplies.Tally> trackers) {
         this.id = id;
-        this.directory = directory;
         this.storage = storage;
         this.registry = registry;
         this.peers = peers;
@@ -75,10 +71,6 @@ public final class TorrentSession implements AutoCloseable {
         return java.util.HexFormat.of().formatHex(id.getBytes());
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     PlaybackSelector selector() {
         return selector;
     }
@@ -90,7 +82,6 @@ public final class TorrentSession implements AutoCloseable {
 
     void attach(BtClient client, CompletableFuture<?> running) {
         this.client = client;
-        this.running = running;
         running.whenComplete((ok, error) -> {
             if (error != null) {
                 metadata.completeExceptionally(error);
@@ -264,12 +255,6 @@ public final class TorrentSession implements AutoCloseable {
     public long uploadedBytes() {
         TorrentSessionState s = state;
         return s == null ? 0 : s.getUploaded();
-    }
-
-    /** True while the client runs; false after it stopped or failed. */
-    public boolean running() {
-        CompletableFuture<?> r = running;
-        return r != null && !r.isDone();
     }
 
     /** Reads the stored bytes of one file (only call for verified ranges). */

@@ -50,7 +50,7 @@ final class UrgentFetch {
     /**
      * For each source asked for blocks of it: what the source will have sent (bytes, as bt
      * counts them) once it has sent all it was asked for by then; a block of this piece still
-     * missing after that was dropped ({@code UrgentRequests.askForLostBlocks}).
+     * missing after that was dropped ({@link LostBlocks#askForLost}).
      */
     final Map<PeerView, Long> dueBy = new HashMap<>();
     /** The peers asked for its blocks here, in the order they were added. */

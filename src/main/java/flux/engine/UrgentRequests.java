@@ -187,13 +187,7 @@ public class UrgentRequests {
 
     @Consumes
     public void consume(Bitfield bitfield, MessageContext context) {
-        byte[] bits = bitfield.getBitfield();
-        BitSet has = views.view(context).has;
-        for (int piece = 0; piece < bits.length * 8; piece++) {
-            if ((bits[piece >> 3] & (0x80 >> (piece & 7))) != 0) {
-                has.set(piece);
-            }
-        }
+        views.view(context).has.or(BitfieldPieces.of(bitfield));
     }
 
     @Consumes

@@ -2,6 +2,7 @@ package flux.http;
 
 import flux.ExitCode;
 import flux.FluxException;
+import flux.IoErrors;
 import flux.engine.TorrentMeta;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -12,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -75,7 +75,7 @@ public final class StreamServer implements AutoCloseable {
         try {
             return startOn(host, port, login);
         } catch (RuntimeException e) {
-            if (!isBindFailure(e)) {
+            if (!IoErrors.isBindFailure(e)) {
                 throw e;
             }
             if (!fallback) {
@@ -149,15 +149,6 @@ public final class StreamServer implements AutoCloseable {
 
     private static InetSocketAddress listenerAddress(Undertow server) {
         return (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
-    }
-
-    private static boolean isBindFailure(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public int port() {

@@ -1,6 +1,7 @@
 package flux.seed;
 
 import flux.engine.TorrentMeta;
+import flux.stream.PieceLayout;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ public final class FastResume {
         for (int i = 0; i < now.size(); i++) {
             TorrentMeta.FileEntry f = meta.files().get(i);
             if (!now.get(i).equals(record.files().get(i)) && f.size() > 0) {
-                unchanged.clear(firstPiece(meta, f), lastPiece(meta, f) + 1);
+                clearPiecesOf(unchanged, meta.layout(f));
             }
         }
         return unchanged;
@@ -66,17 +67,14 @@ public final class FastResume {
         for (int i = 0; i < now.size(); i++) {
             TorrentMeta.FileEntry f = meta.files().get(i);
             if (now.get(i).size() < 0 && f.size() > 0) {
-                kept.clear(firstPiece(meta, f), lastPiece(meta, f) + 1);
+                clearPiecesOf(kept, meta.layout(f));
             }
         }
         return kept;
     }
 
-    private static int firstPiece(TorrentMeta meta, TorrentMeta.FileEntry f) {
-        return (int) (f.offset() / meta.pieceLength());
-    }
-
-    private static int lastPiece(TorrentMeta meta, TorrentMeta.FileEntry f) {
-        return (int) ((f.offset() + f.size() - 1) / meta.pieceLength());
+    /** Clears the pieces holding bytes of the file (for a non-empty file). */
+    private static void clearPiecesOf(BitSet pieces, PieceLayout file) {
+        pieces.clear(file.firstPiece(), file.lastPiece() + 1);
     }
 }

@@ -54,10 +54,6 @@ public final class ResumeStore {
         }
     }
 
-    public Path directory() {
-        return dir;
-    }
-
     public Optional<byte[]> torrent(String infoHash) {
         Path p = dir.resolve(infoHash + ".torrent");
         try {

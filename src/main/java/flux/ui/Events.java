@@ -12,10 +12,6 @@ public final class Events {
         this.enabled = enabled;
     }
 
-    public boolean enabled() {
-        return enabled;
-    }
-
     public void emit(String event, Json fields) {
         if (!enabled) {
             return;

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,7 +71,7 @@ class PeerWatchdogTest {
     private long start;
 
     private void watch(boolean wantsData) {
-        watchdog.watch(new TorrentSession(ID, Path.of("unused"), null, null, null, () -> TrackerReplies.Tally.NONE), () -> wantsData);
+        watchdog.watch(new TorrentSession(ID, null, null, null, () -> TrackerReplies.Tally.NONE), () -> wantsData);
         watchdog.peerSeen(ID, LEECHER);
         start = System.currentTimeMillis(); // not before the watchdog's own clock started
     }

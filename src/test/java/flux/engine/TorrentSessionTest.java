@@ -10,7 +10,6 @@ import bt.torrent.TorrentSessionState;
 import bt.torrent.fileselector.FilePrioritySelector;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -65,7 +64,7 @@ class TorrentSessionTest {
 
     @Test
     void theDataIsSyncedBeforeTheTorrentStopsSoThatTheResumeRecordSavedAfterIsTrue() {
-        TorrentSession session = new TorrentSession(TorrentId.fromBytes(new byte[20]), Path.of("unused"), storage, null, null, () -> TrackerReplies.Tally.NONE);
+        TorrentSession session = new TorrentSession(TorrentId.fromBytes(new byte[20]), storage, null, null, () -> TrackerReplies.Tally.NONE);
         session.attach(client, new CompletableFuture<>());
 
         session.close();

@@ -1,5 +1,6 @@
 package flux.cli.docs;
 
+import flux.cli.DeleteTree;
 import flux.cli.FluxCommand;
 import org.asciidoctor.Asciidoctor;
 import org.asciidoctor.Attributes;
@@ -22,7 +23,6 @@ import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -171,11 +171,7 @@ public final class GenerateDocs {
             }
             return written;
         } finally {
-            try (Stream<Path> walk = Files.walk(adoc)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            DeleteTree.delete(adoc);
         }
     }
 

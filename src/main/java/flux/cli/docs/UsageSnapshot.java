@@ -14,8 +14,6 @@ import java.nio.file.Path;
  * costs about 0.3 s of JVM warm-up; with the snapshot `flux --help` answers without it.
  */
 public final class UsageSnapshot {
-    public static final String RESOURCE = "/flux/usage.txt";
-
     private UsageSnapshot() {
     }
 

@@ -1,0 +1,22 @@
+package flux.engine;
+
+import bt.protocol.Bitfield;
+
+import java.util.BitSet;
+
+/** The pieces a peer's Bitfield message says it has: piece 0 is the high bit of the first byte. */
+final class BitfieldPieces {
+    private BitfieldPieces() {
+    }
+
+    static BitSet of(Bitfield bitfield) {
+        byte[] bits = bitfield.getBitfield();
+        BitSet has = new BitSet(bits.length * 8);
+        for (int piece = 0; piece < bits.length * 8; piece++) {
+            if ((bits[piece >> 3] & (0x80 >> (piece & 7))) != 0) {
+                has.set(piece);
+            }
+        }
+        return has;
+    }
+}
