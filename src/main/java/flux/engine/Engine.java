@@ -339,7 +339,6 @@ public final class Engine implements AutoCloseable {
             Config config = runtime.getConfig();
             RequestDepth.Depth depth = RequestDepth.of(peers, settings.inFlightBytes(), t.getChunkSize(),
                     config.getTransferBlockSize());
-            queues.pieceSize(id, t.getChunkSize());
             config.setMaxSimultaneouslyAssignedPieces(depth.pieces());
             config.setMaxOutstandingRequests(depth.requests());
             log.debug("{} pieces assigned and at most {} blocks in flight per peer (peers now: {})",

@@ -1,7 +1,6 @@
 package flux.engine;
 
 import bt.bencoding.model.BEObject;
-import bt.metainfo.TorrentId;
 import bt.net.ConnectionKey;
 import bt.protocol.Message;
 import bt.protocol.extended.ExtendedHandshake;
@@ -18,10 +17,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -84,10 +81,8 @@ public class PeerQueues {
 
     /** bt's state of each connection whose peer said how many requests it keeps; gone with the connection. */
     private final Map<ConnectionState, Integer> queues = Collections.synchronizedMap(new WeakHashMap<>());
-    /** bt's state of each connection: its torrent if the peer is near and answers at once, else empty; gone with the connection. */
-    private final Map<ConnectionState, Optional<TorrentId>> near = Collections.synchronizedMap(new WeakHashMap<>());
-    /** The most blocks in flight to a near peer that answers at once, per torrent whose piece size is known. */
-    private final Map<TorrentId, Integer> nearRequests = new ConcurrentHashMap<>();
+    /** bt's state of each connection: whether the peer is near and answers at once; gone with the connection. */
+    private final Map<ConnectionState, Boolean> near = Collections.synchronizedMap(new WeakHashMap<>());
     /** How fast each connection's peer sent lately; gone with the connection. */
     private final Map<ConnectionState, WindowRate> rates = Collections.synchronizedMap(new WeakHashMap<>());
     /** How many place holders each connection was given last. */
@@ -96,6 +91,8 @@ public class PeerQueues {
     private final Predicate<ConnectionState> btAssignsPieces;
     private final Predicate<ConnectionKey> nearAndPrompt;
     private final int blockSize;
+    /** The most blocks in flight to a near peer that answers at once. */
+    private final int nearRequests;
     private final LongSupplier clock;
 
     public PeerQueues(Config config, PeerClients clients) {
@@ -116,12 +113,8 @@ public class PeerQueues {
         this.btAssignsPieces = btAssignsPieces;
         this.nearAndPrompt = nearAndPrompt;
         this.blockSize = blockSize;
+        this.nearRequests = RequestDepth.nearRequests(blockSize);
         this.clock = clock;
-    }
-
-    /** A torrent's pieces are this long: its near peers get {@link RequestDepth#nearRequests} for them. */
-    public void pieceSize(TorrentId torrent, long pieceSize) {
-        nearRequests.put(torrent, RequestDepth.nearRequests(pieceSize, blockSize));
     }
 
     @Consumes
@@ -145,7 +138,7 @@ public class PeerQueues {
         ConnectionState state = context.getConnectionState();
         // the handshake named the client before bt's first turn on the connection
         ConnectionKey key = context.getConnectionKey();
-        near.computeIfAbsent(state, s -> nearAndPrompt.test(key) ? Optional.of(key.getTorrentId()) : Optional.empty());
+        near.computeIfAbsent(state, s -> nearAndPrompt.test(key));
         long now = clock.getAsLong();
         rates.computeIfAbsent(state, s -> new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS)).update(state.getDownloaded(), now);
         if (!btAssignsPieces.test(state)) {
@@ -169,8 +162,8 @@ public class PeerQueues {
      * (Transmission takes 511 of the 512 it says), whichever is least.
      */
     int limit(ConnectionState peer) {
-        Optional<TorrentId> nearTorrent = near.getOrDefault(peer, Optional.empty());
-        return withinQueue(peer, Math.min(nearTorrent.map(this::nearRequests).orElse(MOST_REQUESTS), byRate(peer)));
+        int most = near.getOrDefault(peer, false) ? nearRequests : MOST_REQUESTS;
+        return withinQueue(peer, Math.min(most, byRate(peer)));
     }
 
     /**
@@ -179,19 +172,13 @@ public class PeerQueues {
      */
     int urgentLimit(ConnectionState peer) {
         int limit = limit(peer);
-        boolean nearAndPrompt = near.getOrDefault(peer, Optional.empty()).isPresent();
-        return nearAndPrompt ? Math.max(limit, withinQueue(peer, URGENT_NEAR_REQUESTS)) : limit;
+        return near.getOrDefault(peer, false) ? Math.max(limit, withinQueue(peer, URGENT_NEAR_REQUESTS)) : limit;
     }
 
     /** {@code most}, or one fewer than the peer says it keeps when that is less (at least one). */
     private int withinQueue(ConnectionState peer, int most) {
         Integer queue = queues.get(peer);
         return queue == null ? most : Math.max(1, Math.min(most, queue - 1));
-    }
-
-    /** The near depth for the torrent's pieces; the one for small pieces until they are known (a magnet's metadata). */
-    private int nearRequests(TorrentId torrent) {
-        return nearRequests.getOrDefault(torrent, RequestDepth.nearRequests(0, blockSize));
     }
 
     /**

@@ -21,25 +21,18 @@ final class RequestDepth {
     /** Pieces assigned per peer when all peers are near: a few milliseconds of a LAN link. */
     static final long NEAR_BYTES = 1L << 20;
     /**
-     * Blocks in flight per near peer. A block a seek needs first arrives behind those, most of them
-     * already sent and waiting in socket buffers where a Cancel cannot reach them: with 1 MiB (64
-     * blocks) the sought piece's first block came 2-28 ms after it was asked for (lab, 256 KiB
-     * pieces). Alternating lab pairs against 64: 24 blocks (384 KiB) gave seeks 20.6 -> 18.0 ms and
-     * the whole file 1.36 -> 1.24 s (less data queued, less to move around); 16 and 10 blocks gave
-     * seeks of 17.7 and 15.9 ms but the whole file took 1.50 and 1.57 s.
+     * Blocks in flight per near peer, whatever the piece size. A block a seek needs first arrives
+     * behind those asked before it, most of them already sent and waiting in socket buffers where
+     * a Cancel cannot reach them: with 1 MiB (64 blocks) the sought piece's first block came 2-28
+     * ms after it was asked for (lab, 256 KiB pieces), and 10-32 ms behind the window bt asks for
+     * between seeks (1 MiB pieces, a traced run). Shallower queues alone made seeks slower (the
+     * sought piece went out in as small batches), so a sought piece is asked for whole at once
+     * ({@link PeerQueues#urgentLimit}). Alternating lab pairs against 384 KiB with that: 1 MiB
+     * pieces, fetched seeks 29 -> 23 ms and T2 46 -> 35 ms; 256 KiB pieces, 12 pairs of 2 rounds,
+     * fetched seeks p25 / median / p75 12-13 / 15 / 19-20 -> 10 / 13 / 16 ms and T2 18-21 -> 16-17
+     * ms; the whole file the same at both sizes.
      */
-    static final long NEAR_IN_FLIGHT_BYTES = 384L << 10;
-    /**
-     * Blocks in flight per near peer when pieces are {@link #NEAR_BYTES} or larger. bt's requests
-     * between seeks (the window after the place a reader left) sit in the peer's send buffer when
-     * the next seek comes, and the sought piece's first block came behind them: 10-32 ms behind 1
-     * MiB of them from aria2c (a traced run). With 128 KiB here and a sought piece still asked for
-     * whole at once ({@link PeerQueues#urgentLimit}), 1 MiB pieces on equal seeders (3 alternating
-     * pairs): fetched seeks 29 -> 23 ms, T2 46 -> 35 ms, the whole file the same (41 / 43 MiB/s).
-     * Shallower queues alone (session 45) had made seeks slower: the sought piece went out in as
-     * small batches.
-     */
-    static final long NEAR_IN_FLIGHT_BIG_PIECES = 128L << 10;
+    static final long NEAR_IN_FLIGHT_BYTES = 128L << 10;
     /**
      * Blocks in flight per distant peer (~8 MiB), kept within the request queue peers keep
      * ({@link PeerQueues#MOST_REQUESTS}): bt sends requests while at most this many are pending,
@@ -78,14 +71,13 @@ final class RequestDepth {
         // four for distant peers, whose round trip is longer than a piece takes to arrive
         int atLeast = near ? 2 : 4;
         int pieces = (int) Math.max(atLeast, Math.min(64, bytes / pieceSize));
-        int requests = near ? nearRequests(pieceSize, blockSize) : FAR_REQUESTS;
+        int requests = near ? nearRequests(blockSize) : FAR_REQUESTS;
         return new Depth(pieces, requests);
     }
 
-    /** Blocks in flight to a near peer that answers at once: {@link #NEAR_IN_FLIGHT_BYTES}, or {@link #NEAR_IN_FLIGHT_BIG_PIECES} for big pieces. */
-    static int nearRequests(long pieceSize, int blockSize) {
-        long bytes = pieceSize >= NEAR_BYTES ? NEAR_IN_FLIGHT_BIG_PIECES : NEAR_IN_FLIGHT_BYTES;
-        return (int) Math.max(1, bytes / blockSize);
+    /** Blocks in flight to a near peer that answers at once: {@link #NEAR_IN_FLIGHT_BYTES}. */
+    static int nearRequests(int blockSize) {
+        return (int) Math.max(1, NEAR_IN_FLIGHT_BYTES / blockSize);
     }
 
     /** Loopback, private (RFC 1918, IPv6 unique local) or link-local. */

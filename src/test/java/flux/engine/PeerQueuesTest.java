@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PeerQueuesTest {
     private static final int BT_DEPTH = RequestDepth.FAR_REQUESTS;
 
-    private static final int NEAR_REQUESTS = 24;
+    private static final int NEAR_REQUESTS = 8;
 
     private static final int BLOCK = 16384;
 
@@ -80,32 +80,24 @@ class PeerQueuesTest {
     }
 
     @Test
-    void aNearPeerIsAskedFor128KiBAtATimeOnceTheTorrentsPiecesAreKnownToBe1MiBAndForAWholeSoughtPiece() throws Exception {
+    void aNearPeerIsAskedFor128KiBAtATimeAndForAWholeSoughtPieceAtOnce() throws Exception {
         nearAndPrompt = true;
         MessageContext aria2 = peer();
         sends(aria2, 40 << 20);
-        assertEquals(NEAR_REQUESTS, queues.limit(aria2.getConnectionState()), "a magnet's pieces are not known yet");
-
-        queues.pieceSize(aria2.getConnectionKey().getTorrentId(), 1 << 20);
         queues.produce(m -> { }, aria2);
         assertEquals(8, requestsBtSends(aria2.getConnectionState()), "bt's requests: 128 KiB");
-        assertEquals(64, queues.urgentLimit(aria2.getConnectionState()), "a sought piece: all of it at once");
-
-        MessageContext other = BtConnections.context(TorrentId.fromBytes(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-                11, 12, 13, 14, 15, 16, 17, 18, 19, 20}), 6882);
-        sends(other, 40 << 20);
-        assertEquals(NEAR_REQUESTS, queues.limit(other.getConnectionState()), "another torrent's pieces are its own");
+        assertEquals(64, queues.urgentLimit(aria2.getConnectionState()), "a sought piece: a whole 1 MiB piece at once");
     }
 
     @Test
     void aNearPeerThatKeepsFewerRequestsThanTheNearDepthIsAskedForWhatItKeeps() throws Exception {
         nearAndPrompt = true;
         MessageContext peer = peer();
-        queues.consume(handshake(16), peer);
+        queues.consume(handshake(6), peer);
         queues.produce(m -> { }, peer);
 
-        assertEquals(15, requestsBtSends(peer.getConnectionState()));
-        assertEquals(15, queues.urgentLimit(peer.getConnectionState()), "a sought piece too: the rest would be dropped");
+        assertEquals(5, requestsBtSends(peer.getConnectionState()));
+        assertEquals(5, queues.urgentLimit(peer.getConnectionState()), "a sought piece too: the rest would be dropped");
     }
 
     @Test
