@@ -27,10 +27,10 @@ final class RequestDepth {
      * ms after it was asked for (lab, 256 KiB pieces), and 10-32 ms behind the window bt asks for
      * between seeks (1 MiB pieces, a traced run). Shallower queues alone made seeks slower (the
      * sought piece went out in as small batches), so a sought piece is asked for whole at once
-     * ({@link PeerQueues#urgentLimit}). Alternating lab pairs against 384 KiB with that: 1 MiB
-     * pieces, fetched seeks 29 -> 23 ms and T2 46 -> 35 ms; 256 KiB pieces, 12 pairs of 2 rounds,
-     * fetched seeks p25 / median / p75 12-13 / 15 / 19-20 -> 10 / 13 / 16 ms and T2 18-21 -> 16-17
-     * ms; the whole file the same at both sizes.
+     * ({@link PeerQueues#urgentLimit}). Alternating lab pairs with that: 1 MiB pieces against 1 MiB
+     * in flight, fetched seeks 29 -> 23 ms and T2 46 -> 35 ms; 256 KiB pieces against 384 KiB, 6
+     * pairs of 2 rounds, fetched seeks p25 / median / p75 12-13 / 15 / 19-20 -> 10 / 13 / 16 ms and
+     * T2 18-21 -> 16-17 ms; the whole file the same at both sizes.
      */
     static final long NEAR_IN_FLIGHT_BYTES = 128L << 10;
     /**
