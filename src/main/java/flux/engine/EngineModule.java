@@ -102,7 +102,7 @@ final class EngineModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
-        ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(urgent)
+        ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(new RequestAfterCancel()).addMessagingAgent(urgent)
                 .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues)
                 .addMessagingAgentType(LateBlocks.class);
         MapBinder<String, TrackerFactory> trackers =
