@@ -4,6 +4,8 @@ import bt.protocol.Request;
 import bt.torrent.annotation.Consumes;
 import bt.torrent.messaging.MessageContext;
 
+import java.util.Set;
+
 /**
  * A peer's Request for a block it cancelled before is answered. bt notes each Cancel a peer sends
  * and skips the next block of that key it would send, but a Cancel that comes after the block went
@@ -17,6 +19,9 @@ import bt.torrent.messaging.MessageContext;
 public class RequestAfterCancel {
     @Consumes
     public void consume(Request request, MessageContext context) {
-        context.getConnectionState().getCancelledPeerRequests().remove(Blocks.key(request));
+        Set<Object> cancelled = context.getConnectionState().getCancelledPeerRequests();
+        if (!cancelled.isEmpty()) { // most peers never cancel: no key built for each of their requests
+            cancelled.remove(Blocks.key(request));
+        }
     }
 }
