@@ -8,6 +8,7 @@ import flux.lab.OpenTracker;
 import flux.lab.Tools;
 import flux.lab.TorrentMaker;
 import flux.lab.TransmissionPeer;
+import flux.lab.WirePeer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +44,11 @@ class SeedIT {
     }
 
     private static List<String> seedArgs(Path state, String... extra) {
-        List<String> args = new ArrayList<>(List.of("seed", "--no-dht", "--bind", Net.freshLoopback(), "--peer-port", "0",
+        return seedArgs(state, Net.freshLoopback(), 0, extra);
+    }
+
+    private static List<String> seedArgs(Path state, String bind, int peerPort, String... extra) {
+        List<String> args = new ArrayList<>(List.of("seed", "--no-dht", "--bind", bind, "--peer-port", Integer.toString(peerPort),
                 "--state", state.toString(), "--json", "--status-interval", "0"));
         args.addAll(List.of(extra));
         return args;
@@ -105,6 +112,29 @@ class SeedIT {
                 }
                 assertTrue(list.contains("100%"), "transmission did not finish: " + list);
                 assertEquals(Tools.sha256(file), Tools.sha256(leecher.dataDir().resolve("movie.bin")));
+            }
+        }
+    }
+
+    @Test
+    void aBlockCancelledAfterItWasSentIsSentAgainWhenAskedAgain() throws Exception {
+        // libtorrent's streamer does this as it moves time-critical pieces between peers: bt kept
+        // the late Cancel and never answered the new Request, and the leecher stalled for minutes
+        Path work = workDir("cancel");
+        Path file = randomFile(work.resolve("data/clip.bin"), 1 << 20, 5);
+        byte[] block = Arrays.copyOfRange(Files.readAllBytes(file), 3 << 14, 4 << 14); // piece 0, 4th block
+        String ip = Net.freshLoopback();
+        int port = Net.freePort(ip);
+        try (FluxRun flux = FluxRun.start(work, seedArgs(work.resolve("state"), ip, port, file.toString(), "--piece-size", "256K"))) {
+            String infoHash = FluxRun.field(flux.awaitEvent("ready", 60), "infoHash");
+            try (WirePeer peer = WirePeer.connect(Net.freshLoopback(), ip, port, infoHash)) {
+                peer.awaitUnchokeAfterInterested();
+                peer.request(0, 3 << 14, 1 << 14);
+                assertArrayEquals(block, peer.awaitBlock(0, 3 << 14, 10_000), "the first answer");
+                peer.cancel(0, 3 << 14, 1 << 14); // too late: the block is already here
+                peer.request(0, 3 << 14, 1 << 14);
+                assertArrayEquals(block, peer.awaitBlock(0, 3 << 14, 10_000), "asked again after a late Cancel: "
+                        + flux.stderr());
             }
         }
     }
