@@ -1,11 +1,17 @@
 package flux.engine;
 
+import bt.metainfo.TorrentId;
 import bt.net.InetPeer;
+import bt.protocol.crypto.MSECipher;
 import bt.runtime.Config;
+import bt.torrent.TorrentRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Proxy;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -13,11 +19,17 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(20)
 class StreamEncryptionTest {
@@ -53,5 +65,94 @@ class StreamEncryptionTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aPeerOfferingPlaintextAndRc4GetsPlaintextUnlessEncryptionIsRequired() throws Exception {
+        byte[] handshake = plaintextHandshake();
+        TorrentId torrent = TorrentId.fromBytes(Arrays.copyOfRange(handshake, 28, 48));
+        TorrentRegistry registry = (TorrentRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{TorrentRegistry.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getTorrentIds")) {
+                        return List.of(torrent);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        // an initial payload: libtorrent sends its BitTorrent handshake there, aria2c nothing
+        for (byte[] initial : List.of(handshake, new byte[0])) {
+            for (boolean required : new boolean[]{false, true}) {
+                StreamEncryption encryption = new StreamEncryption(registry, null, new Config(), required);
+                try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+                     SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+                     SocketChannel flux = server.accept()) {
+                    flux.configureBlocking(false);
+                    ByteBuffer in = ByteBuffer.allocate(1 << 16);
+                    InetPeer from = InetPeer.build(LOOPBACK, peer.socket().getLocalPort());
+                    CompletableFuture<Optional<MSECipher>> negotiated = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return encryption.negotiateIncoming(from, flux, in, ByteBuffer.allocate(1 << 16));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+
+                    // the initiator, offering both methods
+                    BigInteger secret = new BigInteger(160, new Random(9));
+                    peer.write(ByteBuffer.wrap(StreamEncryption.unsigned(StreamEncryption.G.modPow(secret, StreamEncryption.P))));
+                    ByteBuffer theirKey = ByteBuffer.allocate(96);
+                    while (theirKey.hasRemaining()) {
+                        assertTrue(peer.read(theirKey) >= 0);
+                    }
+                    byte[] s = StreamEncryption.unsigned(new BigInteger(1, theirKey.array()).modPow(secret, StreamEncryption.P));
+                    MSECipher cipher = MSECipher.forInitiator(s, torrent);
+                    ByteBuffer provide = ByteBuffer.allocate(8 + 4 + 2 + 2).put(new byte[8]).putInt(0x03).putShort((short) 0)
+                            .putShort((short) initial.length);
+                    peer.write(ByteBuffer.wrap(StreamEncryption.concat(StreamEncryption.sha1("req1", s),
+                            StreamEncryption.xor(StreamEncryption.sha1("req2", torrent.getBytes()), StreamEncryption.sha1("req3", s)),
+                            cipher.getEncryptionCipher().update(provide.array()), encrypted(cipher, initial))));
+                    Optional<MSECipher> chosen = negotiated.get(10, TimeUnit.SECONDS);
+
+                    // flux's answer after its padding: VC, crypto_select, len(PadD) = 0, all encrypted
+                    byte[] answer = readAll(peer, 512 + 14);
+                    byte[] vc = MSECipher.forInitiator(s, torrent).getDecryptionCipher().update(new byte[8]);
+                    int at = indexOf(answer, vc);
+                    assertTrue(at >= 0 && at + 14 <= answer.length, "flux's answer carries the verification constant");
+                    byte[] head = cipher.getDecryptionCipher().update(Arrays.copyOfRange(answer, at, at + 14));
+                    assertEquals(required ? 0x02 : 0x01, ByteBuffer.wrap(head, 8, 4).getInt(), "crypto_select");
+                    assertEquals(required, chosen.isPresent(), "RC4 on the payload only when encryption is required");
+                    byte[] payload = Arrays.copyOf(in.array(), in.position());
+                    // what bt's pipeline reads first: the initial payload, decrypted unless RC4 goes on
+                    assertArrayEquals(initial, required && payload.length > 0 ? chosen.get().getDecryptionCipher().update(payload) : payload);
+                }
+            }
+        }
+    }
+
+    /** RC4 of the bytes (the JDK's Cipher gives null for none). */
+    private static byte[] encrypted(MSECipher cipher, byte[] bytes) {
+        return bytes.length == 0 ? bytes : cipher.getEncryptionCipher().update(bytes);
+    }
+
+    /** What the peer has been sent, up to {@code limit} bytes, until nothing more comes for 200 ms. */
+    private static byte[] readAll(SocketChannel peer, int limit) throws IOException, InterruptedException {
+        peer.configureBlocking(false);
+        ByteBuffer all = ByteBuffer.allocate(limit);
+        for (long quietSince = System.nanoTime(); all.hasRemaining() && System.nanoTime() - quietSince < 200_000_000L; ) {
+            if (peer.read(all) > 0) {
+                quietSince = System.nanoTime();
+            } else {
+                Thread.sleep(5);
+            }
+        }
+        return Arrays.copyOf(all.array(), all.position());
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern) {
+        for (int at = 0; at + pattern.length <= data.length; at++) {
+            if (Arrays.equals(data, at, at + pattern.length, pattern, 0, pattern.length)) {
+                return at;
+            }
+        }
+        return -1;
     }
 }
