@@ -41,8 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Incoming: a plaintext handshake is taken as it is. An encrypted one is answered with RC4 when
  * the peer offers nothing else or encryption is required; a peer that also offers plaintext (the
- * default of libtorrent, aria2 and Transmission) gets plaintext after the handshake, as libtorrent
- * selects too: the JDK's RC4 took 81 % of a seeder's CPU sending 1 GiB to a libtorrent leecher.
+ * default of libtorrent and aria2) gets plaintext after the handshake, as libtorrent selects too:
+ * the JDK's RC4 took 81 % of a seeder's CPU sending 1 GiB to a libtorrent leecher.
  * Outgoing: plaintext, which every client accepts and which is one round trip shorter, except to
  * the peers {@link #encryptTo marked} after they closed a plaintext handshake. With encryption
  * required, every connection is encrypted and a plaintext one refused. Bytes that arrive
