@@ -438,15 +438,16 @@ class UrgentRequestsTest {
     }
 
     @Test
-    void blocksBtAskedAPeerThatSendsAtItsPulseForAreSharedOutAsIfNoPeerHadThem() throws Exception {
-        MessageContext transmission = peer(6915, 0xff, 5000);
+    void aSoughtPieceIsAskedOfThePeersThatSendAtOnceAsIfAPeerThatSendsAtItsPulseHadNotBeenAskedForIt() throws Exception {
+        MessageContext transmission = peer(6915, 0xff, 5000); // it has sent the most
         pulsing.add(transmission.getConnectionKey());
         MessageContext other = peer(6916, 0xff, 4000);
         askedByBt(transmission, 5); // what it was asked for may come seconds later, behind its send buffer
         waiting.seekTo(5);
+        agent.produce(m -> { }, transmission);
         agent.produce(m -> { }, other);
-        assertEquals(Map.of(other.getConnectionKey(), List.of("request 5/2", "request 5/3")), written,
-                "its half of the piece, as if bt had asked no peer for it");
+        assertEquals(Map.of(other.getConnectionKey(), List.of("request 5/0", "request 5/1", "request 5/2", "request 5/3")), written,
+                "the whole piece from the one that sends at once, none of it asked again of the other");
     }
 
     @Test
