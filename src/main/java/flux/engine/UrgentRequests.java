@@ -789,10 +789,10 @@ public class UrgentRequests {
      * slow to answer must not hold the piece up (with the blocks split between aria2c and
      * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab). Where one
      * of them sends at once, those that send at their bandwidth pulse (Transmission) are left out:
-     * what they sent of a sought piece came after the others had sent it, a whole piece of
-     * duplicates per seek on the cores that receive it (lab, 1 MiB pieces, Transmission unchoking
+     * what they send of a sought piece comes at their next pulse, mostly after the others sent it:
+     * duplicates, taking CPU on the cores that receive the piece (lab, 1 MiB pieces, Transmission unchoking
      * flux at 1.0 s, 3 alternating pairs of 2 rounds: T2 49 -> 33 ms, fetched seeks p25 / median /
-     * p75 25 / 32 / 37 -> 21 / 28 / 36 ms).
+     * p75 25 / 32 / 37 -> 21 / 28 / 36 ms; 256 KiB pieces, 13 / 19 / 21 -> 12 / 14 / 19 ms).
      */
     private List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already) {
         List<PeerView> found = new ArrayList<>(views.sources(torrent, piece, already, SOURCES - already.size()));
