@@ -42,14 +42,18 @@ final class PeerViews {
 
     /**
      * Up to {@code most} connected peers, besides {@code already}, that have sent the most so far
-     * among those that have the piece and do not choke flux.
+     * among those that have the piece and do not choke flux; only {@code preferred} ones when one
+     * of those or of {@code already} is.
      */
-    List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already, int most) {
+    List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already, int most, Predicate<PeerView> preferred) {
         List<PeerView> found = new ArrayList<>();
         for (PeerView v : peers.values()) {
             if (torrent.equals(v.torrent) && !v.state.isPeerChoking() && v.has.get(piece) && !already.contains(v)) {
                 found.add(v);
             }
+        }
+        if (already.stream().anyMatch(preferred) || found.stream().anyMatch(preferred)) {
+            found.removeIf(preferred.negate());
         }
         found.sort(Comparator.comparingLong((PeerView v) -> v.state.getDownloaded()).reversed());
         return found.size() > most ? found.subList(0, most) : found;

@@ -787,20 +787,16 @@ public class UrgentRequests {
      * The four connected peers that have sent the most so far among those that have the piece and
      * do not choke flux. Each is asked for every block, starting at its own share: a peer that is
      * slow to answer must not hold the piece up (with the blocks split between aria2c and
-     * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab). Where one
-     * of them sends at once, those that send at their bandwidth pulse (Transmission) are left out:
-     * what they send of a sought piece comes at their next pulse, mostly after the others sent it:
-     * duplicates, taking CPU on the cores that receive the piece (lab, 1 MiB pieces, Transmission unchoking
-     * flux at 1.0 s, 3 alternating pairs of 2 rounds: T2 49 -> 33 ms, fetched seeks p25 / median /
-     * p75 25 / 32 / 37 -> 21 / 28 / 36 ms; 256 KiB pieces, 13 / 19 / 21 -> 12 / 14 / 19 ms).
+     * Transmission, each asked for its half only, some seeks took 0.3-0.4 s in the lab). Where a
+     * peer that sends at once has the piece, those that send at their bandwidth pulse
+     * (Transmission) are left out: what they send of a sought piece comes at their next pulse,
+     * mostly after the others sent it, duplicates that take CPU from the piece's reception (lab,
+     * 1 MiB pieces, Transmission unchoking flux at 1.0 s, 3 alternating pairs of 2 rounds: T2 49
+     * -> 33 ms, fetched seeks p25 / median / p75 25 / 32 / 37 -> 21 / 28 / 36 ms; 256 KiB pieces,
+     * 13 / 19 / 21 -> 12 / 14 / 19 ms).
      */
     private List<PeerView> sources(TorrentId torrent, int piece, List<PeerView> already) {
-        List<PeerView> found = new ArrayList<>(views.sources(torrent, piece, already, SOURCES - already.size()));
-        boolean anyPrompt = already.stream().anyMatch(p -> sendsAtOnce.test(p.key)) || found.stream().anyMatch(p -> sendsAtOnce.test(p.key));
-        if (anyPrompt) {
-            found.removeIf(p -> !sendsAtOnce.test(p.key));
-        }
-        return found;
+        return views.sources(torrent, piece, already, SOURCES - already.size(), p -> sendsAtOnce.test(p.key));
     }
 
     /** The torrent's connected peers that have the piece, and how many of those do not choke flux ({@link PeerViews#holders}). */

@@ -451,6 +451,22 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aPeerThatSendsAtItsPulseLeavesItsPlaceAmongTheFourSourcesToOneThatSendsAtOnce() throws Exception {
+        MessageContext transmission = peer(6924, 0xff, 9000); // it has sent the most
+        pulsing.add(transmission.getConnectionKey());
+        MessageContext first = peer(6925, 0xff, 5000);
+        MessageContext second = peer(6926, 0xff, 4000);
+        MessageContext third = peer(6927, 0xff, 3000);
+        MessageContext fifth = peer(6928, 0xff, 1000); // the fifth: a source in Transmission's place
+        waiting.seekTo(5);
+
+        agent.produce(m -> { }, fifth);
+
+        assertEquals(Set.of(first.getConnectionKey(), second.getConnectionKey(), third.getConnectionKey(),
+                fifth.getConnectionKey()), Set.copyOf(written.keySet()));
+    }
+
+    @Test
     void aHurriedReadersPieceAtAPeerThatSendsAtItsPulseGoesBehindThePiecesAfterItNotAPlaceItLeft() throws Exception {
         MessageContext transmission = peer(6917, 0xff, 0);
         pulsing.add(transmission.getConnectionKey());

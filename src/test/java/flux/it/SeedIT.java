@@ -2,8 +2,8 @@ package flux.it;
 
 import flux.FluxProcess;
 import flux.lab.Aria2;
-import flux.lab.LibtorrentStreamer;
 import flux.lab.FluxRun;
+import flux.lab.LibtorrentStreamer;
 import flux.lab.Net;
 import flux.lab.OpenTracker;
 import flux.lab.Tools;

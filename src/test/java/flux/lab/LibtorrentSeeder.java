@@ -10,7 +10,7 @@ import java.nio.file.Path;
  */
 public final class LibtorrentSeeder implements AutoCloseable {
     /** Debian's python3, for which python3-libtorrent is packaged. */
-    private static final String PYTHON = "/usr/bin/python3";
+    static final String PYTHON = "/usr/bin/python3";
 
     private final Process process;
     private final Path log;

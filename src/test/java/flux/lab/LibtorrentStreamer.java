@@ -28,7 +28,7 @@ public final class LibtorrentStreamer implements AutoCloseable {
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path stdout = dir.resolve("lt_stream.out");
-        Process p = new ProcessBuilder("/usr/bin/python3", Path.of("src", "bench", "lt_stream.py").toString(), magnet,
+        Process p = new ProcessBuilder(LibtorrentSeeder.PYTHON, Path.of("src", "bench", "lt_stream.py").toString(), magnet,
                 "--bind", address, "--save", dir.resolve("data").toString(), "--port", "0", "--peer", peer)
                 .redirectError(dir.resolve("lt_stream.err").toFile()).redirectOutput(stdout.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
