@@ -81,6 +81,19 @@ class CopiedInstallIT {
         assertFalse(Files.exists(old));
     }
 
+    @Test
+    void withoutJavaTheLauncherSaysSoInOneLine() throws Exception {
+        // a PATH with the tools the launcher uses, and no java
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        for (String tool : List.of("readlink", "stat", "cksum")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
+        }
+        Run run = run(List.of("/bin/sh", install.resolve("flux").toString(), "--version"), Map.of("PATH", bin.toString()));
+        assertEquals(127, run.exit);
+        assertEquals("", run.stdout);
+        assertEquals("flux: Java not found ('java'): install Java 17 or later, or set JAVA to the java program\n", run.stderr);
+    }
+
     /** Runs the copied launcher's `--version`, with JVM options added, its cache in the temporary directory. */
     private Run run(String javaOptions) throws IOException, InterruptedException {
         return run(List.of("sh", install.resolve("flux").toString(), "--version"), Map.of(
@@ -89,7 +102,7 @@ class CopiedInstallIT {
 
     private Run run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("FLUX_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("FLUX_") || k.equals("JAVA"));
         builder.environment().putAll(environment);
         builder.redirectOutput(tmp.resolve("stdout").toFile()).redirectError(tmp.resolve("stderr").toFile());
         Process process = builder.start();
