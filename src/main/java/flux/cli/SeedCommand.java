@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Command(name = "seed", sortOptions = false,
         description = {"Seed files, directories or .torrent files, many at once from one process, until "
                 + "SIGINT/SIGTERM (exit 0) or until every torrent reached --ratio / --seed-time.",
-                "Prints one line per torrent when it is ready: its magnet and path (--json: one JSON object). "
+                "Prints one line per torrent when it is ready (its data checked, peers answered): its magnet and path (--json: one JSON object). "
                         + "Resume state in the state directory lets a restart skip re-hashing unchanged files."},
         footerHeading = "%nExamples:%n",
         footer = {"  flux seed ~/videos/*.mkv -t udp://tracker.example:1337/announce",
@@ -169,19 +169,24 @@ public class SeedCommand implements Callable<Integer> {
                         "check --data, or that the files were not changed", ExitCode.BAD_INPUT);
             }
             seedings.add(new Seeding(item, session, meta, System.nanoTime()));
-            String magnet = meta.magnet();
-            if (json) {
-                emit(Json.object().put("event", "ready").put("path", item.source().toString()).put("name", meta.name())
-                        .put("infoHash", meta.infoHash()).put("magnet", magnet).put("size", meta.totalSize())
-                        .put("verifiedPieces", verified.cardinality()).put("pieces", meta.pieceCount())
-                        .put("recheckedPieces", session.piecesHashedAtStart()));
-            } else {
-                synchronized (System.out) {
-                    System.out.println(magnet + "\t" + item.source());
-                    System.out.flush();
-                }
-            }
+            // ready once bt answers peers for it: a leecher started on this line must not be turned away
+            session.active().thenRun(() -> announceReady(item, session, meta, verified));
         });
+    }
+
+    private void announceReady(SeedItem item, TorrentSession session, TorrentMeta meta, BitSet verified) {
+        String magnet = meta.magnet();
+        if (json) {
+            emit(Json.object().put("event", "ready").put("path", item.source().toString()).put("name", meta.name())
+                    .put("infoHash", meta.infoHash()).put("magnet", magnet).put("size", meta.totalSize())
+                    .put("verifiedPieces", verified.cardinality()).put("pieces", meta.pieceCount())
+                    .put("recheckedPieces", session.piecesHashedAtStart()));
+        } else {
+            synchronized (System.out) {
+                System.out.println(magnet + "\t" + item.source());
+                System.out.flush();
+            }
+        }
     }
 
     private void stopFinished(Engine engine, Duration limit) {

@@ -353,6 +353,7 @@ public final class Engine implements AutoCloseable {
         });
         runtime.getEventSource()
                 .onPieceVerified(id, e -> session.pieceVerified(e.getPieceIndex()))
+                .onTorrentStarted(id, e -> session.started())
                 .onPeerConnected(id, e -> session.peerConnected())
                 .onPeerDisconnected(id, e -> {
                     session.peerDisconnected();

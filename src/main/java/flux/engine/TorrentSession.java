@@ -40,6 +40,7 @@ public final class TorrentSession implements AutoCloseable {
     private final AtomicInteger connectedPeers = new AtomicInteger();
     private final AtomicInteger knownPeers = new AtomicInteger();
     private final CompletableFuture<BitSet> initiallyVerified = new CompletableFuture<>();
+    private final CompletableFuture<Void> active = new CompletableFuture<>();
     private volatile BitSet trusted = new BitSet();
     private volatile BitSet known = new BitSet();
     private volatile int piecesHashedAtStart;
@@ -182,6 +183,18 @@ public final class TorrentSession implements AutoCloseable {
     /** Completes with the verified pieces once the data present at start has been checked. */
     public CompletableFuture<BitSet> initiallyVerified() {
         return initiallyVerified;
+    }
+
+    /**
+     * Completes when bt has started the torrent after checking its data: only from then on does it
+     * answer a peer's handshake for it (before, bt closes the connection).
+     */
+    public CompletableFuture<Void> active() {
+        return active;
+    }
+
+    void started() {
+        active.complete(null);
     }
 
     void peerConnected() {
