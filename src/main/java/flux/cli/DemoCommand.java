@@ -74,6 +74,7 @@ public class DemoCommand implements Callable<Integer> {
             TorrentSession seeding = seeder.open(new TorrentInput.TorrentBytes(made.torrent(), "demo"), video.getParent(),
                     s -> s.trust(allPieces(s.meta().pieceCount())), () -> false);
             seeding.initiallyVerified().get(30, TimeUnit.SECONDS);
+            seeding.active().get(30, TimeUnit.SECONDS); // the leecher's first dial is answered
             DemoTracker tracker = DemoTracker.start(new InetSocketAddress("127.0.0.1", seeder.peerPort()));
             cleanup.add("tracker", tracker::close);
             String magnet = made.magnet() + "&tr=" + URLEncoder.encode(tracker.announceUrl(), StandardCharsets.UTF_8);
