@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +80,26 @@ class CopiedInstallIT {
         Path fresh = only(archivesIn(install));
         assertNotEquals(old, fresh);
         assertFalse(Files.exists(old));
+    }
+
+    @Test
+    void anArchiveThatCannotBeMadeIsTriedOnceAndStartsGoOnWithoutIt() throws Exception {
+        // a java that fails every dump (a full disk, a JVM without class sharing) and counts them
+        Path attempts = tmp.resolve("dumps");
+        Path failingJava = tmp.resolve("java-without-dumps");
+        Files.writeString(failingJava, "#!/bin/sh\n"
+                + "case \"$*\" in *-Xshare:dump*) echo dump >> '" + attempts + "'; exit 1 ;; esac\n"
+                + "exec '" + java() + "' \"$@\"\n");
+        Files.setPosixFilePermissions(failingJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = Map.of("JAVA", failingJava.toString(), "XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        for (int start = 0; start < 2; start++) {
+            Run run = run(List.of("sh", install.resolve("flux").toString(), "--version"), env);
+            assertEquals(0, run.exit, run.stderr);
+            assertTrue(run.stdout.startsWith("flux "), run.stdout);
+            assertEquals("", run.stderr);
+        }
+        assertEquals(List.of("dump"), Files.readAllLines(attempts), "tried once, not at every start");
+        assertEquals(List.of(), archivesIn(install));
     }
 
     @Test
