@@ -58,6 +58,8 @@ final class UrgentFetch {
     long lookedForSources;
     /** When a block of it last came from a source (at first: when the fetch began). */
     long lastBlock;
+    /** When the first block of it came from a source, 0 before: for the log. */
+    long firstBlock;
     private long downloadedSeen;
     /** What its sources had sent when they joined: the difference is what they sent meanwhile. */
     private long downloadedBefore;

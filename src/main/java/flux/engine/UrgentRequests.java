@@ -224,6 +224,9 @@ public class UrgentRequests {
             return; // not from a source: a copy that was under way, which bt drops as unexpected
         }
         fetch.lastBlock = clock.getAsLong();
+        if (fetch.firstBlock == 0) {
+            fetch.firstBlock = fetch.lastBlock;
+        }
         Map<PeerView, List<Message>> cancels = null;
         for (Iterator<AskedBlock> it = fetch.asked.iterator(); it.hasNext(); ) {
             AskedBlock asked = it.next();
@@ -475,8 +478,10 @@ public class UrgentRequests {
                 continue;
             }
             waiting.fetchedUrgently().remove(e.getKey());
-            log.debug("piece {}: fetched at once for {} ms ({} KiB from its sources meanwhile), {}", e.getKey(),
-                    (now - fetch.since) / 1_000_000, fetch.sentMeanwhileKib(), waited ? "given back to bt: its peers stalled" : "no reader waits on it any more");
+            log.debug("piece {}: fetched at once for {} ms (its blocks read {}-{} ms after the ask; {} KiB from its sources meanwhile), {}",
+                    e.getKey(), (now - fetch.since) / 1_000_000, fetch.firstBlock == 0 ? "-" : (fetch.firstBlock - fetch.since) / 1_000_000,
+                    (fetch.lastBlock - fetch.since) / 1_000_000, fetch.sentMeanwhileKib(),
+                    waited ? "given back to bt: its peers stalled" : "no reader waits on it any more");
             withdraw(fetch);
             askAgain(fetch.heldBack, waiting);
             returnToBt(torrent, e.getKey());
