@@ -17,7 +17,7 @@ public final class FluxProcess {
     public static ProcessBuilder builder(List<String> args) {
         Leftovers.killAtExit();
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(java());
         cmd.add("-Xmx128m"); // as the launcher
         String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
         if (!command.equals("create") && !command.equals("seed")) {
@@ -34,6 +34,11 @@ public final class FluxProcess {
         // resume records of kept streams and seeds go here, not into the user's home
         env.put("XDG_DATA_HOME", System.getProperty("java.io.tmpdir") + File.separator + "flux-test-data");
         return pb;
+    }
+
+    /** The java program of the JVM running the tests. */
+    public static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** Runs to completion (bounded) and returns exit code, stdout and stderr. */

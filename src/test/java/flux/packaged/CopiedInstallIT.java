@@ -1,5 +1,6 @@
 package flux.packaged;
 
+import flux.FluxProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +49,7 @@ class CopiedInstallIT {
     void aCopiedInstallMakesItsOwnClassArchiveOnItsFirstRunAndStartsWithItAfter() throws Exception {
         Path builtArchive = only(archivesIn(TARGET));
         // the archive the build made is refused for the copy: what made copies slow to start
-        Run refused = run(List.of(java(), "-Xshare:on", "-XX:SharedArchiveFile=" + builtArchive.toAbsolutePath(),
+        Run refused = run(List.of(FluxProcess.java(), "-Xshare:on", "-XX:SharedArchiveFile=" + builtArchive.toAbsolutePath(),
                 "-jar", install.resolve("flux.jar").toString(), "--version"), Map.of());
         assertNotEquals(0, refused.exit, refused.stdout);
         assertEquals(List.of(), archivesIn(install));
@@ -89,7 +90,7 @@ class CopiedInstallIT {
         Path failingJava = tmp.resolve("java-without-dumps");
         Files.writeString(failingJava, "#!/bin/sh\n"
                 + "case \"$*\" in *-Xshare:dump*) echo dump >> '" + attempts + "'; exit 1 ;; esac\n"
-                + "exec '" + java() + "' \"$@\"\n");
+                + "exec '" + FluxProcess.java() + "' \"$@\"\n");
         Files.setPosixFilePermissions(failingJava, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = Map.of("JAVA", failingJava.toString(), "XDG_CACHE_HOME", tmp.resolve("cache").toString());
         for (int start = 0; start < 2; start++) {
@@ -118,7 +119,7 @@ class CopiedInstallIT {
     /** Runs the copied launcher's `--version`, with JVM options added, its cache in the temporary directory. */
     private Run run(String javaOptions) throws IOException, InterruptedException {
         return run(List.of("sh", install.resolve("flux").toString(), "--version"), Map.of(
-                "FLUX_JAVA_OPTS", javaOptions, "XDG_CACHE_HOME", tmp.resolve("cache").toString(), "JAVA", java()));
+                "FLUX_JAVA_OPTS", javaOptions, "XDG_CACHE_HOME", tmp.resolve("cache").toString(), "JAVA", FluxProcess.java()));
     }
 
     private Run run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
@@ -132,10 +133,6 @@ class CopiedInstallIT {
             throw new AssertionError(command + " did not exit within 120 s");
         }
         return new Run(process.exitValue(), Files.readString(tmp.resolve("stdout")), Files.readString(tmp.resolve("stderr")));
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private static List<Path> archivesIn(Path dir) throws IOException {
