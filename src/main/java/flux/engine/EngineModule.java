@@ -55,8 +55,8 @@ import java.util.Set;
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
  * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
  * handshakes, the scout's connections and announces, the metainfo parser built early, flux's
- * peer id, the fast-resume verifier, the piece digester, the upload limit, the connections'
- * buffers and, for seeding, the message loop.
+ * peer id, the fast-resume verifier, the piece digester, the data worker with its thread for
+ * sought pieces, the upload limit, the connections' buffers and, for seeding, the message loop.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -145,7 +145,13 @@ final class EngineModule extends AbstractModule {
     @Singleton
     WriteFailures writeFailures(IRuntimeLifecycleBinder lifecycle, TorrentRegistry torrents, ChunkVerifier verifier,
                                 BlockCache blockCache, Config config) {
-        return new WriteFailures(new DefaultDataWorker(lifecycle, torrents, verifier, blockCache, config));
+        if (!BtDataResults.available()) {
+            return new WriteFailures(new DefaultDataWorker(lifecycle, torrents, verifier, blockCache, config));
+        }
+        SoughtPieceThread worker = new SoughtPieceThread(torrents, verifier, blockCache, urgent::waitedOn,
+                new InOrderHashes(InOrderHashes.forThisJvm()), config.getAcceptorPort() + ".flux", config.getMaxIOQueueSize());
+        lifecycle.onShutdown("Stop the data threads", worker::shutdownNow);
+        return new WriteFailures(worker);
     }
 
     @Provides

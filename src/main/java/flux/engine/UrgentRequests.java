@@ -185,6 +185,19 @@ public class UrgentRequests {
         return false;
     }
 
+    /** True when a reader of the torrent waits on the piece. Any thread may ask: see {@link SoughtPieceThread}. */
+    boolean waitedOn(TorrentId torrent, int piece) {
+        Waiting waiting = torrents.get(torrent);
+        if (waiting != null) {
+            for (int p : waiting.pieces()) {
+                if (p == piece) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Consumes
     public void consume(Bitfield bitfield, MessageContext context) {
         views.view(context).has.or(BitfieldPieces.of(bitfield));

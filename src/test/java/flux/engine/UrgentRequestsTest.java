@@ -90,6 +90,17 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void anyThreadCanAskWhetherAReaderWaitsOnAPiece() {
+        assertFalse(agent.waitedOn(TORRENT, 5));
+        waiting.seekTo(5);
+        assertTrue(agent.waitedOn(TORRENT, 5));
+        assertFalse(agent.waitedOn(TORRENT, 4), "another piece");
+        assertFalse(agent.waitedOn(TorrentId.fromBytes(filled(8)), 5), "another torrent's piece 5");
+        agent.forget(TORRENT);
+        assertFalse(agent.waitedOn(TORRENT, 5), "a torrent no longer streamed");
+    }
+
+    @Test
     void aBlockThePeerDroppedIsAskedForAgainOnceThePeerSentAllItHadBeenAskedFor() throws Exception {
         MessageContext peer = peer(6931, 0xff, 0);
         askedByBt(peer, 5); // bt's requests for the piece: the peer dropped them, its queue was full
