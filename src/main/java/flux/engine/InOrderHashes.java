@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * <p>Used by one thread alone ({@link SoughtPieceThread}'s for sought pieces).
  */
 final class InOrderHashes {
-    /** A SHA-1 being worked out. */
+    /** A SHA-1 being worked out: flux's {@link Sha1}, or the JDK's. */
     interface Sum {
         void update(byte[] bytes, int offset, int length);
 
@@ -52,7 +52,7 @@ final class InOrderHashes {
 
     /** flux's {@link Sha1} where the JVM compiles with C1 alone, the JDK's elsewhere (see {@link PieceDigester}). */
     static Supplier<Sum> forThisJvm() {
-        return Boolean.getBoolean(PieceDigester.C1_ONLY_PROPERTY) ? InOrderHashes::flux : InOrderHashes::jdk;
+        return Boolean.getBoolean(PieceDigester.C1_ONLY_PROPERTY) ? Sha1::new : InOrderHashes::jdk;
     }
 
     /**
@@ -113,21 +113,7 @@ final class InOrderHashes {
         return exact;
     }
 
-    private static Sum flux() {
-        Sha1 sha1 = new Sha1();
-        return new Sum() {
-            @Override
-            public void update(byte[] bytes, int offset, int length) {
-                sha1.update(bytes, offset, length);
-            }
-
-            @Override
-            public byte[] digest() {
-                return sha1.digest();
-            }
-        };
-    }
-
+    /** The JDK's SHA-1, fast where C2 compiles it. */
     private static Sum jdk() {
         MessageDigest sha1;
         try {

@@ -9,7 +9,7 @@ package flux.engine;
  * variables renamed from round to round instead of moved), which C1 compiles to about twice the
  * JDK's speed. FIPS 180-4, section 6.1.
  */
-final class Sha1 {
+final class Sha1 implements InOrderHashes.Sum {
     static final int LENGTH = 20;
     private static final int BLOCK = 64;
     private static final int K0 = 0x5A827999;
@@ -37,7 +37,8 @@ final class Sha1 {
         length = 0;
     }
 
-    void update(byte[] in, int offset, int count) {
+    @Override
+    public void update(byte[] in, int offset, int count) {
         length += count;
         if (pendingLength > 0) {
             int taken = Math.min(BLOCK - pendingLength, count);
@@ -59,7 +60,8 @@ final class Sha1 {
     }
 
     /** The digest of everything updated since the last reset; resets. */
-    byte[] digest() {
+    @Override
+    public byte[] digest() {
         long bits = length * 8;
         byte[] padding = new byte[pendingLength < BLOCK - 8 ? BLOCK - pendingLength : 2 * BLOCK - pendingLength];
         padding[0] = (byte) 0x80;

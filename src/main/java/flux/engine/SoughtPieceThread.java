@@ -94,7 +94,7 @@ final class SoughtPieceThread implements DataWorker {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return BtDataResults.read(peer, piece, offset, length, cache.get(torrent, piece, offset, length));
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // bt expects a result, never a failed future
                 log.error("Could not read piece {} at {} for {}", piece, offset, peer, e);
                 return BtDataResults.readFailed(peer, e, piece, offset, length);
             } finally {
@@ -130,7 +130,7 @@ final class SoughtPieceThread implements DataWorker {
                 CompletableFuture<Boolean> check = chunk.isComplete() ? CompletableFuture.supplyAsync(
                         () -> check(key, data, chunk, soughtPiece), soughtPiece ? sought : inOrder) : null;
                 return BtDataResults.written(peer, piece, offset, length, check);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // as above; a storage failure comes as an UncheckedIOException (WriteFailures)
                 if (soughtPiece) {
                     hashes.forget(torrent, piece);
                 }

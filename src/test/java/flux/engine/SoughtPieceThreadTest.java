@@ -99,7 +99,7 @@ class SoughtPieceThreadTest {
         data = torrents.register(torrent, new FileSystemStorage(Files.createDirectories(root.resolve("download"))), null)
                 .getDataDescriptor();
         worker = new SoughtPieceThread(torrents, verifier, new NoCache(torrents),
-                (t, piece) -> t.equals(id) && piece == waitedOn, new InOrderHashes(InOrderHashes.forThisJvm()), "test", 100);
+                (t, piece) -> t.equals(id) && piece == waitedOn, new InOrderHashes(Sha1::new), "test", 100); // a stream's SHA-1
     }
 
     @AfterEach
