@@ -21,6 +21,7 @@ plain value on stdout. Subcommands:
                                    HEX until it unchokes the peer at ADDR; prints that moment (epoch
                                    seconds), or "none" when it did not within SECONDS
   report RESULTS.tsv META.tsv OUT  Markdown table of medians and spreads (also on stdout)
+  ab DIR BUILD...                  summary of ab.sh's alternating runs in DIR, one block per build
 """
 import json
 import os
@@ -448,6 +449,64 @@ def report(results, meta, out):
     return text
 
 
+FETCHED_MS = 8
+FETCH_LINE = re.compile(r"fetched at once for (\d+) ms \(its blocks read (\d+)-(\d+) ms after the ask")
+
+
+def _quartiles(values):
+    v = sorted(values)
+    if not v:
+        return "–"
+    return " / ".join("%.0f" % v[int(p * (len(v) - 1))] for p in (0.25, 0.5, 0.75))
+
+
+def ab(directory, *builds):
+    """Per build of ab.sh (runs a1 b1 a2 b2 ...): its seeks, fetched seeks, T2, first byte,
+    whole file and CPU pooled over its runs, and, from flux's -v log, the pieces fetched for a
+    seek: in all and from their last block read to no reader waiting."""
+    lines = []
+    for k, build in enumerate(builds):
+        letter = "abcdef"[k]
+        seeks, round_medians, fetch, after = [], [], [], []
+        metrics = {}
+        for run in sorted(d for d in os.listdir(directory) if re.fullmatch(letter + r"[0-9]+", d)):
+            base = os.path.join(directory, run)
+            results = os.path.join(base, "results.tsv")
+            if os.path.exists(results):
+                _, rows = _load(results)
+                for (client, metric), values in rows.items():
+                    if client.startswith("flux"):
+                        metrics.setdefault(metric, []).extend(_numbers(values))
+            runs = os.path.join(base, "logs", "runs")
+            for name in sorted(os.listdir(runs)) if os.path.isdir(runs) else []:
+                if not (name.startswith("flux") and name.endswith("-main")):
+                    continue
+                path = os.path.join(runs, name, "seeks.txt")
+                if os.path.exists(path):
+                    with open(path) as f:
+                        ms = [float(l.split()[0]) * 1000 for l in f if l.strip()]
+                    seeks += ms
+                    if ms:
+                        round_medians.append(statistics.median(ms))
+                log = os.path.join(runs, name, "stderr")
+                if os.path.exists(log):
+                    with open(log, errors="replace") as f:
+                        for m in FETCH_LINE.finditer(f.read()):
+                            fetch.append(int(m.group(1)))
+                            after.append(int(m.group(1)) - int(m.group(3)))
+        med = lambda m, scale=1.0, fmt="%.2f": fmt % (statistics.median(metrics[m]) * scale) if metrics.get(m) else "–"
+        lines.append(f"{letter}: {build}")
+        lines.append(f"   seeks {len(seeks)}, fetched (> {FETCHED_MS} ms) {len([x for x in seeks if x > FETCHED_MS])}:"
+                     f" p25 / median / p75 {_quartiles([x for x in seeks if x > FETCHED_MS])} ms;"
+                     f" round medians {' '.join('%.0f' % x for x in round_medians)}")
+        lines.append(f"   T2 {med('t2', 1000, '%.1f')} ms, first byte {med('t1')} s, whole file {med('mibs', 1, '%.1f')} MiB/s,"
+                     f" CPU {med('cpu')} s, RSS {med('rss', 1, '%.0f')} MiB")
+        if fetch:
+            lines.append(f"   pieces fetched for a seek {len(fetch)}: p25 / median / p75 {_quartiles(fetch)} ms,"
+                         f" of which after their last block was read {_quartiles(after)} ms")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == "infohash":
@@ -472,6 +531,8 @@ def main(argv):
         print(unchoked(*args[:4]), flush=True)
     elif cmd == "report":
         sys.stdout.write(report(*args[:3]))
+    elif cmd == "ab":
+        sys.stdout.write(ab(*args))
     else:
         print(__doc__, file=sys.stderr)
         return 2
