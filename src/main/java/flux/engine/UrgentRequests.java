@@ -188,14 +188,7 @@ public class UrgentRequests {
     /** True when a reader of the torrent waits on the piece. Any thread may ask: see {@link SoughtPieceThread}. */
     boolean waitedOn(TorrentId torrent, int piece) {
         Waiting waiting = torrents.get(torrent);
-        if (waiting != null) {
-            for (int p : waiting.pieces()) {
-                if (p == piece) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return waiting != null && contains(waiting.pieces(), piece);
     }
 
     @Consumes
