@@ -23,6 +23,9 @@ import java.util.function.LongSupplier;
  * <p>Selects also wait at most {@value #MAX_SELECT_MILLIS} ms: bt queues changes of a channel's
  * interest (enabling reads on a new connection) without waking the selector, so they took effect
  * only when its one-second select timed out; every handshake waited about half a second for it.
+ * With no connection registered there is nothing to update, and a new connection wakes the
+ * select as it registers, so it keeps bt's timeout: an engine with no peers (a finished stream,
+ * a seeder nobody downloads from) woke 100 times a second for nothing.
  *
  * <p>Every peer connection registers here before its handshake, so this is also where it gets
  * TCP_NODELAY, which bt never sets: with Nagle's algorithm a small message (the extension
@@ -35,6 +38,8 @@ import java.util.function.LongSupplier;
  */
 final class FairSelector extends SharedSelector {
     static final long MAX_SELECT_MILLIS = 10;
+    /** A select with no connection registered: bt's own timeout. */
+    static final long IDLE_SELECT_MILLIS = 1000;
 
     private final Selector delegate;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
@@ -88,6 +93,9 @@ final class FairSelector extends SharedSelector {
         lock.writeLock().lock();
         try {
             selecting = true;
+            if (delegate.keys().isEmpty()) { // no connection to update: a new one wakes it (wakeupAndRegister)
+                return delegate.select(timeout == 0 ? IDLE_SELECT_MILLIS : timeout);
+            }
             return delegate.select(timeout == 0 ? MAX_SELECT_MILLIS : Math.min(timeout, MAX_SELECT_MILLIS));
         } finally {
             selecting = false;

@@ -29,11 +29,12 @@ import java.util.function.Supplier;
  * request, or a request that arrives, waits for its next timed turn. A `flux seed` sending a 1 GiB
  * file to a `flux stream` on this machine was asleep there 0.70–0.88 s of every second of the
  * transfer (550–590 waits a second, most of them 1 ms). This loop naps {@link #NAP_NANOS} while
- * the traffic is recent ({@link #NAPS}) and only then backs off as bt's does, so an idle engine
- * still wakes at most every 20 ms. Every engine runs it. In a stream, on the loopback bench
- * (alternating rounds), 1 MiB pieces came 1.58 -> 1.27 s after the first byte, with seeks 26.5 ->
- * 22 ms (14 rounds each; 1.46 -> 1.34 s and 26 -> 22 ms in 8 more); with 256 KiB pieces 16 rounds
- * each showed no difference (1.69 / 1.67 s, seeks 15 ms).
+ * the traffic is recent ({@link #NAPS}) and only then backs off as bt's does, so an engine whose
+ * connections are idle still wakes every 20 ms; one with no connection sleeps until one is added.
+ * Every engine runs it. In a stream, on the loopback bench (alternating rounds), 1 MiB pieces came
+ * 1.58 -> 1.27 s after the first byte, with seeks 26.5 -> 22 ms (14 rounds each; 1.46 -> 1.34 s
+ * and 26 -> 22 ms in 8 more); with 256 KiB pieces 16 rounds each showed no difference (1.69 /
+ * 1.67 s, seeks 15 ms).
  */
 final class MessageLoop implements IMessageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(MessageLoop.class);
@@ -42,6 +43,8 @@ final class MessageLoop implements IMessageDispatcher {
     /** How many empty turns in a row nap before the loop backs off (~50 ms of quiet). */
     static final int NAPS = 500;
     private static final long FIRST_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long the loop sleeps while no connection is there (a new one wakes it). */
+    private static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Per torrent and connection: where its received messages go (bt's agents), and where its messages to send come from. */
     private final Map<TorrentId, Map<ConnectionKey, Agents<Consumer<Message>>>> receivers = new ConcurrentHashMap<>();
@@ -49,6 +52,7 @@ final class MessageLoop implements IMessageDispatcher {
     private final IPeerConnectionPool pool;
     private final TorrentRegistry registry;
     private final long longestSleepNanos;
+    private final Thread thread;
     private volatile boolean stopped;
     /** Only the loop's thread reads and writes it. */
     private boolean turnFailedBefore;
@@ -59,7 +63,7 @@ final class MessageLoop implements IMessageDispatcher {
         this.pool = pool;
         this.registry = registry;
         this.longestSleepNanos = config.getMaxMessageProcessingInterval().toNanos();
-        Thread thread = new Thread(this::run, config.getAcceptorPort() + ".bt.net.message-dispatcher");
+        this.thread = new Thread(this::run, config.getAcceptorPort() + ".bt.net.message-dispatcher");
         thread.setDaemon(true);
         lifecycle.onStartup("Start flux's message loop", thread::start);
         lifecycle.onShutdown("Stop flux's message loop", () -> {
@@ -106,6 +110,7 @@ final class MessageLoop implements IMessageDispatcher {
                     those.all().add(agent);
                     return those; // published when compute returns, with the agent in it
                 });
+        LockSupport.unpark(thread); // a loop with no connection sleeps long (pause)
     }
 
     private void run() {
@@ -229,10 +234,24 @@ final class MessageLoop implements IMessageDispatcher {
         return pool.getConnection(key) == connection ? connection : null;
     }
 
-    /** Waits after an empty turn ({@link #sleepNanos}). False once stopped. */
+    /**
+     * Waits after an empty turn ({@link #sleepNanos}); once backed off all the way with no
+     * connection left, {@link #IDLE_SLEEP_NANOS}: there is nothing to do until one is added, which
+     * wakes the loop. False once stopped.
+     */
     private boolean pause(int emptyTurns) {
-        LockSupport.parkNanos(this, sleepNanos(emptyTurns, longestSleepNanos));
+        long nanos = sleepNanos(emptyTurns, longestSleepNanos);
+        LockSupport.parkNanos(this, nanos == longestSleepNanos && !hasConnections() ? IDLE_SLEEP_NANOS : nanos);
         return !stopped && !Thread.currentThread().isInterrupted();
+    }
+
+    private boolean hasConnections() {
+        for (Map<ConnectionKey, Agents<Consumer<Message>>> peers : receivers.values()) {
+            if (!peers.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** After so many empty turns in a row: {@link #NAP_NANOS} while traffic is recent, then 1 ms doubling to the longest sleep. */

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -60,6 +61,8 @@ class MessageLoopTest {
     private final Queue<ConnectionKey> lookedUp = new ConcurrentLinkedQueue<>();
     private final Set<TorrentId> active = new HashSet<>(Set.of(TORRENT, OTHER));
     private final List<String> lifecycle = new ArrayList<>();
+    /** What bt would run at its start-up and shut-down, by the names above. */
+    private final Map<String, Runnable> lifecycleSteps = new ConcurrentHashMap<>();
     private final MessageLoop loop = new MessageLoop(lifecycle(), pool(), registry(), new Config());
 
     @Test
@@ -226,6 +229,25 @@ class MessageLoopTest {
     }
 
     @Test
+    void aLoopWithNoConnectionSleepsUntilOneIsAdded() throws Exception {
+        lifecycleSteps.get("Start flux's message loop").run();
+        try {
+            Thread.sleep(200); // the loop's first turns find no connection: it sleeps a second
+            ConnectionKey peer = key(TORRENT, 6881);
+            Connection connection = connect(peer);
+            connection.received.add(new Have(5));
+            CountDownLatch delivered = new CountDownLatch(1);
+            long added = System.nanoTime();
+            loop.addMessageConsumer(peer, message -> delivered.countDown());
+            assertTrue(delivered.await(5, TimeUnit.SECONDS));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - added);
+            assertTrue(millis < 500, "woken by the new connection, not at the end of its sleep: " + millis + " ms");
+        } finally {
+            lifecycleSteps.get("Stop flux's message loop").run();
+        }
+    }
+
+    @Test
     void theLoopRunsFromBtsStartUpToItsShutDown() {
         assertEquals(List.of("Start flux's message loop", "Stop flux's message loop"), lifecycle);
     }
@@ -245,6 +267,7 @@ class MessageLoopTest {
                 new Class<?>[]{IRuntimeLifecycleBinder.class}, (proxy, method, args) -> {
                     if (method.getName().startsWith("on") && args.length == 2) {
                         lifecycle.add((String) args[0]); // not run: the tests turn the loop themselves
+                        lifecycleSteps.put((String) args[0], (Runnable) args[1]);
                         return null;
                     }
                     throw new UnsupportedOperationException(method.getName());
