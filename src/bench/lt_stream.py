@@ -11,11 +11,12 @@ Output mirrors `flux stream --json`: JSON lines on stdout, among them
 {"event":"ready","url":...} once the metadata is in. Logs go to stderr.
 
   lt_stream.py MAGNET|FILE.torrent --bind 127.0.0.11 --save DIR [--port 0] [--window-mib 8]
-               [--peer ADDR:PORT]...
+               [--peer ADDR:PORT]... [--utp]
 
 Peers come from the trackers and from --peer (as `flux stream --peer`): DHT, LSD, UPnP, NAT-PMP
-and uTP are off, and every socket (listen, outgoing peers, tracker) is bound to --bind, so the
-client has its own loopback address.
+and uTP are off (--utp: it dials uTP first, as libtorrent does by default, and so qBittorrent and
+Deluge), and every socket (listen, outgoing peers, tracker) is bound to --bind, so the client has
+its own loopback address.
 """
 import argparse
 import collections
@@ -45,7 +46,7 @@ def emit(event, **fields):
 class Streamer:
     """Owns the libtorrent session; readers call read(offset, length) on the selected file."""
 
-    def __init__(self, magnet, bind, save, window_mib, peers):
+    def __init__(self, magnet, bind, save, window_mib, peers, utp=False):
         self.ses = lt.session({
             "listen_interfaces": f"{bind}:0",
             "outgoing_interfaces": bind,
@@ -53,8 +54,8 @@ class Streamer:
             "enable_lsd": False,
             "enable_upnp": False,
             "enable_natpmp": False,
-            "enable_outgoing_utp": False,
-            "enable_incoming_utp": False,
+            "enable_outgoing_utp": utp,
+            "enable_incoming_utp": utp,
             "alert_mask": lt.alert_category.status | lt.alert_category.storage
             | lt.alert_category.error | lt.alert_category.piece_progress,
             "user_agent": "lt_stream/" + lt.__version__,
@@ -248,10 +249,11 @@ def main():
     ap.add_argument("--window-mib", type=int, default=8)
     ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("--peer", action="append", default=[], help="ADDR:PORT of a peer to connect to")
+    ap.add_argument("--utp", action="store_true", help="dial uTP first, as libtorrent's defaults do")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     os.makedirs(args.save, exist_ok=True)
-    st = Streamer(args.magnet, args.bind, args.save, args.window_mib, args.peer)
+    st = Streamer(args.magnet, args.bind, args.save, args.window_mib, args.peer, args.utp)
     st.wait_metadata(args.timeout)
     emit("metadata", name=st.path, size=st.size)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler_for(st))

@@ -23,9 +23,10 @@ public class NetworkOptions {
             description = "Join the Mainline DHT to find peers (default: on; --no-dht turns it off).")
     boolean dht;
 
-    @Option(names = "--dht-port", paramLabel = "PORT", defaultValue = "6881",
-            description = "UDP port for the DHT (default: ${DEFAULT-VALUE}).")
-    int dhtPort;
+    @Option(names = "--dht-port", paramLabel = "PORT",
+            description = "UDP port for the DHT (default: the peer port + 1; the peer port's own UDP refuses uTP, "
+                    + "so that peers that dial uTP first turn to TCP at once).")
+    Integer dhtPort;
 
     @Option(names = "--lsd", defaultValue = "false",
             description = "Local Service Discovery: find peers on the LAN by multicast (default: off).")
@@ -61,12 +62,14 @@ public class NetworkOptions {
         if (peerPort != null) {
             checkPort("--peer-port", peerPort);
         }
-        checkPort("--dht-port", dhtPort);
+        if (dhtPort != null) {
+            checkPort("--dht-port", dhtPort);
+        }
         return EngineSettings.defaults()
                 .withBind(address)
                 .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort)
                 .withDht(dht)
-                .withDhtPort(dhtPort)
+                .withDhtPort(dhtPort == null ? EngineSettings.DHT_NEXT_TO_PEER_PORT : dhtPort)
                 .withLsd(lsd)
                 .withMaxPeers(maxPeers)
                 .withPex(pex)

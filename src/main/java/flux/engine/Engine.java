@@ -80,9 +80,10 @@ public final class Engine implements AutoCloseable {
     private final UrgentRequests urgent;
     private final PeerQueues queues;
     private final PeerClients clients;
+    private final Optional<UtpRefusal> utpRefusal;
 
     private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, TrackerReplies trackerReplies,
-                   UrgentRequests urgent, PeerQueues queues, PeerClients clients) {
+                   UrgentRequests urgent, PeerQueues queues, PeerClients clients, Optional<UtpRefusal> utpRefusal) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
@@ -91,6 +92,7 @@ public final class Engine implements AutoCloseable {
         this.urgent = urgent;
         this.queues = queues;
         this.clients = clients;
+        this.utpRefusal = utpRefusal;
         urgent.wire(PeerWire.connections(runtime.service(IPeerConnectionPool.class)));
         this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
@@ -148,6 +150,8 @@ public final class Engine implements AutoCloseable {
         EngineSettings settings = key.settings();
         Scouting scouting = Scouting.start(settings, key.portChosenByUser(), key.firstTorrent(), key.namedPeers());
         int port = scouting.port();
+        Optional<UtpRefusal> utpRefusal = settings.dht() && settings.dhtPortFor(port) == port ? Optional.empty()
+                : UtpRefusal.on(new InetSocketAddress(settings.bindAddress(), port));
         PeerId peerId = scouting.peerId();
         PeerScout scout = scouting.scout();
         if (scout == PeerScout.NONE) {
@@ -202,16 +206,17 @@ public final class Engine implements AutoCloseable {
         }
         if (settings.dht()) {
             DHTConfig dht = new DHTConfig();
-            dht.setListeningPort(settings.dhtPort());
+            dht.setListeningPort(settings.dhtPortFor(port));
             dht.setShouldUseRouterBootstrap(true);
             builder.module(new DHTModule(dht));
         }
         try {
             BtRuntime runtime = builder.build();
             runtime.startup();
-            return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients);
+            return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients, utpRefusal);
         } catch (RuntimeException e) {
             scout.close();
+            utpRefusal.ifPresent(UtpRefusal::close);
             if (IoErrors.isBindFailure(e)) {
                 throw new FluxException(ExitCode.NETWORK, "cannot listen on " + settings.bindAddress().getHostAddress()
                         + ":" + port + " (address or port in use)", "choose another --peer-port or --bind", e);
@@ -450,6 +455,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         scout.close();
+        utpRefusal.ifPresent(UtpRefusal::close);
         scheduler.shutdownNow();
         try {
             runtime.shutdown();

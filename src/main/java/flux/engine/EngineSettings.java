@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param bindAddress   address the peer port listens on and outgoing connections leave from
  * @param peerPort      TCP port for incoming peers (0 picks a free one)
  * @param dht           join the Mainline DHT
- * @param dhtPort       UDP port for the DHT
+ * @param dhtPort       UDP port for the DHT, or {@link #DHT_NEXT_TO_PEER_PORT}
  * @param lsd           Local Service Discovery (multicasts on the LAN every minute)
  * @param inFlightBytes how much to request from one distant peer ahead of time: deep enough for
  *                      throughput, shallow enough that a seek is not stuck behind old requests
@@ -31,6 +31,11 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
                              boolean requireEncryption, boolean mostlyUploads) {
 
     public static final int DEFAULT_PEER_PORT = 6881;
+    /**
+     * The DHT's port unless one is chosen: the one after the peer port, whose own UDP side
+     * refuses uTP ({@link UtpRefusal}), which a DHT sharing it could not.
+     */
+    public static final int DHT_NEXT_TO_PEER_PORT = -1;
 
     /**
      * 8 MiB of pieces assigned per distant peer; {@link PeerQueues} holds each peer to what it
@@ -45,7 +50,7 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
      * depth now ({@link RequestDepth}).
      */
     public static EngineSettings defaults() {
-        return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, 6881, false,
+        return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, DHT_NEXT_TO_PEER_PORT, false,
                 8L << 20, 60, Duration.ofSeconds(10), 0, 0, false, false, false);
     }
 
@@ -91,6 +96,14 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
 
     public EngineSettings withMostlyUploads(boolean on) {
         return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, on);
+    }
+
+    /** The DHT's UDP port when the peer port is {@code peerPort}. */
+    int dhtPortFor(int peerPort) {
+        if (dhtPort != DHT_NEXT_TO_PEER_PORT) {
+            return dhtPort;
+        }
+        return peerPort < 65535 ? peerPort + 1 : peerPort - 1;
     }
 
     /**

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The watchdog's stall window: a low download limit is not a stall. */
+/** The watchdog's stall window (a low download limit is not a stall), and the DHT's port. */
 class EngineSettingsTest {
     @Test
     void theStallWindowIsTenSecondsUnlessTheDownloadLimitMakesFourBlocksTakeLonger() {
@@ -15,5 +15,14 @@ class EngineSettingsTest {
         assertEquals(Duration.ofSeconds(10), settings.stallWindow());
         assertEquals(Duration.ofSeconds(10), settings.withDownloadLimit(100 << 10).stallWindow(), "100 KiB/s");
         assertEquals(Duration.ofSeconds(32), settings.withDownloadLimit(2 << 10).stallWindow(), "64 KiB at 2 KiB/s");
+    }
+
+    @Test
+    void theDhtTakesThePortAfterThePeerPortUnlessOneIsChosen() {
+        EngineSettings settings = EngineSettings.defaults();
+
+        assertEquals(6882, settings.dhtPortFor(6881), "the peer port's own UDP is left to the uTP refusal");
+        assertEquals(65534, settings.dhtPortFor(65535), "no port after the last");
+        assertEquals(6881, settings.withDhtPort(6881).dhtPortFor(6881), "chosen: shared, and uTP is not refused");
     }
 }

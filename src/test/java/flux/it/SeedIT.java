@@ -167,6 +167,27 @@ class SeedIT {
     }
 
     @Test
+    void aLibtorrentLeecherDiallingUtpFirstIsRefusedAndComesOverTcp() throws Exception {
+        // libtorrent's defaults (qBittorrent's, Deluge's) dial uTP first and wait ~3.5 s for it
+        // to time out before they try TCP: flux answers the SYN on the peer port with a RESET
+        Path work = workDir("utp");
+        Path file = randomFile(work.resolve("data/clip.bin"), 3_000_000, 22);
+        String ip = Net.freshLoopback();
+        int port = Net.freePort(ip);
+        String leecherIp = Net.freshLoopback();
+        try (FluxRun flux = FluxRun.start(work, seedArgs(work.resolve("state"), ip, port, file.toString(), "--piece-size", "256K", "-v"))) {
+            String magnet = FluxRun.field(flux.awaitEvent("ready", 60), "magnet");
+            try (LibtorrentStreamer leecher = LibtorrentStreamer.start(work.resolve("lt"), leecherIp, magnet,
+                    ip + ":" + port, 60, true)) {
+                HttpResponse<InputStream> body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(leecher.url()))
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals(Tools.sha256(file), Tools.sha256(body.body()));
+            }
+            assertTrue(flux.stderr().contains("refused a uTP dial from /" + leecherIp + ":"), flux.stderr());
+        }
+    }
+
+    @Test
     void restartTrustsUnchangedFilesAndRechecksOnlyATouchedOne() throws Exception {
         Path work = workDir("resume");
         Path dir = work.resolve("show");

@@ -3,6 +3,8 @@ package flux.lab;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,10 +28,20 @@ public final class LibtorrentStreamer implements AutoCloseable {
     /** Starts it on {@code magnet} with {@code peer} (host:port) and waits for its URL. */
     public static LibtorrentStreamer start(Path dir, String address, String magnet, String peer, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return start(dir, address, magnet, peer, timeoutSeconds, false);
+    }
+
+    /** As above; with {@code utp} it dials uTP first, as libtorrent's defaults (qBittorrent's, Deluge's) do. */
+    public static LibtorrentStreamer start(Path dir, String address, String magnet, String peer, long timeoutSeconds,
+                                           boolean utp) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path stdout = dir.resolve("lt_stream.out");
-        Process p = new ProcessBuilder(LibtorrentSeeder.PYTHON, Path.of("src", "bench", "lt_stream.py").toString(), magnet,
-                "--bind", address, "--save", dir.resolve("data").toString(), "--port", "0", "--peer", peer)
+        List<String> command = new ArrayList<>(List.of(LibtorrentSeeder.PYTHON, Path.of("src", "bench", "lt_stream.py").toString(),
+                magnet, "--bind", address, "--save", dir.resolve("data").toString(), "--port", "0", "--peer", peer));
+        if (utp) {
+            command.add("--utp");
+        }
+        Process p = new ProcessBuilder(command)
                 .redirectError(dir.resolve("lt_stream.err").toFile()).redirectOutput(stdout.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline && p.isAlive()) {
