@@ -4,6 +4,7 @@ import bt.net.SharedSelector;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
@@ -27,8 +28,8 @@ import java.util.function.LongSupplier;
  * select as it registers, so it keeps bt's timeout: an engine with no peers (a finished stream,
  * a seeder nobody downloads from) woke 100 times a second for nothing.
  *
- * <p>Every peer connection registers here before its handshake, so this is also where it gets
- * TCP_NODELAY, which bt never sets: with Nagle's algorithm a small message (the extension
+ * <p>Every peer connection registers here, so this is also where it gets TCP_NODELAY (set
+ * earlier by {@link StreamEncryption} for the handshake steps before), which bt never sets: with Nagle's algorithm a small message (the extension
  * handshake after the handshake, a request after a request) waits for the peer to acknowledge
  * the previous one, and a peer with nothing to send acknowledges only after its delayed-ACK
  * timer (40 ms on Linux).
@@ -133,7 +134,7 @@ final class FairSelector extends SharedSelector {
         }
     }
 
-    private static void noDelay(SelectableChannel channel) {
+    static void noDelay(Channel channel) {
         if (channel instanceof SocketChannel socket) {
             try {
                 socket.setOption(StandardSocketOptions.TCP_NODELAY, true);

@@ -197,6 +197,11 @@ final class StreamEncryption extends MSEHandshakeProcessor {
         byte[] padAndLength = decrypt.update(wire.bytes(padAt, padC + 2)); // the IA that follows is payload
         byte[] select = new byte[VC.length + 4 + 2];
         select[11] = (byte) (plaintext ? CRYPTO_PLAINTEXT : CRYPTO_RC4); // len(PadD) = 0
+        // answered before the initial payload is read: libtorrent sends that payload (its
+        // BitTorrent handshake) as a second write, which its Nagle holds until this step is
+        // acknowledged, and with nothing sent back the acknowledgement waited for the delayed-ACK
+        // timer: 40 ms of every connection a libtorrent peer dialled
+        wire.write(cipher.getEncryptionCipher().update(select));
         if (plaintext) {
             // the initiator encrypted its initial payload (aria2c sends none, libtorrent its
             // BitTorrent handshake) before it knew what would be selected
@@ -207,7 +212,6 @@ final class StreamEncryption extends MSEHandshakeProcessor {
             }
         }
         wire.keepFrom(payloadAt);
-        wire.write(cipher.getEncryptionCipher().update(select));
         if (plaintext) {
             log.debug("obfuscated handshake from {}, plaintext selected", peer);
             return Optional.empty();
@@ -295,6 +299,9 @@ final class StreamEncryption extends MSEHandshakeProcessor {
             this.channel = channel;
             this.in = in;
             in.clear();
+            // bt registers a connection (FairSelector sets TCP_NODELAY there) only after this
+            // handshake, whose small steps Nagle's algorithm otherwise holds for an acknowledgement
+            FairSelector.noDelay(channel);
         }
 
         void readAtLeast(int count) throws IOException {

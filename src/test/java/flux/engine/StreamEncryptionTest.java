@@ -71,13 +71,7 @@ class StreamEncryptionTest {
     void aPeerOfferingPlaintextAndRc4GetsPlaintextUnlessEncryptionIsRequired() throws Exception {
         byte[] handshake = plaintextHandshake();
         TorrentId torrent = TorrentId.fromBytes(Arrays.copyOfRange(handshake, 28, 48));
-        TorrentRegistry registry = (TorrentRegistry) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[]{TorrentRegistry.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getTorrentIds")) {
-                        return List.of(torrent);
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        TorrentRegistry registry = registryOf(torrent);
         // an initial payload: libtorrent sends its BitTorrent handshake there, aria2c nothing
         for (byte[] initial : List.of(handshake, new byte[0])) {
             for (boolean required : new boolean[]{false, true}) {
@@ -88,13 +82,7 @@ class StreamEncryptionTest {
                     flux.configureBlocking(false);
                     ByteBuffer in = ByteBuffer.allocate(1 << 16);
                     InetPeer from = InetPeer.build(LOOPBACK, peer.socket().getLocalPort());
-                    CompletableFuture<Optional<MSECipher>> negotiated = CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return encryption.negotiateIncoming(from, flux, in, ByteBuffer.allocate(1 << 16));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
+                    CompletableFuture<Optional<MSECipher>> negotiated = negotiateIncoming(encryption, from, flux, in);
 
                     // the initiator, offering both methods
                     BigInteger secret = new BigInteger(160, new Random(9));
@@ -126,6 +114,65 @@ class StreamEncryptionTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theAnswerLeavesBeforeTheInitialPayloadComes() throws Exception {
+        // libtorrent writes its initial payload (its BitTorrent handshake) after the rest of its
+        // step, and Nagle holds it until that step is acknowledged: flux must answer first
+        byte[] handshake = plaintextHandshake();
+        TorrentId torrent = TorrentId.fromBytes(Arrays.copyOfRange(handshake, 28, 48));
+        StreamEncryption encryption = new StreamEncryption(registryOf(torrent), null, new Config(), false);
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
+             SocketChannel peer = SocketChannel.open(server.getLocalAddress());
+             SocketChannel flux = server.accept()) {
+            flux.configureBlocking(false);
+            ByteBuffer in = ByteBuffer.allocate(1 << 16);
+            CompletableFuture<Optional<MSECipher>> negotiated = negotiateIncoming(encryption,
+                    InetPeer.build(LOOPBACK, peer.socket().getLocalPort()), flux, in);
+
+            BigInteger secret = new BigInteger(160, new Random(11));
+            peer.write(ByteBuffer.wrap(StreamEncryption.unsigned(StreamEncryption.G.modPow(secret, StreamEncryption.P))));
+            ByteBuffer theirKey = ByteBuffer.allocate(96);
+            while (theirKey.hasRemaining()) {
+                assertTrue(peer.read(theirKey) >= 0);
+            }
+            byte[] s = StreamEncryption.unsigned(new BigInteger(1, theirKey.array()).modPow(secret, StreamEncryption.P));
+            MSECipher cipher = MSECipher.forInitiator(s, torrent);
+            ByteBuffer provide = ByteBuffer.allocate(8 + 4 + 2 + 2).put(new byte[8]).putInt(0x03).putShort((short) 0)
+                    .putShort((short) handshake.length);
+            peer.write(ByteBuffer.wrap(StreamEncryption.concat(StreamEncryption.sha1("req1", s),
+                    StreamEncryption.xor(StreamEncryption.sha1("req2", torrent.getBytes()), StreamEncryption.sha1("req3", s)),
+                    cipher.getEncryptionCipher().update(provide.array()))));
+
+            byte[] vc = MSECipher.forInitiator(s, torrent).getDecryptionCipher().update(new byte[8]);
+            assertTrue(indexOf(readAll(peer, 512 + 14), vc) >= 0, "flux answered while the initial payload was still to come");
+            peer.write(ByteBuffer.wrap(cipher.getEncryptionCipher().update(handshake)));
+            assertFalse(negotiated.get(10, TimeUnit.SECONDS).isPresent(), "plaintext selected");
+            assertArrayEquals(handshake, Arrays.copyOf(in.array(), in.position()), "the payload, decrypted, for bt's pipeline");
+        }
+    }
+
+    private static TorrentRegistry registryOf(TorrentId torrent) {
+        return (TorrentRegistry) Proxy.newProxyInstance(StreamEncryptionTest.class.getClassLoader(),
+                new Class<?>[]{TorrentRegistry.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getTorrentIds")) {
+                        return List.of(torrent);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** flux's side of the handshake, on another thread. */
+    private static CompletableFuture<Optional<MSECipher>> negotiateIncoming(StreamEncryption encryption, InetPeer from,
+                                                                         SocketChannel flux, ByteBuffer in) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return encryption.negotiateIncoming(from, flux, in, ByteBuffer.allocate(1 << 16));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** RC4 of the bytes (the JDK's Cipher gives null for none). */
