@@ -21,6 +21,9 @@ public final class Logging {
         // replayed" warnings on most `flux stream` starts: bind it here, before they exist.
         LoggerFactory.getILoggerFactory();
         Thread.setDefaultUncaughtExceptionHandler(Logging::threadDied);
+        if (!verbose()) {
+            System.setErr(new DhtLibraryTraces(System.err));
+        }
     }
 
     /**

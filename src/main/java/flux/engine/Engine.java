@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,7 +151,14 @@ public final class Engine implements AutoCloseable {
         EngineSettings settings = key.settings();
         Scouting scouting = Scouting.start(settings, key.portChosenByUser(), key.firstTorrent(), key.namedPeers());
         int port = scouting.port();
-        Optional<UtpRefusal> utpRefusal = settings.dht() && settings.dhtPortFor(port) == port ? Optional.empty()
+        int dhtPort;
+        try {
+            dhtPort = settings.dht() ? dhtPort(settings, port) : 0;
+        } catch (FluxException e) {
+            scouting.scout().close();
+            throw e;
+        }
+        Optional<UtpRefusal> utpRefusal = settings.dht() && dhtPort == port ? Optional.empty()
                 : UtpRefusal.on(new InetSocketAddress(settings.bindAddress(), port));
         PeerId peerId = scouting.peerId();
         PeerScout scout = scouting.scout();
@@ -206,7 +214,7 @@ public final class Engine implements AutoCloseable {
         }
         if (settings.dht()) {
             DHTConfig dht = new DHTConfig();
-            dht.setListeningPort(settings.dhtPortFor(port));
+            dht.setListeningPort(dhtPort);
             dht.setShouldUseRouterBootstrap(true);
             builder.module(new DHTModule(dht));
         }
@@ -491,6 +499,30 @@ public final class Engine implements AutoCloseable {
             port = 0;
         }
         return port == 0 ? freePort(settings) : port;
+    }
+
+    /**
+     * The DHT's UDP port: the one chosen, which must be free, else the one after the peer port,
+     * else any free one. The DHT library prints a stack trace when it cannot bind, and carries on
+     * without a DHT.
+     */
+    static int dhtPort(EngineSettings settings, int peerPort) {
+        int wanted = settings.dhtPortFor(peerPort);
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress(wanted));
+            return wanted;
+        } catch (IOException e) {
+            if (settings.dhtPort() != EngineSettings.DHT_NEXT_TO_PEER_PORT) {
+                throw new FluxException(ExitCode.NETWORK, "DHT port " + wanted + " is already in use",
+                        "choose another with --dht-port, or turn the DHT off with --no-dht", e);
+            }
+        }
+        try (DatagramChannel any = DatagramChannel.open()) {
+            any.bind(new InetSocketAddress(0));
+            return ((InetSocketAddress) any.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            throw new FluxException(ExitCode.NETWORK, "no UDP port for the DHT: " + e.getMessage(), "try --no-dht", e);
+        }
     }
 
     private static boolean portFree(EngineSettings s, int port) {
