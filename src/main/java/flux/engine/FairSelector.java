@@ -28,11 +28,11 @@ import java.util.function.LongSupplier;
  * select as it registers, so it keeps bt's timeout: an engine with no peers (a finished stream,
  * a seeder nobody downloads from) woke 100 times a second for nothing.
  *
- * <p>Every peer connection registers here, so this is also where it gets TCP_NODELAY (set
- * earlier by {@link StreamEncryption} for the handshake steps before), which bt never sets: with Nagle's algorithm a small message (the extension
- * handshake after the handshake, a request after a request) waits for the peer to acknowledge
- * the previous one, and a peer with nothing to send acknowledges only after its delayed-ACK
- * timer (40 ms on Linux).
+ * <p>Every peer connection registers here, so this is also where it gets TCP_NODELAY, which bt
+ * never sets ({@link StreamEncryption} sets it earlier, for the handshake steps before): with
+ * Nagle's algorithm a small message (the extension handshake after the handshake, a request
+ * after a request) waits for the peer to acknowledge the previous one, and a peer with nothing
+ * to send acknowledges only after its delayed-ACK timer (40 ms on Linux).
  *
  * <p>The download limit waits here too ({@link DownloadLimit}): while it is in debt, a select
  * sleeps instead, until the debt is paid, and reads nothing.
