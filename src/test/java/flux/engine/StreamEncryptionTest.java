@@ -85,19 +85,9 @@ class StreamEncryptionTest {
                     CompletableFuture<Optional<MSECipher>> negotiated = negotiateIncoming(encryption, from, flux, in);
 
                     // the initiator, offering both methods
-                    BigInteger secret = new BigInteger(160, new Random(9));
-                    peer.write(ByteBuffer.wrap(StreamEncryption.unsigned(StreamEncryption.G.modPow(secret, StreamEncryption.P))));
-                    ByteBuffer theirKey = ByteBuffer.allocate(96);
-                    while (theirKey.hasRemaining()) {
-                        assertTrue(peer.read(theirKey) >= 0);
-                    }
-                    byte[] s = StreamEncryption.unsigned(new BigInteger(1, theirKey.array()).modPow(secret, StreamEncryption.P));
+                    byte[] s = exchangeKeys(peer, 9);
                     MSECipher cipher = MSECipher.forInitiator(s, torrent);
-                    ByteBuffer provide = ByteBuffer.allocate(8 + 4 + 2 + 2).put(new byte[8]).putInt(0x03).putShort((short) 0)
-                            .putShort((short) initial.length);
-                    peer.write(ByteBuffer.wrap(StreamEncryption.concat(StreamEncryption.sha1("req1", s),
-                            StreamEncryption.xor(StreamEncryption.sha1("req2", torrent.getBytes()), StreamEncryption.sha1("req3", s)),
-                            cipher.getEncryptionCipher().update(provide.array()), encrypted(cipher, initial))));
+                    offerBoth(peer, s, torrent, cipher, initial.length, initial);
                     Optional<MSECipher> chosen = negotiated.get(10, TimeUnit.SECONDS);
 
                     // flux's answer after its padding: VC, crypto_select, len(PadD) = 0, all encrypted
@@ -131,19 +121,9 @@ class StreamEncryptionTest {
             CompletableFuture<Optional<MSECipher>> negotiated = negotiateIncoming(encryption,
                     InetPeer.build(LOOPBACK, peer.socket().getLocalPort()), flux, in);
 
-            BigInteger secret = new BigInteger(160, new Random(11));
-            peer.write(ByteBuffer.wrap(StreamEncryption.unsigned(StreamEncryption.G.modPow(secret, StreamEncryption.P))));
-            ByteBuffer theirKey = ByteBuffer.allocate(96);
-            while (theirKey.hasRemaining()) {
-                assertTrue(peer.read(theirKey) >= 0);
-            }
-            byte[] s = StreamEncryption.unsigned(new BigInteger(1, theirKey.array()).modPow(secret, StreamEncryption.P));
+            byte[] s = exchangeKeys(peer, 11);
             MSECipher cipher = MSECipher.forInitiator(s, torrent);
-            ByteBuffer provide = ByteBuffer.allocate(8 + 4 + 2 + 2).put(new byte[8]).putInt(0x03).putShort((short) 0)
-                    .putShort((short) handshake.length);
-            peer.write(ByteBuffer.wrap(StreamEncryption.concat(StreamEncryption.sha1("req1", s),
-                    StreamEncryption.xor(StreamEncryption.sha1("req2", torrent.getBytes()), StreamEncryption.sha1("req3", s)),
-                    cipher.getEncryptionCipher().update(provide.array()))));
+            offerBoth(peer, s, torrent, cipher, handshake.length, new byte[0]); // the payload itself held back
 
             byte[] vc = MSECipher.forInitiator(s, torrent).getDecryptionCipher().update(new byte[8]);
             assertTrue(indexOf(readAll(peer, 512 + 14), vc) >= 0, "flux answered while the initial payload was still to come");
@@ -151,6 +131,31 @@ class StreamEncryptionTest {
             assertFalse(negotiated.get(10, TimeUnit.SECONDS).isPresent(), "plaintext selected");
             assertArrayEquals(handshake, Arrays.copyOf(in.array(), in.position()), "the payload, decrypted, for bt's pipeline");
         }
+    }
+
+    /** The initiator's Diffie-Hellman step, its key out and flux's in: the shared secret S. */
+    private static byte[] exchangeKeys(SocketChannel peer, long seed) throws IOException {
+        BigInteger secret = new BigInteger(160, new Random(seed));
+        peer.write(ByteBuffer.wrap(StreamEncryption.unsigned(StreamEncryption.G.modPow(secret, StreamEncryption.P))));
+        ByteBuffer theirKey = ByteBuffer.allocate(96);
+        while (theirKey.hasRemaining()) {
+            assertTrue(peer.read(theirKey) >= 0);
+        }
+        return StreamEncryption.unsigned(new BigInteger(1, theirKey.array()).modPow(secret, StreamEncryption.P));
+    }
+
+    /**
+     * The initiator's third step, offering plaintext and RC4 and announcing an initial payload of
+     * {@code payloadLength} bytes, followed by {@code payload}, encrypted (empty to hold it back).
+     */
+    private static void offerBoth(SocketChannel peer, byte[] s, TorrentId torrent, MSECipher cipher, int payloadLength,
+                                  byte[] payload) throws IOException {
+        ByteBuffer provide = ByteBuffer.allocate(8 + 4 + 2 + 2).put(new byte[8]).putInt(0x03).putShort((short) 0)
+                .putShort((short) payloadLength);
+        byte[] head = cipher.getEncryptionCipher().update(provide.array()); // before the payload: one RC4 stream
+        peer.write(ByteBuffer.wrap(StreamEncryption.concat(StreamEncryption.sha1("req1", s),
+                StreamEncryption.xor(StreamEncryption.sha1("req2", torrent.getBytes()), StreamEncryption.sha1("req3", s)),
+                head, encrypted(cipher, payload))));
     }
 
     private static TorrentRegistry registryOf(TorrentId torrent) {

@@ -25,13 +25,10 @@ public final class LibtorrentStreamer implements AutoCloseable {
         this.url = url;
     }
 
-    /** Starts it on {@code magnet} with {@code peer} (host:port) and waits for its URL. */
-    public static LibtorrentStreamer start(Path dir, String address, String magnet, String peer, long timeoutSeconds)
-            throws IOException, InterruptedException {
-        return start(dir, address, magnet, peer, timeoutSeconds, false);
-    }
-
-    /** As above; with {@code utp} it dials uTP first, as libtorrent's defaults (qBittorrent's, Deluge's) do. */
+    /**
+     * Starts it on {@code magnet} with {@code peer} (host:port) and waits for its URL; with
+     * {@code utp} it dials uTP first, as libtorrent's defaults (qBittorrent's, Deluge's) do.
+     */
     public static LibtorrentStreamer start(Path dir, String address, String magnet, String peer, long timeoutSeconds,
                                            boolean utp) throws IOException, InterruptedException {
         Files.createDirectories(dir);
