@@ -1,20 +1,17 @@
 package flux.cli;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.PrintStream;
 
 /**
  * Standard error without the stack traces the DHT library (mldht, inside bt-dht) prints itself,
  * past the logging: on a machine with no route to the Internet (a laptop offline, a box whose
  * network is down) it printed 14 lines every 10 seconds while the DHT looked for an address, and
- * one when its port was taken. Such a trace goes to the debug log instead, which --verbose shows;
- * everything else passes. {@link Throwable#printStackTrace()} holds this stream's lock for the
- * whole trace, so its lines cannot mix with another thread's.
+ * one when its port was taken. Such a trace is left out; everything else passes. It stands in for
+ * standard error only without --verbose, which shows them as before. {@link
+ * Throwable#printStackTrace()} holds this stream's lock for the whole trace, so its lines cannot
+ * mix with another thread's.
  */
 final class DhtLibraryTraces extends PrintStream {
-    private static final Logger log = LoggerFactory.getLogger("bt.dht");
     private static final String LIBRARY = "lbms.plugins.mldht.";
 
     /** Guarded by this stream's lock. */
@@ -29,7 +26,6 @@ final class DhtLibraryTraces extends PrintStream {
         synchronized (this) {
             if (x instanceof Throwable t && fromTheLibrary(t)) {
                 inLibraryTrace = true;
-                log.debug("the DHT library reported", t);
                 return;
             }
             if (inLibraryTrace && x instanceof String line && isTraceLine(line.stripLeading())) {

@@ -158,8 +158,6 @@ public final class Engine implements AutoCloseable {
             scouting.scout().close();
             throw e;
         }
-        Optional<UtpRefusal> utpRefusal = settings.dht() && dhtPort == port ? Optional.empty()
-                : UtpRefusal.on(new InetSocketAddress(settings.bindAddress(), port));
         PeerId peerId = scouting.peerId();
         PeerScout scout = scouting.scout();
         if (scout == PeerScout.NONE) {
@@ -221,10 +219,12 @@ public final class Engine implements AutoCloseable {
         try {
             BtRuntime runtime = builder.build();
             runtime.startup();
+            // once bt listens on TCP, which is where a refused uTP dial turns (a DHT on this port gets its UDP)
+            Optional<UtpRefusal> utpRefusal = settings.dht() && dhtPort == port ? Optional.empty()
+                    : UtpRefusal.on(new InetSocketAddress(settings.bindAddress(), port));
             return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients, utpRefusal);
         } catch (RuntimeException e) {
             scout.close();
-            utpRefusal.ifPresent(UtpRefusal::close);
             if (IoErrors.isBindFailure(e)) {
                 throw new FluxException(ExitCode.NETWORK, "cannot listen on " + settings.bindAddress().getHostAddress()
                         + ":" + port + " (address or port in use)", "choose another --peer-port or --bind", e);

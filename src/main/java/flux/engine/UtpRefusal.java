@@ -29,11 +29,11 @@ final class UtpRefusal implements AutoCloseable {
     static final int ST_SYN = 4;
 
     private final DatagramChannel channel;
-    private final Thread thread;
 
+    /** Answers on a thread of its own until the channel is closed, which ends its wait in {@code receive}. */
     private UtpRefusal(DatagramChannel channel) {
         this.channel = channel;
-        this.thread = new Thread(this::run, "flux-utp-refusal");
+        Thread thread = new Thread(this::run, "flux-utp-refusal");
         thread.setDaemon(true);
         thread.start();
     }
@@ -118,7 +118,6 @@ final class UtpRefusal implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(channel);
-        thread.interrupt();
     }
 
     private static void closeQuietly(DatagramChannel channel) {
