@@ -13,6 +13,7 @@ import com.google.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,7 @@ final class MessageLoop implements IMessageDispatcher {
     private final Map<TorrentId, Map<ConnectionKey, Agents<Supplier<Message>>>> senders = new ConcurrentHashMap<>();
     private final IPeerConnectionPool pool;
     private final TorrentRegistry registry;
+    private final StaleDisconnects staleDisconnects;
     private final long longestSleepNanos;
     private final Thread thread;
     private volatile boolean stopped;
@@ -60,8 +62,14 @@ final class MessageLoop implements IMessageDispatcher {
     /** The loop on a thread named as bt names its own, started and stopped with bt's runtime. */
     @Inject
     MessageLoop(IRuntimeLifecycleBinder lifecycle, IPeerConnectionPool pool, TorrentRegistry registry, Config config) {
+        this(lifecycle, pool, registry, config, new StaleDisconnects(PromptInterest.lackingIn(registry)));
+    }
+
+    MessageLoop(IRuntimeLifecycleBinder lifecycle, IPeerConnectionPool pool, TorrentRegistry registry, Config config,
+                StaleDisconnects staleDisconnects) {
         this.pool = pool;
         this.registry = registry;
+        this.staleDisconnects = staleDisconnects;
         this.longestSleepNanos = config.getMaxMessageProcessingInterval().toNanos();
         this.thread = new Thread(this::run, config.getAcceptorPort() + ".bt.net.message-dispatcher");
         thread.setDaemon(true);
@@ -86,31 +94,37 @@ final class MessageLoop implements IMessageDispatcher {
     }
 
     @Override
-    public void addMessageConsumer(ConnectionKey connection, Consumer<Message> consumer) {
-        add(receivers, connection, consumer);
+    public void addMessageConsumer(ConnectionKey key, Consumer<Message> consumer) {
+        PeerConnection connection = pool.getConnection(key);
+        boolean replacing = add(receivers, key, connection, consumer);
+        if (connection != null) {
+            staleDisconnects.opened(key, connection, replacing);
+        }
     }
 
     @Override
-    public void addMessageSupplier(ConnectionKey connection, Supplier<Message> supplier) {
-        add(senders, connection, supplier);
+    public void addMessageSupplier(ConnectionKey key, Supplier<Message> supplier) {
+        add(senders, key, pool.getConnection(key), supplier);
     }
 
     /**
      * Adds an agent so that the loop never sees the connection without one: the peer's first
      * messages (its bitfield, its extended handshake) are often waiting already, and a loop that
      * read them into an empty set of agents lost them. That stalled 5 of 693 `flux demo` runs on
-     * busy cores: the stream never learnt that the seed serves metadata.
+     * busy cores: the stream never learnt that the seed serves metadata. True when the agents of
+     * another connection under the key were replaced.
      */
-    private <A> void add(Map<TorrentId, Map<ConnectionKey, Agents<A>>> agents, ConnectionKey key, A agent) {
-        PeerConnection connection = pool.getConnection(key);
+    private <A> boolean add(Map<TorrentId, Map<ConnectionKey, Agents<A>>> agents, ConnectionKey key, PeerConnection connection, A agent) {
+        boolean[] replacing = {false};
         agents.computeIfAbsent(key.getTorrentId(), t -> new ConcurrentHashMap<>())
                 .compute(key, (k, known) -> {
-                    Agents<A> those = known != null && known.connection() == connection
-                            ? known : new Agents<>(connection, ConcurrentHashMap.newKeySet());
+                    replacing[0] = known != null && known.connection() != connection;
+                    Agents<A> those = known != null && !replacing[0] ? known : new Agents<>(connection, ConcurrentHashMap.newKeySet());
                     those.all().add(agent);
                     return those; // published when compute returns, with the agent in it
                 });
         LockSupport.unpark(thread); // a loop with no connection sleeps long (pause)
+        return replacing[0];
     }
 
     private void run() {
@@ -168,16 +182,21 @@ final class MessageLoop implements IMessageDispatcher {
                 if (log.isTraceEnabled()) {
                     log.trace("{} -> {}", peer.getKey(), message);
                 }
-                for (Consumer<Message> consumer : peer.getValue().all()) {
-                    try {
-                        consumer.accept(message);
-                    } catch (RuntimeException e) {
-                        log.debug("{}: an agent failed on {}", peer.getKey().getPeer(), message, e);
-                    }
-                }
+                staleDisconnects.received(peer.getKey(), connection, message);
+                deliver(peer.getKey(), peer.getValue(), message);
             }
         }
         return moved;
+    }
+
+    private static void deliver(ConnectionKey key, Agents<Consumer<Message>> agents, Message message) {
+        for (Consumer<Message> consumer : agents.all()) {
+            try {
+                consumer.accept(message);
+            } catch (RuntimeException e) {
+                log.debug("{}: an agent failed on {}", key.getPeer(), message, e);
+            }
+        }
     }
 
     private boolean send(Map<ConnectionKey, Agents<Supplier<Message>>> peers) {
@@ -195,7 +214,9 @@ final class MessageLoop implements IMessageDispatcher {
                     log.debug("{}: an agent failed making a message", peer.getKey().getPeer(), e);
                     continue;
                 }
-                if (message != null) {
+                if (message != null && retold(peer.getKey(), connection, message)) {
+                    moved = true;
+                } else if (message != null) {
                     moved = true;
                     if (log.isTraceEnabled()) {
                         log.trace("{} <- {}", peer.getKey(), message);
@@ -209,6 +230,22 @@ final class MessageLoop implements IMessageDispatcher {
             }
         }
         return moved;
+    }
+
+    /**
+     * True when bt forgot what the peer of a connection under a reused key announced
+     * ({@link StaleDisconnects}): its agents are told again, and {@code outgoing} is not sent.
+     */
+    private boolean retold(ConnectionKey key, PeerConnection connection, Message outgoing) {
+        List<Message> again = staleDisconnects.retell(key, connection, outgoing);
+        Map<ConnectionKey, Agents<Consumer<Message>>> peers = receivers.get(key.getTorrentId());
+        Agents<Consumer<Message>> agents = peers == null ? null : peers.get(key);
+        if (again == null || agents == null || agents.connection() != connection) {
+            return false;
+        }
+        log.debug("{}: bt forgot which pieces this peer, dialled again, has; its {} announcement(s) told again", key.getPeer(), again.size());
+        again.forEach(message -> deliver(key, agents, message));
+        return true;
     }
 
     private static Message read(PeerConnection connection, ConnectionKey key) {
@@ -228,7 +265,9 @@ final class MessageLoop implements IMessageDispatcher {
     private <A> PeerConnection open(Map<ConnectionKey, Agents<A>> peers, ConnectionKey key, Agents<A> agents) {
         PeerConnection connection = agents.connection();
         if (connection == null || connection.isClosed()) {
-            peers.computeIfPresent(key, (k, current) -> current == agents ? null : current);
+            if (peers.computeIfPresent(key, (k, current) -> current == agents ? null : current) == null && connection != null) {
+                staleDisconnects.closed(key, connection);
+            }
             return null;
         }
         return pool.getConnection(key) == connection ? connection : null;

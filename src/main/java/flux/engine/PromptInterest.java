@@ -38,9 +38,14 @@ public class PromptInterest {
 
     @Inject
     public PromptInterest(TorrentRegistry torrents) {
-        this(id -> torrents.getDescriptor(id).map(TorrentDescriptor::getDataDescriptor)
+        this(lackingIn(torrents));
+    }
+
+    /** The pieces each torrent still lacks; null while its metadata is unknown. */
+    static Function<TorrentId, IntPredicate> lackingIn(TorrentRegistry torrents) {
+        return id -> torrents.getDescriptor(id).map(TorrentDescriptor::getDataDescriptor)
                 .map(data -> (IntPredicate) piece -> piece < data.getBitfield().getPiecesTotal()
-                        && !data.getBitfield().isVerified(piece)).orElse(null));
+                        && !data.getBitfield().isVerified(piece)).orElse(null);
     }
 
     /** @param lacking the pieces a torrent still lacks; null while its metadata is unknown */

@@ -5,10 +5,12 @@ import bt.net.ConnectionKey;
 import bt.net.IPeerConnectionPool;
 import bt.net.InetPeer;
 import bt.net.PeerConnection;
+import bt.protocol.Bitfield;
 import bt.protocol.Have;
 import bt.protocol.Interested;
 import bt.protocol.KeepAlive;
 import bt.protocol.Message;
+import bt.protocol.NotInterested;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder;
 import bt.torrent.TorrentRegistry;
@@ -185,6 +187,74 @@ class MessageLoopTest {
         assertEquals(List.of(), old, "each message once, not once per connection the key ever had");
         assertEquals(List.of(Interested.instance()), again.posted);
         assertEquals(List.of(), first.posted);
+    }
+
+    /**
+     * bt handles a closed connection's disconnect at its next assignment round and then drops the
+     * peer's pieces under the key, those the new connection announced included: it says "not
+     * interested" to a peer that has what flux lacks. That is held back, and bt's agents get the
+     * announcements again ({@link StaleDisconnects}).
+     */
+    @Test
+    void aPeerDialledAgainIsToldAgainWhatItHasWhenBtForgotItInsteadOfHearingNotInterested() throws Exception {
+        MessageLoop loop = new MessageLoop(lifecycle(), pool(), registry(), new Config(),
+                new StaleDisconnects(torrent -> piece -> piece == 0)); // flux lacks piece 0 only
+        ConnectionKey peer = key(TORRENT, 6881);
+        Connection first = connect(peer);
+        loop.addMessageConsumer(peer, m -> { });
+        loop.addMessageSupplier(peer, () -> null);
+        first.closed = true;
+        loop.turn(); // drops the closed connection's agents
+
+        Connection again = connect(peer);
+        List<Message> told = new ArrayList<>();
+        loop.addMessageConsumer(peer, told::add);
+        Queue<Message> bt = new ArrayDeque<>();
+        loop.addMessageSupplier(peer, bt::poll);
+        Message pieces = new Bitfield(new byte[]{(byte) 0xC0}); // pieces 0 and 1
+        Message have = new Have(2);
+        again.received.addAll(List.of(pieces, have));
+        loop.turn();
+        assertEquals(List.of(pieces, have), told);
+
+        bt.add(NotInterested.instance()); // bt forgot both
+        assertTrue(loop.turn());
+        assertEquals(List.of(pieces, have, pieces, have), told);
+        assertEquals(List.of(), again.posted, "not sent: the peer has piece 0, which flux lacks");
+
+        told.clear();
+        bt.add(NotInterested.instance());
+        loop.turn();
+        assertEquals(List.of(pieces, have), told, "told again each time bt forgets");
+    }
+
+    @Test
+    void notInterestedIsSentAsItIsToAFirstConnectionOrAPeerWithNothingFluxLacks() throws Exception {
+        MessageLoop loop = new MessageLoop(lifecycle(), pool(), registry(), new Config(),
+                new StaleDisconnects(torrent -> piece -> piece == 5));
+        ConnectionKey once = key(TORRENT, 6881);
+        ConnectionKey redialled = key(TORRENT, 6882);
+        Connection onlyConnection = connect(once);
+        Connection before = connect(redialled);
+        for (ConnectionKey peer : List.of(once, redialled)) {
+            loop.addMessageConsumer(peer, m -> { });
+            loop.addMessageSupplier(peer, () -> null);
+        }
+        before.closed = true;
+        loop.turn();
+        Connection again = connect(redialled);
+        List<Message> told = new ArrayList<>();
+        loop.addMessageConsumer(redialled, told::add);
+        loop.addMessageSupplier(redialled, NotInterested::instance);
+        loop.addMessageSupplier(once, NotInterested::instance);
+        Message pieces = new Bitfield(new byte[]{(byte) 0xC0});
+        onlyConnection.received.add(pieces);
+        again.received.add(pieces);
+
+        loop.turn();
+        assertEquals(List.of(NotInterested.instance()), onlyConnection.posted);
+        assertEquals(List.of(NotInterested.instance()), again.posted, "bt is right: the peer has nothing flux lacks");
+        assertEquals(List.of(pieces), told);
     }
 
     /**

@@ -42,6 +42,8 @@ class QBittorrentIT {
     private TorrentMaker.Made videoTorrent;
     private Path slowVideo;
     private TorrentMaker.Made slowTorrent;
+    private byte[] stalling;
+    private TorrentMaker.Made stallingTorrent;
     private Path seededByFlux;
     private TorrentMaker.Made seededByFluxTorrent;
     private OpenTracker tracker;
@@ -62,6 +64,11 @@ class QBittorrentIT {
         // long before an in-order download would get there
         slowVideo = Files.copy(video, seedData.resolve("slow.mp4"));
         slowTorrent = TorrentMaker.make(slowVideo, work.resolve("slow.torrent"), announce, 18);
+        // a seed that sends 1 KiB/s until the test lifts its limit: flux's watchdog reconnects it
+        stalling = new byte[3_000_000];
+        new Random(11).nextBytes(stalling);
+        stallingTorrent = TorrentMaker.make(Files.write(seedData.resolve("stalling.bin"), stalling), work.resolve("stalling.torrent"),
+                announce, 18);
         // what flux seeds: mktorrent with flux's piece size and tracker makes the same info-hash
         byte[] data = new byte[6_000_000];
         new Random(7).nextBytes(data);
@@ -69,14 +76,17 @@ class QBittorrentIT {
         seededByFluxTorrent = TorrentMaker.make(seededByFlux, work.resolve("movie.torrent"), announce, 18);
 
         tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort,
-                List.of(videoTorrent.infoHash(), slowTorrent.infoHash(), seededByFluxTorrent.infoHash()));
+                List.of(videoTorrent.infoHash(), slowTorrent.infoHash(), stallingTorrent.infoHash(), seededByFluxTorrent.infoHash()));
         String seederIp = Net.freshLoopback();
         seeder = QBittorrentPeer.start(work.resolve("seeder"), seederIp, Net.freePort(seederIp), Net.freePort(seederIp));
         seeder.seed(videoTorrent, seedData);
         seeder.seed(slowTorrent, seedData);
         seeder.limitUpload(slowTorrent.infoHash(), 600 * 1024);
+        seeder.seed(stallingTorrent, seedData);
+        seeder.limitUpload(stallingTorrent.infoHash(), 1024);
         tracker.awaitPeer(videoTorrent.infoHash(), "qBittorrent's video seed");
         tracker.awaitPeer(slowTorrent.infoHash(), "qBittorrent's slow seed");
+        tracker.awaitPeer(stallingTorrent.infoHash(), "qBittorrent's stalling seed");
         String leecherIp = Net.freshLoopback();
         leecher = QBittorrentPeer.start(work.resolve("leecher"), leecherIp, Net.freePort(leecherIp), Net.freePort(leecherIp));
     }
@@ -154,6 +164,30 @@ class QBittorrentIT {
             String out = Tools.run(90, Tools.require("mpv"), "--no-config", "--vo=null", "--ao=null", "--frames=50",
                     "--msg-level=all=info", url);
             assertTrue(out.contains("Video --vid=1"), "mpv found no video stream: " + out);
+        }
+    }
+
+    /**
+     * The watchdog closes the connection to a seeder that lets flux download and sends nothing
+     * for 10 s, and dials it again under the same bt connection key. bt then forgot the seeder's
+     * pieces, said "not interested", and qBittorrent kept flux choked for good (the stream stalled).
+     */
+    @Test
+    void aSeederThatStalledIsDialledAgainAndServesTheWholeFile() throws Exception {
+        try (FluxRun flux = FluxRun.start(work, streamArgs(stallingTorrent.magnet(tracker.announceUrl()), "--json", "--port", "0"))) {
+            String url = FluxRun.field(flux.awaitEvent("ready", 60), "url");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (!flux.stderr().contains("no data for") && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            assertTrue(flux.stderr().contains("reconnecting 1 that let flux download"), flux.stderr());
+            seeder.limitUpload(stallingTorrent.infoHash(), 0); // the seeder is well again
+
+            // bounded as a whole: a stalled stream sends its headers and then nothing
+            HttpResponse<byte[]> whole = http.sendAsync(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).get(45, TimeUnit.SECONDS);
+            assertEquals(200, whole.statusCode());
+            assertArrayEquals(stalling, whole.body(), flux.stderr());
         }
     }
 
