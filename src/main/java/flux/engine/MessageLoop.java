@@ -96,35 +96,40 @@ final class MessageLoop implements IMessageDispatcher {
     @Override
     public void addMessageConsumer(ConnectionKey key, Consumer<Message> consumer) {
         PeerConnection connection = pool.getConnection(key);
-        boolean replacing = add(receivers, key, connection, consumer);
-        if (connection != null) {
-            staleDisconnects.opened(key, connection, replacing);
-        }
+        add(receivers, key, connection, consumer, replacing -> {
+            if (connection != null) {
+                staleDisconnects.opened(key, connection, replacing);
+            }
+        });
     }
 
     @Override
     public void addMessageSupplier(ConnectionKey key, Supplier<Message> supplier) {
-        add(senders, key, pool.getConnection(key), supplier);
+        add(senders, key, pool.getConnection(key), supplier, replacing -> { });
     }
 
     /**
      * Adds an agent so that the loop never sees the connection without one: the peer's first
      * messages (its bitfield, its extended handshake) are often waiting already, and a loop that
      * read them into an empty set of agents lost them. That stalled 5 of 693 `flux demo` runs on
-     * busy cores: the stream never learnt that the seed serves metadata. True when the agents of
-     * another connection under the key were replaced.
+     * busy cores: the stream never learnt that the seed serves metadata. {@code newConnection} is
+     * told, before then, when these are the first agents of the connection, and whether they
+     * replace another connection's.
      */
-    private <A> boolean add(Map<TorrentId, Map<ConnectionKey, Agents<A>>> agents, ConnectionKey key, PeerConnection connection, A agent) {
-        boolean[] replacing = {false};
+    private <A> void add(Map<TorrentId, Map<ConnectionKey, Agents<A>>> agents, ConnectionKey key, PeerConnection connection, A agent,
+                         Consumer<Boolean> newConnection) {
         agents.computeIfAbsent(key.getTorrentId(), t -> new ConcurrentHashMap<>())
                 .compute(key, (k, known) -> {
-                    replacing[0] = known != null && known.connection() != connection;
-                    Agents<A> those = known != null && !replacing[0] ? known : new Agents<>(connection, ConcurrentHashMap.newKeySet());
+                    if (known != null && known.connection() == connection) {
+                        known.all().add(agent);
+                        return known;
+                    }
+                    newConnection.accept(known != null);
+                    Agents<A> those = new Agents<>(connection, ConcurrentHashMap.newKeySet());
                     those.all().add(agent);
                     return those; // published when compute returns, with the agent in it
                 });
         LockSupport.unpark(thread); // a loop with no connection sleeps long (pause)
-        return replacing[0];
     }
 
     private void run() {

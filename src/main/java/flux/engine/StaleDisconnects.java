@@ -60,8 +60,8 @@ final class StaleDisconnects {
     }
 
     /**
-     * A connection's agents were added. {@code replacing} says an earlier connection's agents were
-     * still there under the key.
+     * A connection's first agents are being added, before the loop can read its messages.
+     * {@code replacing} says an earlier connection's agents were still there under the key.
      */
     void opened(ConnectionKey key, PeerConnection connection, boolean replacing) {
         if (closedKeys.remove(key) || replacing) {
