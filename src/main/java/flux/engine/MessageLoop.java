@@ -88,7 +88,8 @@ final class MessageLoop implements IMessageDispatcher {
      * through both sets), and its messages wait until its own agents are there (the old ones would
      * hand them to a peer worker bt has dropped). A closed connection's agents are dropped when a
      * turn sees it closed: kept, as bt's loop keeps them, every connection a long `flux seed` ever
-     * had would be looked up on every turn.
+     * had would be looked up on every turn. bt's late handling of the old connection's disconnect
+     * can also make it forget what the new one's peer has: {@link StaleDisconnects}.
      */
     private record Agents<A>(PeerConnection connection, Set<A> all) {
     }
@@ -219,18 +220,20 @@ final class MessageLoop implements IMessageDispatcher {
                     log.debug("{}: an agent failed making a message", peer.getKey().getPeer(), e);
                     continue;
                 }
-                if (message != null && retold(peer.getKey(), connection, message)) {
-                    moved = true;
-                } else if (message != null) {
-                    moved = true;
-                    if (log.isTraceEnabled()) {
-                        log.trace("{} <- {}", peer.getKey(), message);
-                    }
-                    try {
-                        connection.postMessage(message);
-                    } catch (Exception e) {
-                        log.debug("{}: could not send {}", peer.getKey().getPeer(), message, e);
-                    }
+                if (message == null) {
+                    continue;
+                }
+                moved = true;
+                if (retold(peer.getKey(), connection, message)) {
+                    continue;
+                }
+                if (log.isTraceEnabled()) {
+                    log.trace("{} <- {}", peer.getKey(), message);
+                }
+                try {
+                    connection.postMessage(message);
+                } catch (Exception e) {
+                    log.debug("{}: could not send {}", peer.getKey().getPeer(), message, e);
                 }
             }
         }
@@ -243,9 +246,12 @@ final class MessageLoop implements IMessageDispatcher {
      */
     private boolean retold(ConnectionKey key, PeerConnection connection, Message outgoing) {
         List<Message> again = staleDisconnects.retell(key, connection, outgoing);
+        if (again == null) {
+            return false;
+        }
         Map<ConnectionKey, Agents<Consumer<Message>>> peers = receivers.get(key.getTorrentId());
         Agents<Consumer<Message>> agents = peers == null ? null : peers.get(key);
-        if (again == null || agents == null || agents.connection() != connection) {
+        if (agents == null || agents.connection() != connection) {
             return false;
         }
         log.debug("{}: bt forgot which pieces this peer, dialled again, has; its {} announcement(s) told again", key.getPeer(), again.size());
