@@ -48,7 +48,7 @@ final class StaleDisconnects {
             }));
     private final Map<ConnectionKey, Reused> reused = new ConcurrentHashMap<>();
 
-    /** @param lacking the pieces a torrent still lacks; null (or a null predicate) while its metadata is unknown */
+    /** @param lacking the pieces each torrent still lacks: a null predicate while its metadata is unknown */
     StaleDisconnects(Function<TorrentId, IntPredicate> lacking) {
         this.lacking = lacking;
     }
