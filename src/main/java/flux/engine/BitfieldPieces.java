@@ -3,6 +3,7 @@ package flux.engine;
 import bt.protocol.Bitfield;
 
 import java.util.BitSet;
+import java.util.function.IntPredicate;
 
 /** The pieces a peer's Bitfield message says it has: piece 0 is the high bit of the first byte. */
 final class BitfieldPieces {
@@ -18,5 +19,16 @@ final class BitfieldPieces {
             }
         }
         return has;
+    }
+
+    /** Whether the message names a piece that {@code wanted} accepts. */
+    static boolean namesAny(Bitfield bitfield, IntPredicate wanted) {
+        BitSet has = of(bitfield);
+        for (int piece = has.nextSetBit(0); piece >= 0; piece = has.nextSetBit(piece + 1)) {
+            if (wanted.test(piece)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

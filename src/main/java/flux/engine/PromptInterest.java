@@ -14,7 +14,6 @@ import bt.torrent.messaging.ConnectionState;
 import bt.torrent.messaging.MessageContext;
 import com.google.inject.Inject;
 
-import java.util.BitSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,15 +55,8 @@ public class PromptInterest {
     @Consumes
     public void consume(Bitfield bitfield, MessageContext context) {
         IntPredicate missing = missing(context);
-        if (missing == null) {
-            return;
-        }
-        BitSet has = BitfieldPieces.of(bitfield);
-        for (int piece = has.nextSetBit(0); piece >= 0; piece = has.nextSetBit(piece + 1)) {
-            if (missing.test(piece)) {
-                toTell.add(context.getConnectionKey());
-                return;
-            }
+        if (missing != null && BitfieldPieces.namesAny(bitfield, missing)) {
+            toTell.add(context.getConnectionKey());
         }
     }
 

@@ -9,7 +9,6 @@ import bt.protocol.Message;
 import bt.protocol.NotInterested;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,13 +99,8 @@ final class StaleDisconnects {
             if (m instanceof Have have && missing.test(have.getPieceIndex())) {
                 return true;
             }
-            if (m instanceof Bitfield bitfield) {
-                BitSet has = BitfieldPieces.of(bitfield);
-                for (int piece = has.nextSetBit(0); piece >= 0; piece = has.nextSetBit(piece + 1)) {
-                    if (missing.test(piece)) {
-                        return true;
-                    }
-                }
+            if (m instanceof Bitfield bitfield && BitfieldPieces.namesAny(bitfield, missing)) {
+                return true;
             }
         }
         return false;
