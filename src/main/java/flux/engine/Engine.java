@@ -82,6 +82,7 @@ public final class Engine implements AutoCloseable {
     private final PeerQueues queues;
     private final PeerClients clients;
     private final Optional<UtpRefusal> utpRefusal;
+    private final ClosedConnections closedConnections = new ClosedConnections();
 
     private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, TrackerReplies trackerReplies,
                    UrgentRequests urgent, PeerQueues queues, PeerClients clients, Optional<UtpRefusal> utpRefusal) {
@@ -370,6 +371,8 @@ public final class Engine implements AutoCloseable {
                 .onPeerConnected(id, e -> session.peerConnected())
                 .onPeerDisconnected(id, e -> {
                     session.peerDisconnected();
+                    runtime.service(TorrentRegistry.class).getDescriptor(id)
+                            .ifPresent(torrent -> closedConnections.closed(torrent, e.getConnectionKey()));
                     urgent.peerGone(e.getConnectionKey());
                     clients.disconnected(new InetSocketAddress(e.getConnectionKey().getPeer().getInetAddress(),
                             e.getConnectionKey().getRemotePort()));

@@ -25,12 +25,18 @@ final class ScoutedConnections implements IPeerConnectionFactory {
     private static final String ADOPTION_FAILED = "adoption failed";
 
     private final PeerConnectionFactory bt;
+    private final ConnectionSubscriptions subscriptions;
     private final PeerScout scout;
     private final StreamEncryption encryption;
 
-    /** @param encryption null when bt's factory could not take it (connections stay plaintext) */
-    ScoutedConnections(PeerConnectionFactory bt, PeerScout scout, StreamEncryption encryption) {
+    /**
+     * @param subscriptions the event source {@code bt} was built with
+     * @param encryption null when bt's factory could not take it (connections stay plaintext)
+     */
+    ScoutedConnections(PeerConnectionFactory bt, ConnectionSubscriptions subscriptions, PeerScout scout,
+                       StreamEncryption encryption) {
         this.bt = bt;
+        this.subscriptions = subscriptions;
         this.scout = scout;
         this.encryption = encryption;
     }
@@ -51,7 +57,7 @@ final class ScoutedConnections implements IPeerConnectionFactory {
                 encryption.encryptTo(address, true); // the scout's handshake was plaintext
             }
         }
-        ConnectionResult dialled = bt.createOutgoingConnection(peer, torrentId);
+        ConnectionResult dialled = subscriptions.subscribing(() -> bt.createOutgoingConnection(peer, torrentId));
         if (encryption == null || !refusedHandshake(dialled)) {
             return dialled;
         }
@@ -63,7 +69,7 @@ final class ScoutedConnections implements IPeerConnectionFactory {
             return dialled;
         }
         log.debug("{} refused a plaintext handshake; trying it encrypted", peer);
-        ConnectionResult encrypted = bt.createOutgoingConnection(peer, torrentId);
+        ConnectionResult encrypted = subscriptions.subscribing(() -> bt.createOutgoingConnection(peer, torrentId));
         if (!encrypted.isSuccess()) {
             encryption.encryptTo(address, false);
         }
@@ -72,7 +78,7 @@ final class ScoutedConnections implements IPeerConnectionFactory {
 
     @Override
     public ConnectionResult createIncomingConnection(Peer peer, SocketChannel channel) {
-        return bt.createIncomingConnection(peer, channel);
+        return subscriptions.subscribing(() -> bt.createIncomingConnection(peer, channel));
     }
 
     /** The peer took the TCP connection but not the handshake ("I/O error" is bt's word for a failed connect). */
@@ -81,16 +87,18 @@ final class ScoutedConnections implements IPeerConnectionFactory {
     }
 
     private ConnectionResult adopt(Peer peer, TorrentId torrentId, SocketChannel channel) {
-        try {
-            return (ConnectionResult) ON_CHANNEL.invoke(bt, peer, torrentId, channel, false);
-        } catch (IllegalAccessException | InvocationTargetException e) {
+        return subscriptions.subscribing(() -> {
             try {
-                channel.close();
-            } catch (java.io.IOException ignored) {
-                // it failed anyway
+                return (ConnectionResult) ON_CHANNEL.invoke(bt, peer, torrentId, channel, false);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                try {
+                    channel.close();
+                } catch (java.io.IOException ignored) {
+                    // it failed anyway
+                }
+                return ConnectionResult.failure(ADOPTION_FAILED, e);
             }
-            return ConnectionResult.failure(ADOPTION_FAILED, e);
-        }
+        });
     }
 
     private static Method channelMethod() {

@@ -3,6 +3,7 @@ package flux.it;
 import flux.FluxProcess;
 import flux.lab.Aria2;
 import flux.lab.FluxRun;
+import flux.lab.Heap;
 import flux.lab.LibtorrentStreamer;
 import flux.lab.Net;
 import flux.lab.OpenTracker;
@@ -25,7 +26,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -144,6 +147,47 @@ class SeedIT {
                         + flux.stderr());
             }
         }
+    }
+
+    @Test
+    void aSeedHoldsNothingOfTheConnectionsThatClosed() throws Exception {
+        // bt 1.10 kept every connection a process ever had (its channel, the peer's pieces, a queue
+        // of blocks read for it): ~2.4 KB each, in a seed's JVM of 128 MiB meant to run for months
+        Path work = workDir("closed");
+        Path file = randomFile(work.resolve("data/clip.bin"), 1 << 20, 6);
+        byte[] block = Arrays.copyOfRange(Files.readAllBytes(file), 0, 1 << 14);
+        String ip = Net.freshLoopback();
+        int port = Net.freePort(ip);
+        Set<String> kept = Set.of("sun.nio.ch.SocketChannelImpl", "bt.data.PeerBitfield",
+                "java.util.concurrent.ConcurrentLinkedQueue");
+        int leechers = 200;
+        try (FluxRun flux = FluxRun.start(work, seedArgs(work.resolve("state"), ip, port, file.toString(), "--piece-size", "64K"))) {
+            String infoHash = FluxRun.field(flux.awaitEvent("ready", 60), "infoHash");
+            long pid = flux.process().pid();
+            Map<String, Long> before = Heap.instances(pid, kept);
+            String leecherIp = Net.freshLoopback();
+            for (int i = 0; i < leechers; i++) {
+                // each one as a leecher uses a seed: it says what it has, asks for a block and leaves
+                try (WirePeer peer = WirePeer.connect(leecherIp, ip, port, infoHash)) {
+                    peer.announce(16, i % 16);
+                    peer.awaitUnchokeAfterInterested();
+                    peer.request(0, 0, 1 << 14);
+                    assertArrayEquals(block, peer.awaitBlock(0, 0, 10_000), "leecher " + i + ": " + flux.stderr());
+                }
+            }
+            Map<String, Long> after = Heap.instances(pid, kept);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!heldFewerThan(before, after, leechers / 10) && System.nanoTime() < deadline) {
+                Thread.sleep(500); // the last closes are still being handled
+                after = Heap.instances(pid, kept);
+            }
+            assertTrue(heldFewerThan(before, after, leechers / 10), "before " + before + ", after " + leechers
+                    + " leechers came and went " + after);
+        }
+    }
+
+    private static boolean heldFewerThan(Map<String, Long> before, Map<String, Long> after, long most) {
+        return before.keySet().stream().allMatch(c -> after.get(c) - before.get(c) < most);
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.HexFormat;
  * demand: the exact order of Requests and Cancels that a libtorrent streamer only sometimes sends.
  */
 public final class WirePeer implements AutoCloseable {
-    private static final int UNCHOKE = 1, INTERESTED = 2, REQUEST = 6, PIECE = 7, CANCEL = 8;
+    private static final int UNCHOKE = 1, INTERESTED = 2, HAVE = 4, BITFIELD = 5, REQUEST = 6, PIECE = 7, CANCEL = 8;
 
     private final Socket socket;
     private final DataInputStream in;
@@ -57,6 +57,12 @@ public final class WirePeer implements AutoCloseable {
         while (readMessage() != UNCHOKE) {
             // bitfield, have, extended handshake: not needed here
         }
+    }
+
+    /** Says which of the torrent's {@code pieces} it has: none, then the one piece {@code have}. */
+    public void announce(int pieces, int have) throws IOException {
+        send(BITFIELD, new byte[(pieces + 7) / 8]);
+        send(HAVE, ByteBuffer.allocate(4).putInt(have).array());
     }
 
     public void request(int piece, int offset, int length) throws IOException {
