@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -27,7 +28,8 @@ import java.util.function.Predicate;
  * lost the requests, a socket nobody reads) would otherwise keep its peer from being dialled
  * again for as long as it stays open. Peers that choke flux are left alone: they owe nothing.
  * A seeder with no peer connected re-dials the peers it knows a few times, and never asks the
- * trackers early: their interval is theirs to set.
+ * trackers early: their interval is theirs to set. The peers it knows are the most recently seen
+ * {@link #KNOWN_PEERS_KEPT}.
  */
 final class PeerWatchdog {
     private static final Logger log = LoggerFactory.getLogger(PeerWatchdog.class);
@@ -36,6 +38,11 @@ final class PeerWatchdog {
     private static final long MAX_BACKOFF_MS = 60_000;
     /** At 2, 4, 8, 16 and 32 s: a minute for a leecher that lost its connection to come back. */
     private static final int SEEDER_REDIALS = 5;
+    /**
+     * The peers dialled again: the most recently seen this many. A seed on the DHT meets thousands
+     * of peers over the months it runs, and would keep, and dial again, every one.
+     */
+    static final int KNOWN_PEERS_KEPT = 200;
 
     private final IPeerRegistry peerRegistry;
     private final IPeerConnectionPool pool;
@@ -61,7 +68,7 @@ final class PeerWatchdog {
 
     void peerSeen(TorrentId id, InetSocketAddress address) {
         Watched w = watched.get(id);
-        if (w != null && address.getPort() > 0 && w.peers.add(address)) {
+        if (w != null && address.getPort() > 0 && w.peers.seen(address)) {
             w.seederRedials = 0;
         }
     }
@@ -108,8 +115,8 @@ final class PeerWatchdog {
             log.warn("no data for {} s from {} connected peer(s); reconnecting {} that let flux download, "
                     + "and asking for more peers", (now - w.lastProgress) / 1000, connections, closed);
             w.lastProgress = now;
-        } else if (!w.peers.isEmpty()) {
-            log.debug("no connected peers: re-adding {} known peer(s)", w.peers.size());
+        } else if (!w.peers.all().isEmpty()) {
+            log.debug("no connected peers: re-adding {} known peer(s)", w.peers.all().size());
         }
         readdKnownPeers(id, w);
         peerRegistry.triggerPeerCollection(id);
@@ -129,10 +136,10 @@ final class PeerWatchdog {
             w.nextAttempt = now + w.backoffMs;
             return;
         }
-        if (w.peers.isEmpty() || w.seederRedials >= SEEDER_REDIALS || now < w.nextAttempt) {
+        if (w.peers.all().isEmpty() || w.seederRedials >= SEEDER_REDIALS || now < w.nextAttempt) {
             return;
         }
-        log.debug("seeding with no peer connected: dialling {} known peer(s) again", w.peers.size());
+        log.debug("seeding with no peer connected: dialling {} known peer(s) again", w.peers.all().size());
         readdKnownPeers(id, w);
         w.seederRedials++;
         backOff(w, now);
@@ -151,7 +158,7 @@ final class PeerWatchdog {
     }
 
     private void readdKnownPeers(TorrentId id, Watched w) {
-        for (InetSocketAddress a : w.peers) {
+        for (InetSocketAddress a : w.peers.all()) {
             // fresh InetPeer objects: bt's ban list is keyed by object identity
             peerRegistry.addPeer(id, InetPeer.build(a.getAddress(), a.getPort()));
         }
@@ -165,7 +172,7 @@ final class PeerWatchdog {
     private static final class Watched {
         final TorrentSession session;
         final BooleanSupplier wantsData;
-        final Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
+        final RecentPeers peers = new RecentPeers();
         long lastDownloaded = -1;
         long lastProgress = System.currentTimeMillis();
         // the first connections are still handshaking: give them a moment before re-dialing
@@ -176,6 +183,27 @@ final class PeerWatchdog {
         Watched(TorrentSession session, BooleanSupplier wantsData) {
             this.session = session;
             this.wantsData = wantsData;
+        }
+    }
+
+    /** The most recently seen {@link #KNOWN_PEERS_KEPT} peers of a torrent. */
+    private static final class RecentPeers {
+        private final Map<InetSocketAddress, Boolean> peers = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Boolean> eldest) {
+                return size() > KNOWN_PEERS_KEPT;
+            }
+        };
+
+        /** Records the peer as the most recent; true if it was not among those kept. */
+        synchronized boolean seen(InetSocketAddress peer) {
+            boolean known = peers.remove(peer) != null;
+            peers.put(peer, Boolean.TRUE);
+            return !known;
+        }
+
+        synchronized List<InetSocketAddress> all() {
+            return List.copyOf(peers.keySet());
         }
     }
 }

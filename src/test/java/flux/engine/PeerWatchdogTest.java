@@ -128,6 +128,26 @@ class PeerWatchdogTest {
     }
 
     @Test
+    void aSeederDialsOnlyTheMostRecentlySeenPeersAgain() {
+        watch(false);
+        int seen = 3 * PeerWatchdog.KNOWN_PEERS_KEPT;
+        for (int i = 0; i < seen; i++) {
+            watchdog.peerSeen(ID, new InetSocketAddress("127.0." + (i / 250) + "." + (i % 250 + 1), 7000));
+        }
+        watchdog.peerSeen(ID, LEECHER); // seen again: among the most recent
+
+        watchdog.tick(start + 3_000);
+
+        Set<String> expected = new HashSet<>();
+        for (int i = seen - PeerWatchdog.KNOWN_PEERS_KEPT + 1; i < seen; i++) {
+            expected.add("add 127.0." + (i / 250) + "." + (i % 250 + 1) + ":7000");
+        }
+        expected.add("add 127.0.0.2:6881");
+        assertEquals(expected, new HashSet<>(calls));
+        assertEquals(PeerWatchdog.KNOWN_PEERS_KEPT, calls.size());
+    }
+
+    @Test
     void aLeecherWithNoPeerConnectedDialsAgainAndAsksTheTrackersForMore() {
         watch(true);
 
