@@ -45,6 +45,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -383,7 +384,13 @@ public final class Engine implements AutoCloseable {
                 });
         watchdog.watch(session, wantsData);
         BtClient btClient = client.build();
-        CompletableFuture<?> running = btClient.startAsync(session::stateUpdated, 1000);
+        // bt's own status callback takes a thread per torrent: the engine's one thread does it
+        CompletableFuture<?> running = btClient.startAsync();
+        ScheduledFuture<?> refreshing = scheduler.scheduleWithFixedDelay(session::refresh, 1, 1, TimeUnit.SECONDS);
+        running.whenComplete((ok, error) -> {
+            refreshing.cancel(false);
+            session.refresh();
+        });
         session.attach(btClient, running);
         urgent.track(id, session.waitedOn());
         running.whenComplete((ok, error) -> urgent.forget(id));

@@ -4,7 +4,17 @@ import bt.data.ChunkVerifier;
 import bt.data.DefaultChunkVerifier;
 import bt.data.digest.Digester;
 import bt.metainfo.IMetadataService;
+import bt.module.ClientExecutor;
+import bt.module.MessagingAgents;
 import bt.module.PeerConnectionSelector;
+import bt.event.EventSink;
+import bt.net.IConnectionSource;
+import bt.net.IPeerConnectionPool;
+import bt.net.pipeline.IBufferedPieceRegistry;
+import bt.peer.IPeerRegistry;
+import bt.processor.ProcessorFactory;
+import bt.processor.TorrentProcessorFactory;
+import bt.tracker.ITrackerService;
 import bt.torrent.TorrentRegistry;
 import bt.torrent.data.BlockCache;
 import bt.torrent.data.DataWorker;
@@ -46,6 +56,9 @@ import com.google.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +69,8 @@ import java.util.Set;
  * unchanged): the choke-state and prompt-interest agents, the fair peer selector, prompt
  * handshakes, the scout's connections and announces, the metainfo parser built early, flux's
  * peer id, the fast-resume verifier, the piece digester, the data worker with its thread for
- * sought pieces, the upload limit, the connections' buffers and, for seeding, the message loop.
+ * sought pieces, the upload limit, the connections' buffers, the message loop, and the processing
+ * of torrents without a thread each.
  */
 final class EngineModule extends AbstractModule {
     private final long uploadLimit;
@@ -159,6 +173,25 @@ final class EngineModule extends AbstractModule {
     DataWorker dataWorker(WriteFailures worker) {
         DataWorker limited = uploadLimit > 0 ? new UploadLimiter(worker, uploadLimit) : worker;
         return downloadLimit == null ? limited : downloadLimit.charging(limited);
+    }
+
+    /** bt's processing of torrents, with no thread per torrent while it seeds ({@link TorrentProcessors}). */
+    @Provides
+    @Singleton
+    ProcessorFactory processors(TorrentProcessorFactory bt, IRuntimeLifecycleBinder lifecycle, TorrentRegistry registry,
+                                DataWorker dataWorker, IBufferedPieceRegistry pieces, ITrackerService trackers,
+                                @ClientExecutor ExecutorService executor, IPeerRegistry peers,
+                                IConnectionSource connections, IPeerConnectionPool pool, IMessageDispatcher dispatcher,
+                                @MessagingAgents Set<Object> agents, EventSource eventSource, EventSink eventSink,
+                                Config config) {
+        ScheduledExecutorService stopWait = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, config.getAcceptorPort() + ".flux.until-stopped");
+            t.setDaemon(true);
+            return t;
+        });
+        lifecycle.onShutdown("Stop waiting for torrents to stop", stopWait::shutdownNow);
+        return new TorrentProcessors(bt, stopWait, registry, dataWorker, pieces, trackers, executor, peers, connections,
+                pool, dispatcher, agents, eventSource, eventSink, config);
     }
 
     /** bt's own handshake handling (as its ProtocolModule wires it), with prompt reads. */

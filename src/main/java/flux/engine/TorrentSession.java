@@ -116,8 +116,9 @@ public final class TorrentSession implements AutoCloseable {
         }
     }
 
-    void stateUpdated(TorrentSessionState s) {
-        this.state = s;
+    /** Takes bt's counters of the session anew (the engine does, once a second and when the torrent stops). */
+    void refresh() {
+        registry.getDescriptor(id).flatMap(TorrentDescriptor::getSessionState).ifPresent(s -> state = s);
         syncVerifiedFromBitfield();
     }
 
