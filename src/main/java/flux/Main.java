@@ -3,6 +3,7 @@ package flux;
 import flux.cli.EarlyEngine;
 import flux.cli.FluxCommand;
 import flux.cli.Logging;
+import flux.cli.OutOfMemory;
 import flux.cli.VersionProvider;
 import flux.engine.Metainfo;
 
@@ -21,7 +22,11 @@ public final class Main {
         Logging.configure(args);
         Metainfo.prepareParser();
         EarlyEngine.start(args);
-        System.exit(FluxCommand.run(args));
+        try {
+            System.exit(FluxCommand.run(args));
+        } catch (OutOfMemoryError e) {
+            OutOfMemory.exit();
+        }
     }
 
     /**

@@ -18,8 +18,8 @@ public final class FluxProcess {
         Leftovers.killAtExit();
         List<String> cmd = new ArrayList<>();
         cmd.add(java());
-        cmd.add("-Xmx128m"); // as the launcher
         String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        cmd.addAll(command.equals("seed") ? List.of("-Xms128m", "-Xmx1g") : List.of("-Xmx128m")); // as the launcher
         if (!command.equals("create") && !command.equals("seed")) {
             cmd.add("-Dflux.c1Only=true"); // as the launcher: pieces are checked by flux's own SHA-1
         }

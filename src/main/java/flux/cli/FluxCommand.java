@@ -111,6 +111,7 @@ public class FluxCommand implements Runnable {
 
     /** One line, a hint, no stack trace unless --verbose. */
     private static int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        OutOfMemory.exitIfCause(e);
         PrintWriter err = cli.getErr();
         FluxException fatal = Fatal.failure();
         if (fatal != null) {

@@ -20,6 +20,7 @@ public final class Logging {
         // started moments later raced it, and SLF4J printed three "calls intercepted and
         // replayed" warnings on most `flux stream` starts: bind it here, before they exist.
         LoggerFactory.getILoggerFactory();
+        OutOfMemory.prepare();
         Thread.setDefaultUncaughtExceptionHandler(Logging::threadDied);
         if (!verbose()) {
             System.setErr(new DhtLibraryTraces(System.err));
@@ -30,10 +31,13 @@ public final class Logging {
      * A thread of bt's that dies speaks as bt does, only with --verbose: its receiving loop can
      * die of a ConcurrentModificationException when the runtime closes its selector on the way
      * out (seen once as a stream ended on a full disk), and the user's one error line is what
-     * matters then. Any other thread's death is reported as the JVM would.
+     * matters then. Any other thread's death is reported as the JVM would; one that ran out of
+     * memory ends flux ({@link OutOfMemory}).
      */
     private static void threadDied(Thread thread, Throwable e) {
-        if (isLibraryThread(thread.getName())) {
+        if (e instanceof OutOfMemoryError) {
+            OutOfMemory.exit();
+        } else if (isLibraryThread(thread.getName())) {
             LoggerFactory.getLogger("bt.thread").error("thread {} stopped", thread.getName(), e);
         } else {
             System.err.print("Exception in thread \"" + thread.getName() + "\" ");

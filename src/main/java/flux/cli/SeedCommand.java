@@ -154,6 +154,7 @@ public class SeedCommand implements Callable<Integer> {
         running.incrementAndGet();
         session.initiallyVerified().whenComplete((verified, error) -> {
             if (error != null) {
+                OutOfMemory.exitIfCause(error);
                 fail(item.source().toString(), "cannot check the data: " + error.getMessage(), null, ExitCode.IO);
                 running.decrementAndGet();
                 return;

@@ -1,5 +1,6 @@
 package flux.it;
 
+import flux.FluxProcess;
 import flux.lab.Aria2;
 import flux.lab.FluxRun;
 import flux.lab.Net;
@@ -49,6 +50,35 @@ class SeedBatchIT {
             long first = seedAll(work, args, files, torrents, tracker);
             long restart = seedAll(work, args, files, torrents, null);
             System.out.printf("batch: %d torrents ready in %d ms first time, %d ms on restart%n", COUNT, first, restart);
+        }
+    }
+
+    @Test
+    void aSeedThatRunsOutOfMemorySaysSoInOneLine() throws Exception {
+        // ~32 KB of heap per torrent (bt's routing and metadata): 2000 torrents in 24 MiB cannot fit
+        Path work = Files.createDirectories(Path.of("target", "lab-runs", "oom-" + System.nanoTime()).toAbsolutePath());
+        StringBuilder paths = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            paths.append(Files.write(work.resolve("f" + i + ".bin"), new byte[]{(byte) i, (byte) (i >> 8)})).append('\n');
+        }
+        ProcessBuilder builder = FluxProcess.builder(List.of("seed", "-", "--no-dht", "--bind", Net.freshLoopback(),
+                "--peer-port", "0", "--json", "--state", work.resolve("state").toString(), "--status-interval", "0"));
+        builder.command().replaceAll(a -> a.startsWith("-Xm") ? "-Xmx24m" : a);
+        Process flux = builder.redirectOutput(work.resolve("out").toFile()).redirectError(work.resolve("err").toFile()).start();
+        try {
+            try (OutputStream stdin = flux.getOutputStream()) {
+                stdin.write(paths.toString().getBytes(StandardCharsets.UTF_8));
+            } catch (java.io.IOException gone) {
+                // it ran out before it read them all
+            }
+            assertTrue(flux.waitFor(120, TimeUnit.SECONDS), "flux did not end");
+            String stderr = Files.readString(work.resolve("err"));
+            assertEquals(5, flux.exitValue(), stderr);
+            String last = stderr.strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.startsWith("flux: out of memory (") && last.contains("give it more with FLUX_JAVA_OPTS=-Xmx"), stderr);
+            assertTrue(stderr.lines().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")), stderr);
+        } finally {
+            flux.destroyForcibly();
         }
     }
 
