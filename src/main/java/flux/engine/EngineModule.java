@@ -189,9 +189,13 @@ final class EngineModule extends AbstractModule {
             t.setDaemon(true);
             return t;
         });
-        lifecycle.onShutdown("Stop waiting for torrents to stop", stopWait::shutdownNow);
-        return new TorrentProcessors(bt, stopWait, registry, dataWorker, pieces, trackers, executor, peers, connections,
-                pool, dispatcher, agents, eventSource, eventSink, config);
+        TorrentProcessors processors = new TorrentProcessors(bt, stopWait, registry, dataWorker, pieces, trackers, executor,
+                peers, connections, pool, dispatcher, agents, eventSource, eventSink, config);
+        lifecycle.onShutdown("Finish the stopped torrents' processing", () -> {
+            stopWait.shutdownNow();
+            processors.finishStopped();
+        });
+        return processors;
     }
 
     /** bt's own handshake handling (as its ProtocolModule wires it), with prompt reads. */

@@ -150,6 +150,26 @@ class SeedIT {
     }
 
     @Test
+    void aTorrentThatReachedItsSeedTimeStopsTellsItsTrackerAndTheSeedExits() throws Exception {
+        Path work = workDir("seed-time");
+        Path file = randomFile(work.resolve("data/short.bin"), 300_000, 7);
+        int trackerPort = Net.freePort("127.0.0.1");
+        String announce = "http://127.0.0.1:" + trackerPort + "/announce";
+        TorrentMaker.Made made = TorrentMaker.make(file, work.resolve("short.torrent"), announce, 16);
+        try (OpenTracker tracker = OpenTracker.start(work.resolve("tracker"), "127.0.0.1", trackerPort, List.of(made.infoHash()));
+             FluxRun flux = FluxRun.start(work, seedArgs(work.resolve("state"), file.toString(), "-t", announce,
+                     "--piece-size", "64K", "--seed-time", "3s"))) {
+            assertEquals(made.infoHash(), FluxRun.field(flux.awaitEvent("ready", 60), "infoHash"));
+            tracker.awaitPeer(made.infoHash(), "flux's seed");
+
+            assertTrue(FluxRun.field(flux.awaitEvent("stopped", 30), "reason").contains("seed time"), flux.stderr());
+            assertTrue(flux.process().waitFor(30, TimeUnit.SECONDS), "the seed did not exit once its only torrent stopped");
+            assertEquals(0, flux.process().exitValue(), flux.stderr());
+            assertEquals(0, tracker.peers(made.infoHash()), "the tracker was not told the seed stopped");
+        }
+    }
+
+    @Test
     void aSeedHoldsNothingOfTheConnectionsThatClosed() throws Exception {
         // bt 1.10 kept every connection a process ever had (its channel, the peer's pieces, a queue
         // of blocks read for it): ~2.4 KB each, in a seed's JVM of 128 MiB meant to run for months
