@@ -4,10 +4,10 @@ import bt.data.ChunkVerifier;
 import bt.data.DefaultChunkVerifier;
 import bt.data.digest.Digester;
 import bt.metainfo.IMetadataService;
+import bt.event.EventSink;
 import bt.module.ClientExecutor;
 import bt.module.MessagingAgents;
 import bt.module.PeerConnectionSelector;
-import bt.event.EventSink;
 import bt.net.IConnectionSource;
 import bt.net.IPeerConnectionPool;
 import bt.net.pipeline.IBufferedPieceRegistry;
@@ -56,13 +56,13 @@ import com.google.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * flux's replacements inside bt's Guice wiring (applied over bt's modules, so bt itself is
