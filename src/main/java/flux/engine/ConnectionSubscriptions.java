@@ -104,22 +104,21 @@ final class ConnectionSubscriptions implements EventSource {
 
     @Override
     public EventSource onTorrentStarted(TorrentId torrentId, Consumer<TorrentStartedEvent> listener) {
-        List<Pending> pending = building.get();
-        if (pending == null) {
-            bus.onTorrentStarted(torrentId, listener);
-        } else {
-            pending.add(new Pending(torrentId, listener, null));
-        }
-        return this;
+        return keepOr(new Pending(torrentId, listener, null), () -> bus.onTorrentStarted(torrentId, listener));
     }
 
     @Override
     public EventSource onTorrentStopped(TorrentId torrentId, Consumer<TorrentStoppedEvent> listener) {
+        return keepOr(new Pending(torrentId, null, listener), () -> bus.onTorrentStopped(torrentId, listener));
+    }
+
+    /** Keeps the listener for the connection this thread is building, or, outside a build, subscribes it on bt's bus. */
+    private EventSource keepOr(Pending listener, Runnable onBus) {
         List<Pending> pending = building.get();
         if (pending == null) {
-            bus.onTorrentStopped(torrentId, listener);
+            onBus.run();
         } else {
-            pending.add(new Pending(torrentId, null, listener));
+            pending.add(listener);
         }
         return this;
     }

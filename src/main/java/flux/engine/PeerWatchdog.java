@@ -115,10 +115,12 @@ final class PeerWatchdog {
             log.warn("no data for {} s from {} connected peer(s); reconnecting {} that let flux download, "
                     + "and asking for more peers", (now - w.lastProgress) / 1000, connections, closed);
             w.lastProgress = now;
-        } else if (!w.peers.all().isEmpty()) {
-            log.debug("no connected peers: re-adding {} known peer(s)", w.peers.all().size());
         }
-        readdKnownPeers(id, w);
+        List<InetSocketAddress> known = w.peers.all();
+        if (!stalled && !known.isEmpty()) {
+            log.debug("no connected peers: re-adding {} known peer(s)", known.size());
+        }
+        readd(id, known);
         peerRegistry.triggerPeerCollection(id);
         backOff(w, now);
     }
@@ -136,11 +138,15 @@ final class PeerWatchdog {
             w.nextAttempt = now + w.backoffMs;
             return;
         }
-        if (w.peers.all().isEmpty() || w.seederRedials >= SEEDER_REDIALS || now < w.nextAttempt) {
+        if (w.seederRedials >= SEEDER_REDIALS || now < w.nextAttempt) {
             return;
         }
-        log.debug("seeding with no peer connected: dialling {} known peer(s) again", w.peers.all().size());
-        readdKnownPeers(id, w);
+        List<InetSocketAddress> known = w.peers.all();
+        if (known.isEmpty()) {
+            return;
+        }
+        log.debug("seeding with no peer connected: dialling {} known peer(s) again", known.size());
+        readd(id, known);
         w.seederRedials++;
         backOff(w, now);
     }
@@ -157,8 +163,8 @@ final class PeerWatchdog {
         return closed[0];
     }
 
-    private void readdKnownPeers(TorrentId id, Watched w) {
-        for (InetSocketAddress a : w.peers.all()) {
+    private void readd(TorrentId id, List<InetSocketAddress> known) {
+        for (InetSocketAddress a : known) {
             // fresh InetPeer objects: bt's ban list is keyed by object identity
             peerRegistry.addPeer(id, InetPeer.build(a.getAddress(), a.getPort()));
         }

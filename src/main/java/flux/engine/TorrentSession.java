@@ -118,17 +118,17 @@ public final class TorrentSession implements AutoCloseable {
 
     /** Takes bt's counters of the session anew (the engine does, once a second and when the torrent stops). */
     void refresh() {
-        registry.getDescriptor(id).flatMap(TorrentDescriptor::getSessionState).ifPresent(s -> state = s);
-        syncVerifiedFromBitfield();
+        Optional<TorrentDescriptor> d = registry.getDescriptor(id);
+        d.flatMap(TorrentDescriptor::getSessionState).ifPresent(s -> state = s);
+        syncVerifiedFromBitfield(d);
     }
 
     /** Pieces that were already on disk at start are verified by bt without events: copy them. */
-    private void syncVerifiedFromBitfield() {
+    private void syncVerifiedFromBitfield(Optional<TorrentDescriptor> d) {
         VerifiedPieces v = verified;
         if (v == null) {
             return;
         }
-        Optional<TorrentDescriptor> d = registry.getDescriptor(id);
         if (d.isEmpty() || d.get().getDataDescriptor() == null) {
             return;
         }
