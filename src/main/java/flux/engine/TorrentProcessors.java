@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * 2000 files kept 2000 sleeping threads (with bt's status thread per client, 4000 threads and a
  * 519 MB resident set). Here the chain ends after bt's download stage, and one thread checks
  * every torrent once a second and finishes the chain as bt would once its torrent stopped. The
- * stages are bt's own, in bt's order; a magnet's processing (a stream) is bt's as it is.
+ * stages are bt's own, in bt's order, with one more: the client's messaging agents are compiled
+ * once for all torrents ({@link CompiledAgents}); a magnet's processing (a stream) is bt's as it is.
  */
 final class TorrentProcessors implements ProcessorFactory {
     private static final Logger log = LoggerFactory.getLogger(TorrentProcessors.class);
@@ -66,8 +67,8 @@ final class TorrentProcessors implements ProcessorFactory {
         ChooseFilesStage<TorrentContext> chooseFiles = new ChooseFilesStage<>(download, registry, config);
         InitializeTorrentProcessingStage<TorrentContext> initialize = new InitializeTorrentProcessingStage<>(chooseFiles,
                 pool, registry, dataWorker, pieces, eventSink, config);
-        CreateSessionStage<TorrentContext> session = new CreateSessionStage<>(initialize, registry, eventSource,
-                connections, dispatcher, agents, config);
+        CreateSessionStage<TorrentContext> session = new CreateSessionStage<>(new CompiledAgents(agents).stage(initialize),
+                registry, eventSource, connections, dispatcher, Set.of(), config);
         FetchTorrentStage fetch = new FetchTorrentStage(session, eventSink);
         this.torrents = new UntilStopped(new ChainProcessor<>(fetch, executor),
                 new TorrentContextFinalizer<>(registry, eventSink), registry, stopWait);

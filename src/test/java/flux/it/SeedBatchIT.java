@@ -3,6 +3,7 @@ package flux.it;
 import flux.FluxProcess;
 import flux.lab.Aria2;
 import flux.lab.FluxRun;
+import flux.lab.Heap;
 import flux.lab.Net;
 import flux.lab.OpenTracker;
 import flux.lab.Tools;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class SeedBatchIT {
     private static final int COUNT = 500;
+    /** bt's record of one messaging agent's method, made when its compiler looks an agent class up. */
+    private static final String COMPILED_METHOD = "bt.torrent.compiler.ConsumerInfo";
 
     @Test
     void fiveHundredTorrentsFromStdinAndAFastRestart() throws Exception {
@@ -112,6 +116,10 @@ class SeedBatchIT {
             // (~110 here just after the start, bt's pool of start-up threads not yet idle for its minute)
             int threads = threads(flux.process().pid());
             assertTrue(threads < COUNT / 2, COUNT + " torrents seeding with " + threads + " threads");
+            // bt's router per torrent compiled every messaging agent's methods anew (22 of them, kept
+            // for the torrent's life: ~8 KB a torrent); flux's routers share one compilation
+            long compiled = Heap.instances(flux.process().pid(), Set.of(COMPILED_METHOD)).get(COMPILED_METHOD);
+            assertTrue(compiled < COUNT, COUNT + " torrents holding " + compiled + " compiled agent methods");
             if (fetchThrough == null) {
                 assertTrue(lines.stream().allMatch(l -> !l.contains("\"event\":\"ready\"") || l.contains("\"recheckedPieces\":0")),
                         "a restart with unchanged files must not re-hash anything");
