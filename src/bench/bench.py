@@ -13,10 +13,15 @@ plain value on stdout. Subcommands:
   offsets SIZE N SEED LEN          N random offsets in [SIZE/2, SIZE-LEN), reproducible from SEED
   moov-at-end FILE                 exit 0 when the MP4's last top-level box is moov
   jsonfield FILE EVENT FIELD       FIELD of the first JSON line in FILE whose "event" is EVENT
-  mpvseeks SOCKET N SEED           drives a playing mpv through its IPC socket: N seeks to random
+  rangeproxy URL LOG               an HTTP proxy on 127.0.0.1 in front of URL's server, for a player:
+                                   prints the URL to give the player, then logs each request's
+                                   "t_request t_first_body_byte range" (monotonic seconds) to LOG
+  mpvseeks SOCKET N SEED [LOG OUT] drives a playing mpv through its IPC socket: N seeks to random
                                    positions (5-95 %, reproducible from SEED), each timed from the
                                    command to mpv's playback-restart, checked to land at the
-                                   target and to play on for 0.5 s; prints each time, or "fail"
+                                   target and to play on for 0.5 s; prints each time, or "fail".
+                                   With a rangeproxy LOG: OUT gets, for each seek that made mpv
+                                   ask for a range, the time from that request to its first byte
   unchoked RPC HEX ADDR SECONDS    polls transmission-daemon's RPC at RPC (host:port) for the torrent
                                    HEX until it unchokes the peer at ADDR; prints that moment (epoch
                                    seconds), or "none" when it did not within SECONDS
@@ -30,6 +35,7 @@ import re
 import socket
 import statistics
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -286,10 +292,157 @@ class _Mpv:
         raise TimeoutError(f"mpv did not play past {seconds:.1f} s")
 
 
-def mpvseeks(path, n, seed, timeout=60.0):
+# --- a player's range requests, timed (what the issue calls a seek's first byte) --------------
+
+def _pump_requests(src, dst, upstream_host, log):
+    """mpv -> server: forwards each request with its Host set to the server's, notes when it came."""
+    buf = b""
+    while True:
+        data = src.recv(65536)
+        if not data:
+            break
+        buf += data
+        while b"\r\n\r\n" in buf:
+            head, buf = buf.split(b"\r\n\r\n", 1)
+            lines = head.split(b"\r\n")
+            lines = [b"Host: " + upstream_host if l.lower().startswith(b"host:") else l for l in lines]
+            rng = next((l.split(b":", 1)[1].strip().decode() for l in lines if l.lower().startswith(b"range:")), "-")
+            log.append([time.monotonic(), None, rng])
+            dst.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
+        # a request body (mpv sends none) would pass once its head is parsed; nothing else is buffered
+    dst.shutdown(socket.SHUT_WR)
+
+
+def _pump_responses(src, dst, log, sink, to_proxy):
+    """server -> mpv: notes when each response's first body byte came, paired with its request by
+    order, and points redirects to the upstream server at the proxy (or mpv would leave it)."""
+    buf = b""
+    answered = 0  # responses whose head has passed
+    left = None  # body bytes left of the current response; None while reading a head
+    request = None  # the current response's request, until its first body byte has passed
+    while True:
+        data = src.recv(65536)
+        if not data:
+            break
+        buf += data
+        out = []
+        while buf:
+            if left is None:
+                end = buf.find(b"\r\n\r\n")
+                if end < 0:
+                    break  # the rest of the head is still to come
+                head, buf = to_proxy(buf[:end + 4]), buf[end + 4:]
+                out.append(head)
+                left = _body_length(head)
+                request = log[answered] if answered < len(log) else None
+                answered += 1
+                if left == 0:
+                    left = None
+                continue
+            part = buf[:left]
+            if request is not None:
+                request[1] = time.monotonic()
+                sink(request)
+                request = None
+            out.append(part)
+            buf = buf[len(part):]
+            left -= len(part)
+            if left == 0:
+                left = None
+        if out:
+            dst.sendall(b"".join(out))
+    dst.shutdown(socket.SHUT_WR)
+
+
+def _body_length(head):
+    """A response's body length from its head: Content-Length, none for 1xx/204/304, else until
+    the connection closes (chunked answers are not taken apart: they end the timing on it)."""
+    status = int(head.split(b" ", 2)[1])
+    if status < 200 or status in (204, 304):
+        return 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":", 1)[1])
+    return float("inf")
+
+
+def rangeproxy(url, logpath):
+    """Serves until killed: a thread per connection and direction, each request logged to
+    LOGPATH once its first body byte has passed (a request never answered is not)."""
+    parts = urllib.parse.urlsplit(url)
+    upstream = (parts.hostname, parts.port or 80)
+    upstream_host = parts.netloc.encode()
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    print(urllib.parse.urlunsplit(parts._replace(netloc=f"127.0.0.1:{port}")), flush=True)
+    lock = threading.Lock()
+    out = open(logpath, "a")
+    upstream_prefix = f"{parts.scheme}://{parts.netloc}".encode()
+    proxy_prefix = f"{parts.scheme}://127.0.0.1:{port}".encode()
+
+    def to_proxy(head):
+        lines = head.split(b"\r\n")
+        for i, line in enumerate(lines):
+            name, _, value = line.partition(b":")
+            value = value.strip()
+            if name.lower() == b"location" and value.startswith(upstream_prefix):
+                lines[i] = b"Location: " + proxy_prefix + value[len(upstream_prefix):]
+        return b"\r\n".join(lines)
+
+    def sink(entry):
+        with lock:
+            out.write("%.6f %.6f %s\n" % tuple(entry))
+            out.flush()
+
+    def serve(client):
+        try:
+            server = socket.create_connection(upstream, timeout=30)
+            server.settimeout(None)
+        except OSError:
+            client.close()
+            return
+        log = []
+        threading.Thread(target=_pump_quietly, args=(_pump_requests, client, server, upstream_host, log),
+                         daemon=True).start()
+        _pump_quietly(_pump_responses, server, client, log, sink, to_proxy)
+        client.close()
+        server.close()
+
+    while True:
+        client, _ = listener.accept()
+        threading.Thread(target=serve, args=(client,), daemon=True).start()
+
+
+def _pump_quietly(pump, *args):
+    try:
+        pump(*args)
+    except OSError:
+        pass  # the player or the server hung up: the other side is closed with it
+
+
+def _first_bytes(logpath, seeks):
+    """For each (sent, restarted) seek, the first request mpv made in between: its first byte's
+    time after it, or None when the seek made no request (mpv had the target in its cache)."""
+    requests = []
+    with open(logpath) as f:
+        for line in f:
+            t_req, t_first, _ = line.split(" ", 2)
+            requests.append((float(t_req), float(t_first)))
+    requests.sort()
+    found = []
+    for sent, restarted in seeks:
+        made = [(r, f) for r, f in requests if sent <= r <= restarted]
+        found.append(made[0][1] - made[0][0] if made else None)
+    return found
+
+
+def mpvseeks(path, n, seed, rangelog=None, firstbytes=None, timeout=60.0):
     rnd = random.Random(int(seed))
     targets = [rnd.uniform(5, 95) for _ in range(int(n))]
     out = []
+    seeks = []
     try:
         mpv = _Mpv(path, timeout)
         mpv.wait_playing_past(0.5, timeout)
@@ -300,13 +453,18 @@ def mpvseeks(path, n, seed, timeout=60.0):
             start = time.monotonic()
             mpv.command("seek", pct, "absolute-percent+exact")
             mpv.wait_event("playback-restart", timeout)
-            took = time.monotonic() - start
+            restarted = time.monotonic()
+            took = restarted - start
+            seeks.append((start, restarted))
             pos = mpv.get("time-pos")
             if pos is None or abs(pos - target) > 1.5:
                 raise ValueError(f"the seek to {target:.1f} s landed at {pos}")
             mpv.wait_playing_past(target + 0.5, timeout)
             out.append("%.3f" % took)
         mpv.command("quit")
+        if rangelog:  # each seek's request got its first byte before mpv could restart: all logged
+            with open(firstbytes, "w") as f:
+                f.writelines("%.4f\n" % t if t is not None else "cached\n" for t in _first_bytes(rangelog, seeks))
     except (OSError, ValueError, TimeoutError, EOFError) as e:
         print(f"mpvseeks: {e}", file=sys.stderr)
         out.append("fail")
@@ -330,6 +488,8 @@ METRICS = [  # key, column title, unit, format
     ("t3mkvs", "T3 mpv MKV, started on flux's early stream URL", "s", "{:.2f}"),
     ("t5mp4", "T5 mpv seek during playback, MP4 (median of 5)", "s", "{:.3f}"),
     ("t5mkv", "T5 mpv seek during playback, MKV (median of 5)", "s", "{:.3f}"),
+    ("t5mp4fb", "T5 first byte of mpv's range after a seek, MP4", "s", "{:.3f}"),
+    ("t5mkvfb", "T5 first byte of mpv's range after a seek, MKV", "s", "{:.3f}"),
     ("t4", "T4 whole file", "s", "{:.2f}"),
     ("mibs", "throughput", "MiB/s", "{:.1f}"),
     ("upt", "4 leechers done", "s", "{:.2f}"),
@@ -424,7 +584,7 @@ def report(results, meta, out):
         others = [c for c in order if not c.startswith("flux") and c.endswith(suffix)
                   and not c.startswith("mpv") and not c.startswith("aria2c")]
         for key in ("t1", "t1torrent", "t1multi", "t2", "seek", "seekf", "t3mp4", "t3mkv", "t3fast", "t3mp4s",
-                    "t3mkvs", "t5mp4", "t5mkv", "t4"):
+                    "t3mkvs", "t5mp4", "t5mkv", "t5mp4fb", "t5mkvfb", "t4"):
             f = medians.get((fc, key))
             other = EARLY_URL_OF.get(key, key)  # the others have no URL before the metadata
             cand = [(medians.get((o, other)), o) for o in others if medians.get((o, other)) is not None]
@@ -526,7 +686,9 @@ def main(argv):
     elif cmd == "jsonfield":
         print(jsonfield(*args[:3]))
     elif cmd == "mpvseeks":
-        print(mpvseeks(*args[:3]))
+        print(mpvseeks(*args[:5]))
+    elif cmd == "rangeproxy":
+        rangeproxy(*args[:2])
     elif cmd == "unchoked":
         print(unchoked(*args[:4]), flush=True)
     elif cmd == "report":

@@ -59,15 +59,31 @@ stop_pid() {  # TERM the group, KILL it after 5 s
 
 # player_seeks URL DIR SEED N: mpv plays URL (no window, no sound, in real time) and is sought
 # N times during playback through its IPC socket (bench.py mpvseeks); DIR/pseeks.txt gets each
-# seek's time, the command to mpv's playback-restart. Fails when a seek failed or mpv did not quit.
+# seek's time, the command to mpv's playback-restart. mpv reaches the client through
+# bench.py's rangeproxy, which times each request mpv makes: DIR/pfirst.txt gets, per seek, the
+# time from the first request it made to that request's first byte ("cached" when mpv asked for
+# nothing). Fails when a seek failed or mpv did not quit.
 player_seeks() {
-    local url=$1 dir=$2 rc=0
-    rm -f "$dir/mpv.sock"
+    local url=$1 dir=$2 rc=0 proxied= i
+    rm -f "$dir/mpv.sock" "$dir/ranges.log" "$dir/proxy.url"
+    spawn "$dir/proxy.url" "$dir/proxy.err" "$PY" "$BENCH_DIR/bench.py" rangeproxy "$url" "$dir/ranges.log"
+    local proxy_pid=$SPAWNED
+    for ((i = 0; i < 100; i++)); do
+        proxied=$(head -1 "$dir/proxy.url" 2>/dev/null) && [[ -n $proxied ]] && break
+        sleep 0.02
+    done
+    if [[ -z $proxied ]]; then
+        log "the range proxy did not start: $(tail -1 "$dir/proxy.err")"
+        stop_pid "$proxy_pid"
+        return 1
+    fi
     spawn "$dir/mpv-seeks.log" "$dir/mpv-seeks.err" mpv --no-config --vo=null --ao=null --ytdl=no \
-        --keep-open=yes --input-ipc-server="$dir/mpv.sock" "$url"
+        --keep-open=yes --input-ipc-server="$dir/mpv.sock" "$proxied"
     local mpv_pid=$SPAWNED
-    bpy mpvseeks "$dir/mpv.sock" "$4" "$3" >"$dir/pseeks.txt" 2>>"$dir/mpv-seeks.err" || rc=$?
+    bpy mpvseeks "$dir/mpv.sock" "$4" "$3" "$dir/ranges.log" "$dir/pfirst.txt" >"$dir/pseeks.txt" \
+        2>>"$dir/mpv-seeks.err" || rc=$?
     stop_pid "$mpv_pid"
+    stop_pid "$proxy_pid"
     ((rc == 0)) && ! grep -q fail "$dir/pseeks.txt"
 }
 

@@ -10,7 +10,8 @@
 #     its first URL (with the default MEDIA the moov is at the end, so mpv reads the end first);
 #   - with PLAYER_SEEKS=5 (default; 0 = none), a third: mpv plays its URL in real time and is
 #     sought that many times during playback (random 5-95 %, through its IPC socket), each timed
-#     from the seek command to mpv's playback-restart.
+#     from the seek command to mpv's playback-restart, and the first range mpv asks for after
+#     each seek from its request to its first byte (lib.sh's player_seeks).
 #
 #   src/bench/throttled-seek.sh [FLUX|lt...]  # default: target/flux; e.g. a baseline worktree's target/flux too
 #                                             # lt: the libtorrent streamer of the main bench (lt_stream.py)
@@ -184,15 +185,24 @@ for ((round = 1; round <= ROUNDS; round++)); do
     done
 done
 
-# medians FILE...: "median (min-max), n failed" of the one-number files given
+# medians FILE...: "median (min-max), n failed" of the one-number files given (words other than
+# "fail", such as "cached", are left out)
 medians() {
     local all ok
     all=$(cat "$@" 2>/dev/null) || true
-    ok=$(grep -v fail <<<"$all" | grep . | sort -g) || true
+    ok=$(grep -E '^[0-9.]+$' <<<"$all" | sort -g) || true
     [[ -n $ok ]] || { echo -; return; }
     printf '%s (%s-%s)' "$(median <<<"$ok")" "$(head -1 <<<"$ok")" "$(tail -1 <<<"$ok")"
     grep -q fail <<<"$all" && printf ', %s failed' "$(grep -c fail <<<"$all")"
     return 0
+}
+
+# cached_of FILE...: ", k of n from mpv's cache" when some seeks made mpv ask for nothing
+cached_of() {
+    local n k
+    n=$(cat "$@" 2>/dev/null | grep -c . || true)
+    k=$(cat "$@" 2>/dev/null | grep -c cached || true)
+    ((k == 0)) || printf ", %s of %s from mpv's cache" "$k" "$n"
 }
 
 {
@@ -206,14 +216,15 @@ medians() {
     echo "$(date -u '+%F %H:%M') UTC; $SEEDERS $seeders seeders, each shaped to $RATE${LAST_RATE:+ (the last to $LAST_RATE)};"
     echo "${MEDIA:-mp4} ($(basename "$VIDEO")), $((PIECE_KIB)) KiB pieces; $ROUNDS rounds x $SEEKS seeks of 64 KiB >= 50 %, ${PAUSE} s after the first byte; median (min-max)."
     echo
-    echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL (s) | first byte from start (s) | mpv's 50 frames from start (s) | mpv's seeks during playback (s) |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| build | seeks | median (s) | min (s) | max (s) | failed | first byte after the URL (s) | first byte from start (s) | mpv's 50 frames from start (s) | mpv's seeks during playback (s) | first byte of mpv's range after a seek (s) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     for b in "${!BUILDS[@]}"; do
         cat "$WORK"/runs/b$b-r*/seeks.txt 2>/dev/null | awk '{print $1}' >"$WORK/b$b.times" || true
         ok=$(grep -vc fail "$WORK/b$b.times" || true)
         failed=$(grep -c fail "$WORK/b$b.times" || true)
         sorted=$(grep -v fail "$WORK/b$b.times" | sort -g || true)
         echo "| ${BUILDS[$b]} | $ok | $(median <<<"$sorted" || echo -) | $(head -1 <<<"$sorted") | $(tail -1 <<<"$sorted") | $failed |" \
-            "$(medians "$WORK"/runs/b$b-r*/first.txt) | $(medians "$WORK"/runs/b$b-r*/start.txt) | $(medians "$WORK"/runs/b$b-r*-mpv/mpv.txt) | $(medians "$WORK"/runs/b$b-r*-pseek/pseeks.txt) |"
+            "$(medians "$WORK"/runs/b$b-r*/first.txt) | $(medians "$WORK"/runs/b$b-r*/start.txt) | $(medians "$WORK"/runs/b$b-r*-mpv/mpv.txt) | $(medians "$WORK"/runs/b$b-r*-pseek/pseeks.txt) |" \
+            "$(medians "$WORK"/runs/b$b-r*-pseek/pfirst.txt)$(cached_of "$WORK"/runs/b$b-r*-pseek/pfirst.txt) |"
     done
 } | tee "$OUT/results.md"
