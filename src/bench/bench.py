@@ -20,8 +20,9 @@ plain value on stdout. Subcommands:
                                    positions (5-95 %, reproducible from SEED), each timed from the
                                    command to mpv's playback-restart, checked to land at the
                                    target and to play on for 0.5 s; prints each time, or "fail".
-                                   With a rangeproxy LOG: OUT gets, for each seek that made mpv
-                                   ask for a range, the time from that request to its first byte
+                                   With a rangeproxy LOG: OUT gets a line per seek, the time from
+                                   the first range it waited for to that range's first byte (or
+                                   "cached"), then the seek's sent and restarted times (monotonic)
   unchoked RPC HEX ADDR SECONDS    polls transmission-daemon's RPC at RPC (host:port) for the torrent
                                    HEX until it unchokes the peer at ADDR; prints that moment (epoch
                                    seconds), or "none" when it did not within SECONDS
@@ -423,8 +424,9 @@ def _pump_quietly(pump, *args):
 
 
 def _first_bytes(logpath, seeks):
-    """For each (sent, restarted) seek, the first request mpv made in between: its first byte's
-    time after it, or None when the seek made no request (mpv had the target in its cache)."""
+    """For each (sent, restarted) seek, the first request mpv made in between and had answered
+    before it played on: from that request to its first byte, or None when the seek waited for
+    no request (mpv's cache held the target; a request it made to read ahead came later)."""
     requests = []
     with open(logpath) as f:
         for line in f:
@@ -433,8 +435,8 @@ def _first_bytes(logpath, seeks):
     requests.sort()
     found = []
     for sent, restarted in seeks:
-        made = [(r, f) for r, f in requests if sent <= r <= restarted]
-        found.append(made[0][1] - made[0][0] if made else None)
+        waited = [(r, f) for r, f in requests if sent <= r and f <= restarted]
+        found.append(waited[0][1] - waited[0][0] if waited else None)
     return found
 
 
@@ -464,7 +466,8 @@ def mpvseeks(path, n, seed, rangelog=None, firstbytes=None, timeout=60.0):
         mpv.command("quit")
         if rangelog:  # each seek's request got its first byte before mpv could restart: all logged
             with open(firstbytes, "w") as f:
-                f.writelines("%.4f\n" % t if t is not None else "cached\n" for t in _first_bytes(rangelog, seeks))
+                f.writelines(("%.4f" % t if t is not None else "cached") + " %.3f %.3f\n" % seek
+                             for t, seek in zip(_first_bytes(rangelog, seeks), seeks))
     except (OSError, ValueError, TimeoutError, EOFError) as e:
         print(f"mpvseeks: {e}", file=sys.stderr)
         out.append("fail")

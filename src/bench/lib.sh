@@ -61,8 +61,8 @@ stop_pid() {  # TERM the group, KILL it after 5 s
 # N times during playback through its IPC socket (bench.py mpvseeks); DIR/pseeks.txt gets each
 # seek's time, the command to mpv's playback-restart. mpv reaches the client through
 # bench.py's rangeproxy, which times each request mpv makes: DIR/pfirst.txt gets, per seek, the
-# time from the first request it made to that request's first byte ("cached" when mpv asked for
-# nothing). Fails when a seek failed or mpv did not quit.
+# time from the first request it waited for to that request's first byte ("cached" when it
+# waited for none), then the seek's times. Fails when a seek failed or mpv did not quit.
 player_seeks() {
     local url=$1 dir=$2 rc=0 proxied= i
     rm -f "$dir/mpv.sock" "$dir/ranges.log" "$dir/proxy.url"

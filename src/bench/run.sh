@@ -32,10 +32,10 @@
 #         round) through its IPC socket; median of the 5 times from the seek command to mpv's
 #         playback-restart (each checked to land at the target and play on)
 #   T5 first byte  the same seeks, timed at the server's door: mpv reaches the client through
-#         bench.py's rangeproxy, and each seek's first range request is timed to its first body
-#         byte (the issue's "first byte of a Range request" for seeks during playback); median of
-#         the seeks that asked for a range: a seek mpv answered from its own cache asks none, and a
-#         round where every seek did gives no value
+#         bench.py's rangeproxy, and the first range request each seek waited for is timed to its
+#         first body byte (the issue's "first byte of a Range request" for seeks during playback);
+#         median of the seeks that waited for one: a seek mpv answered from its own cache waits for
+#         none, and a round where every seek did gives no value
 #   T4    the whole file read over HTTP after the seeks into a file, until curl exits (sha256
 #         checked afterwards, as aria2c's download is) -> throughput = size/T4
 # and, for EXTRA_CLIENTS, one fresh client each for:
@@ -458,7 +458,7 @@ run_t5() {  # run_t5 CLIENT LABEL ROUND INPUT HEX SRC METRIC
     elif player_seeks "$URL" "$RUN_DIR" "$round" "$PLAYER_SEEKS"; then
         record "$label" "$metric" "$round" "$(median <"$RUN_DIR/pseeks.txt")"
         local asked
-        asked=$(grep -v cached "$RUN_DIR/pfirst.txt" || true)  # none: mpv had every target in its cache
+        asked=$(grep -v cached "$RUN_DIR/pfirst.txt" || true)  # none: no seek waited for a range
         [[ -n $asked ]] && record "$label" "${metric}fb" "$round" "$(median <<<"$asked")"
     else
         record "$label" "$metric" "$round" fail

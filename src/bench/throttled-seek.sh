@@ -185,12 +185,12 @@ for ((round = 1; round <= ROUNDS; round++)); do
     done
 done
 
-# medians FILE...: "median (min-max), n failed" of the one-number files given (words other than
-# "fail", such as "cached", are left out)
+# medians FILE...: "median (min-max), n failed" of the numbers first on each line of the files
+# given (words other than "fail", such as "cached", are left out)
 medians() {
     local all ok
     all=$(cat "$@" 2>/dev/null) || true
-    ok=$(grep -E '^[0-9.]+$' <<<"$all" | sort -g) || true
+    ok=$(awk '$1 ~ /^[0-9.]+$/ { print $1 }' <<<"$all" | sort -g) || true
     [[ -n $ok ]] || { echo -; return; }
     printf '%s (%s-%s)' "$(median <<<"$ok")" "$(head -1 <<<"$ok")" "$(tail -1 <<<"$ok")"
     grep -q fail <<<"$all" && printf ', %s failed' "$(grep -c fail <<<"$all")"
