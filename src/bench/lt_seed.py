@@ -9,6 +9,7 @@ UPnP, NAT-PMP and uTP are off. With QUEUE it keeps that many requests per peer (
 max_allowed_in_request_queue, 500 by default; 250 in older libtorrent) and writes its peer log to
 LOG: a request beyond the queue shows there as "incoming request queue full".
 """
+import faulthandler
 import sys
 import time
 
@@ -16,6 +17,7 @@ import libtorrent as lt
 
 
 def main():
+    faulthandler.enable()  # python3-libtorrent 2.0.8 has segfaulted here (BigPiecesIT): say where
     addr, port, torrent, save_dir = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     settings = {
         'listen_interfaces': '%s:%d' % (addr, port), 'outgoing_interfaces': addr,

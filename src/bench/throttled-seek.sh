@@ -10,8 +10,8 @@
 #     its first URL (with the default MEDIA the moov is at the end, so mpv reads the end first);
 #   - with PLAYER_SEEKS=5 (default; 0 = none), a third: mpv plays its URL in real time and is
 #     sought that many times during playback (random 5-95 %, through its IPC socket), each timed
-#     from the seek command to mpv's playback-restart, and the first range mpv asks for after
-#     each seek from its request to its first byte (lib.sh's player_seeks).
+#     from the seek command to mpv's playback-restart, and the first range each seek waited for
+#     from its request to its first byte (lib.sh's player_seeks).
 #
 #   src/bench/throttled-seek.sh [FLUX|lt...]  # default: target/flux; e.g. a baseline worktree's target/flux too
 #                                             # lt: the libtorrent streamer of the main bench (lt_stream.py)
@@ -197,7 +197,7 @@ medians() {
     return 0
 }
 
-# cached_of FILE...: ", k of n from mpv's cache" when some seeks made mpv ask for nothing
+# cached_of FILE...: ", k of n from mpv's cache" when some seeks waited for no range
 cached_of() {
     local n k
     n=$(cat "$@" 2>/dev/null | grep -c . || true)

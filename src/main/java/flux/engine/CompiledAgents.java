@@ -55,7 +55,7 @@ final class CompiledAgents {
     }
 
     /** Registers the client's agents in {@code router}, through the shared compiler when it can take it. */
-    void register(MessageRouter router) {
+    private void register(MessageRouter router) {
         share(router);
         clientAgents.forEach(router::registerMessagingAgent);
     }

@@ -69,21 +69,41 @@ class BigPiecesIT {
                 + log.lines().filter(l -> l.contains("reqq is full")).count());
     }
 
+    /**
+     * python3-libtorrent 2.0.8 itself segfaulted here once in about 30 runs (in its Python
+     * bindings, by the kernel's log), 40 ms into the stream; flux then waited for a seeder that was
+     * gone. A run whose seeder died says nothing of flux, so it is run once more with a fresh one.
+     */
     @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void aLibtorrentSeederKeeping250RequestsIsNeverAskedForMore() throws Exception {
-        String ip = Net.freshLoopback();
-        int port = Net.freePort(ip);
-        Path dir = Files.createDirectories(work.resolve("libtorrent"));
-        try (LibtorrentSeeder libtorrent = LibtorrentSeeder.start(dir, ip, port, torrent.torrent(), seeder.dataDir(), 250)) {
-            String hash = FluxRun.toStdout(work.resolve("flux-libtorrent.stderr"),
-                    FluxRun.streamArgs(work, torrent.torrent().toString(), "-o", "-", "-v", "--peer", ip + ":" + port));
-            assertEquals(Tools.sha256(file), hash);
+        for (int attempt = 1; ; attempt++) {
+            String ip = Net.freshLoopback();
+            int port = Net.freePort(ip);
+            Path dir = Files.createDirectories(work.resolve("libtorrent-" + attempt));
+            try (LibtorrentSeeder libtorrent = LibtorrentSeeder.start(dir, ip, port, torrent.torrent(), seeder.dataDir(), 250)) {
+                String hash;
+                try {
+                    hash = FluxRun.toStdout(work.resolve("flux-libtorrent-" + attempt + ".stderr"),
+                            FluxRun.streamArgs(work, torrent.torrent().toString(), "-o", "-", "-v", "--peer", ip + ":" + port));
+                } catch (AssertionError e) {
+                    String ended = libtorrent.ended();
+                    if (ended != null && attempt == 1) {
+                        System.out.println("the libtorrent seeder ended (" + ended + ") during the stream: once more");
+                        continue;
+                    }
+                    throw ended == null ? e : new AssertionError("the libtorrent seeder ended (" + ended + ", "
+                            + dir.resolve("seeder.out") + ") during the stream", e);
+                }
+                assertEquals(Tools.sha256(file), hash);
 
-            String log = Files.readString(libtorrent.log());
-            assertTrue(log.contains("FILE_ASYNC_READ"), "libtorrent logs the blocks it reads for its peers");
-            // it says 250 in its extended handshake; bt alone would ask for 500 (a stream took 7.6-11.4 s instead of 1.6)
-            assertFalse(log.contains("incoming request queue full"), "libtorrent dropped requests: "
-                    + log.lines().filter(l -> l.contains("incoming request queue full")).count());
+                String log = Files.readString(libtorrent.log());
+                assertTrue(log.contains("FILE_ASYNC_READ"), "libtorrent logs the blocks it reads for its peers");
+                // it says 250 in its extended handshake; bt alone would ask for 500 (a stream took 7.6-11.4 s instead of 1.6)
+                assertFalse(log.contains("incoming request queue full"), "libtorrent dropped requests: "
+                        + log.lines().filter(l -> l.contains("incoming request queue full")).count());
+                return;
+            }
         }
     }
 }

@@ -36,6 +36,11 @@ public final class LibtorrentSeeder implements AutoCloseable {
         return log;
     }
 
+    /** How the seeder ended ("exit 139": a segfault), or null while it runs. */
+    public String ended() {
+        return process.isAlive() ? null : "exit " + process.exitValue();
+    }
+
     @Override
     public void close() {
         Tools.kill(process);
