@@ -305,11 +305,8 @@ def _pump_requests(src, dst, upstream_host, log):
         buf += data
         while b"\r\n\r\n" in buf:
             head, buf = buf.split(b"\r\n\r\n", 1)
-            lines = head.split(b"\r\n")
-            lines = [b"Host: " + upstream_host if l.lower().startswith(b"host:") else l for l in lines]
-            rng = next((l.split(b":", 1)[1].strip().decode() for l in lines if l.lower().startswith(b"range:")), "-")
-            log.append([time.monotonic(), None, rng])
-            dst.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
+            log.append([time.monotonic(), None, (_header(head, b"range") or b"-").decode()])
+            dst.sendall(_with_header(head, b"host", lambda value: upstream_host) + b"\r\n\r\n")
         # a request body (mpv sends none) would pass once its head is parsed; nothing else is buffered
     dst.shutdown(socket.SHUT_WR)
 
@@ -355,6 +352,28 @@ def _pump_responses(src, dst, log, sink, to_proxy):
     dst.shutdown(socket.SHUT_WR)
 
 
+def _header(head, name):
+    """The value of HEAD's first header called NAME (lower case), or None."""
+    for line in head.split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return None
+
+
+def _with_header(head, name, change):
+    """HEAD with the value of each header called NAME (lower case) replaced by change(value), or
+    kept where that gives None."""
+    lines = head.split(b"\r\n")
+    for i, line in enumerate(lines):
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            changed = change(value.strip())
+            if changed is not None:
+                lines[i] = key + b": " + changed
+    return b"\r\n".join(lines)
+
+
 def _body_length(head):
     """A response's body length from its head: Content-Length, none for 1xx/204/304, else until
     the connection closes (chunked answers are not taken apart: they end the timing on it)."""
@@ -384,13 +403,8 @@ def rangeproxy(url, logpath):
     proxy_prefix = f"{parts.scheme}://127.0.0.1:{port}".encode()
 
     def to_proxy(head):
-        lines = head.split(b"\r\n")
-        for i, line in enumerate(lines):
-            name, _, value = line.partition(b":")
-            value = value.strip()
-            if name.lower() == b"location" and value.startswith(upstream_prefix):
-                lines[i] = b"Location: " + proxy_prefix + value[len(upstream_prefix):]
-        return b"\r\n".join(lines)
+        return _with_header(head, b"location", lambda value: proxy_prefix + value[len(upstream_prefix):]
+                            if value.startswith(upstream_prefix) else None)
 
     def sink(entry):
         with lock:
