@@ -74,6 +74,14 @@ public class PeerQueues {
     static final int LEAST_REQUESTS = 32;
     /** Blocks a near peer that answers at once may be asked for at once for a sought piece: a 1 MiB piece. */
     static final int URGENT_NEAR_REQUESTS = 64;
+    /**
+     * ... but no more than it has ever sent in this long: a near peer that sends slowly (shaped, or
+     * on a slow link) would otherwise hold a whole piece asked for every piece a player reading as
+     * fast as flux serves waits on, and the next seek waited behind all of that (two libtorrent
+     * seeders on this machine shaped to 2 MB/s: 2 MiB, ~0.5 s). At loopback speed this is still
+     * the whole piece.
+     */
+    static final long URGENT_NEAR_NANOS = 100_000_000L;
     /** A peer's rate: what it sent over the last second, from samples an eighth of a second apart. */
     private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
     private static final long RATE_STEP_NANOS = RATE_WINDOW_NANOS / 8;
@@ -85,6 +93,8 @@ public class PeerQueues {
     private final Map<ConnectionState, Boolean> near = Collections.synchronizedMap(new WeakHashMap<>());
     /** How fast each connection's peer sent lately; gone with the connection. */
     private final Map<ConnectionState, WindowRate> rates = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The fastest each connection's peer has sent over {@link #RATE_WINDOW_NANOS} since its first block; gone with the connection. */
+    private final Map<ConnectionState, PeakRate> peaks = Collections.synchronizedMap(new WeakHashMap<>());
     /** How many place holders each connection was given last. */
     private final Map<ConnectionState, Integer> held = Collections.synchronizedMap(new WeakHashMap<>());
     private final IntSupplier btDepth;
@@ -141,6 +151,10 @@ public class PeerQueues {
         near.computeIfAbsent(state, s -> nearAndPrompt.test(key));
         long now = clock.getAsLong();
         rates.computeIfAbsent(state, s -> new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS)).update(state.getDownloaded(), now);
+        if (state.getDownloaded() > 0) {
+            // from its first block: the wait for its unchoke is not its speed
+            peaks.computeIfAbsent(state, s -> new PeakRate()).update(state.getDownloaded(), now);
+        }
         if (!btAssignsPieces.test(state)) {
             return;
         }
@@ -172,7 +186,22 @@ public class PeerQueues {
      */
     int urgentLimit(ConnectionState peer) {
         int limit = limit(peer);
-        return near.getOrDefault(peer, false) ? Math.max(limit, withinQueue(peer, URGENT_NEAR_REQUESTS)) : limit;
+        return near.getOrDefault(peer, false) ? Math.max(limit, withinQueue(peer, urgentNear(peer))) : limit;
+    }
+
+    /**
+     * {@link #URGENT_NEAR_REQUESTS}, or what the peer sent at its fastest in {@link
+     * #URGENT_NEAR_NANOS} when that is fewer; all of them until it has sent for a quarter of the
+     * rate's window.
+     */
+    private int urgentNear(ConnectionState peer) {
+        PeakRate peak = peaks.get(peer);
+        double fastest = peak == null ? Double.NaN : peak.fastest();
+        if (Double.isNaN(fastest)) {
+            return URGENT_NEAR_REQUESTS;
+        }
+        double blocks = fastest * URGENT_NEAR_NANOS / 1e9 / blockSize;
+        return (int) Math.max(1, Math.min(URGENT_NEAR_REQUESTS, Math.ceil(blocks)));
     }
 
     /** {@code most}, or one fewer than the peer says it keeps when that is less (at least one). */
@@ -216,6 +245,23 @@ public class PeerQueues {
             list.add(new PlaceHolder(i));
         }
         return List.copyOf(list);
+    }
+
+    /** A peer's fastest rate over a window; NaN until its samples span a quarter of the window. */
+    private static final class PeakRate {
+        private final WindowRate rate = new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS);
+        private double fastest = Double.NaN;
+
+        synchronized void update(long downloaded, long now) {
+            double current = rate.update(downloaded, now);
+            if (rate.spanNanos() >= RATE_WINDOW_NANOS / 4) {
+                fastest = Double.isNaN(fastest) ? current : Math.max(fastest, current);
+            }
+        }
+
+        synchronized double fastest() {
+            return fastest;
+        }
     }
 
     /** A pending request that is none: bt's own keys are of another class, so bt never sends it a Cancel. */

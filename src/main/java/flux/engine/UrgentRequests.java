@@ -468,6 +468,7 @@ public class UrgentRequests {
      */
     private void endFetches(TorrentId torrent, Map<Integer, UrgentFetch> fetching, int[] waitedOn, Waiting waiting) {
         long now = clock.getAsLong();
+        List<Map.Entry<Integer, UrgentFetch>> going = null;
         for (Iterator<Map.Entry<Integer, UrgentFetch>> it = fetching.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Integer, UrgentFetch> e = it.next();
             boolean waited = contains(waitedOn, e.getKey());
@@ -479,7 +480,12 @@ public class UrgentRequests {
                         lost.askForDropped(e.getKey(), fetch, blocks);
                         lost.askForLost(e.getKey(), fetch, blocks);
                     }
-                    askForLinedUpBlocks(fetch, waiting);
+                    if (!fetch.lined.isEmpty()) {
+                        if (going == null) {
+                            going = new ArrayList<>(fetching.size());
+                        }
+                        going.add(e);
+                    }
                 }
                 continue;
             }
@@ -497,6 +503,20 @@ public class UrgentRequests {
                 it.remove();
             }
         }
+        if (going != null) {
+            going.sort(firstAsked(waiting));
+            going.forEach(e -> askForLinedUpBlocks(e.getValue(), waiting));
+        }
+    }
+
+    /**
+     * The order in which fetches get the places that free up in their sources' queues: the pieces
+     * a reader opened or jumped to before those only a hurried reader waits on (a player that
+     * seeks keeps its old range open until the new one answers, and the old reader's pieces came
+     * first in as many of the seeks as not: the map's order), then in the file's order.
+     */
+    private static Comparator<Map.Entry<Integer, UrgentFetch>> firstAsked(Waiting waiting) {
+        return Comparator.comparing((Map.Entry<Integer, UrgentFetch> e) -> waiting.hurried(e.getKey())).thenComparing(Map.Entry::getKey);
     }
 
     /** Writes each peer's messages to its socket at once. */

@@ -90,6 +90,23 @@ class PeerQueuesTest {
     }
 
     @Test
+    void aSlowNearPeerIsAskedForASoughtPieceNoFasterThanItSends() throws Exception {
+        nearAndPrompt = true;
+        MessageContext shaped = peer();
+        sends(shaped, 0); // choked for two seconds: not its speed
+        assertEquals(64, queues.urgentLimit(shaped.getConnectionState()), "nothing sent yet: a whole piece");
+
+        sends(shaped, 2_000_000); // a seeder shaped to 2 MB/s
+        assertEquals((int) Math.ceil(2_000_000 * 0.1 / BLOCK), queues.urgentLimit(shaped.getConnectionState()),
+                "100 ms of its rate: a whole piece asked of each of two such seeders kept the next seek 0.5 s behind it");
+
+        sends(shaped, 0); // idle: what it sent at its fastest still counts
+        assertEquals(13, queues.urgentLimit(shaped.getConnectionState()));
+        sends(shaped, 100 << 20);
+        assertEquals(64, queues.urgentLimit(shaped.getConnectionState()), "at loopback speed, the whole piece again");
+    }
+
+    @Test
     void aNearPeerThatKeepsFewerRequestsThanTheNearDepthIsAskedForWhatItKeeps() throws Exception {
         nearAndPrompt = true;
         MessageContext peer = peer();

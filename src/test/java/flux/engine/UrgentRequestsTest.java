@@ -726,6 +726,29 @@ class UrgentRequestsTest {
     }
 
     @Test
+    void aPieceSoughtWhileTheOldReaderStillWaitsTakesThePlacesThatFreeUpFirst() throws Exception {
+        MessageContext peer = peer(6896, 0xff, 0);
+        queues.consume(ExtendedHandshake.builder().property("reqq", new BEInteger(4)).build(), peer);
+        waiting.hurryTo(1);
+        agent.produce(m -> { }, peer);
+        assertEquals(List.of("request 1/0", "request 1/1", "request 1/2"), written.get(peer.getConnectionKey()));
+
+        written.clear();
+        waiting.pieces = new int[]{1, 6}; // mpv seeks to piece 6 and keeps its old range open until the new one answers
+        waiting.sought.set(6);
+        agent.produce(m -> { }, peer);
+        assertEquals(null, written.get(peer.getConnectionKey()), "no room: the queue is full");
+
+        blockArrives(peer, 1, 0);
+        assertEquals(List.of("request 6/0"), written.get(peer.getConnectionKey()),
+                "the place goes to the new seek's piece, not to the rest of the old reader's");
+        written.clear();
+        blockArrives(peer, 1, 1);
+        blockArrives(peer, 1, 2);
+        assertEquals(List.of("request 6/1", "request 6/2"), written.get(peer.getConnectionKey()));
+    }
+
+    @Test
     void btAsksForAPieceFetchedHereOnlyOnceItIsGivenBack() throws Exception {
         MessageContext peer = peer(6894, 0xff, 0);
         ConnectionState state = peer.getConnectionState();
