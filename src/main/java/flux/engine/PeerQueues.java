@@ -91,10 +91,8 @@ public class PeerQueues {
     private final Map<ConnectionState, Integer> queues = Collections.synchronizedMap(new WeakHashMap<>());
     /** bt's state of each connection: whether the peer is near and answers at once; gone with the connection. */
     private final Map<ConnectionState, Boolean> near = Collections.synchronizedMap(new WeakHashMap<>());
-    /** How fast each connection's peer sent lately; gone with the connection. */
-    private final Map<ConnectionState, WindowRate> rates = Collections.synchronizedMap(new WeakHashMap<>());
-    /** The fastest each connection's peer has sent over {@link #RATE_WINDOW_NANOS} since its first block; gone with the connection. */
-    private final Map<ConnectionState, PeakRate> peaks = Collections.synchronizedMap(new WeakHashMap<>());
+    /** How fast each connection's peer sent lately, and at its fastest; gone with the connection. */
+    private final Map<ConnectionState, Pace> paces = Collections.synchronizedMap(new WeakHashMap<>());
     /** How many place holders each connection was given last. */
     private final Map<ConnectionState, Integer> held = Collections.synchronizedMap(new WeakHashMap<>());
     private final IntSupplier btDepth;
@@ -150,11 +148,7 @@ public class PeerQueues {
         ConnectionKey key = context.getConnectionKey();
         near.computeIfAbsent(state, s -> nearAndPrompt.test(key));
         long now = clock.getAsLong();
-        rates.computeIfAbsent(state, s -> new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS)).update(state.getDownloaded(), now);
-        if (state.getDownloaded() > 0) {
-            // from its first block: the wait for its unchoke is not its speed
-            peaks.computeIfAbsent(state, s -> new PeakRate()).update(state.getDownloaded(), now);
-        }
+        paces.computeIfAbsent(state, s -> new Pace()).update(state.getDownloaded(), now);
         if (!btAssignsPieces.test(state)) {
             return;
         }
@@ -195,8 +189,8 @@ public class PeerQueues {
      * rate's window.
      */
     private int urgentNear(ConnectionState peer) {
-        PeakRate peak = peaks.get(peer);
-        double fastest = peak == null ? Double.NaN : peak.fastest();
+        Pace pace = paces.get(peer);
+        double fastest = pace == null ? Double.NaN : pace.fastest();
         if (Double.isNaN(fastest)) {
             return URGENT_NEAR_REQUESTS;
         }
@@ -215,7 +209,8 @@ public class PeerQueues {
      * just that until its samples span a quarter of the rate's window.
      */
     private int byRate(ConnectionState peer) {
-        WindowRate rate = rates.get(peer);
+        Pace pace = paces.get(peer);
+        WindowRate rate = pace == null ? null : pace.lately;
         if (rate == null || rate.spanNanos() < RATE_WINDOW_NANOS / 4) {
             return LEAST_REQUESTS;
         }
@@ -247,14 +242,26 @@ public class PeerQueues {
         return List.copyOf(list);
     }
 
-    /** A peer's fastest rate over a window; NaN until its samples span a quarter of the window. */
-    private static final class PeakRate {
-        private final WindowRate rate = new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS);
+    /**
+     * How fast a peer sent lately, and the fastest it sent over a window since its first block
+     * (the wait for its unchoke is not its speed): NaN until those samples span a quarter of the
+     * window.
+     */
+    private static final class Pace {
+        final WindowRate lately = new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS);
+        private WindowRate sinceFirstBlock;
         private double fastest = Double.NaN;
 
         synchronized void update(long downloaded, long now) {
-            double current = rate.update(downloaded, now);
-            if (rate.spanNanos() >= RATE_WINDOW_NANOS / 4) {
+            lately.update(downloaded, now);
+            if (downloaded == 0) {
+                return;
+            }
+            if (sinceFirstBlock == null) {
+                sinceFirstBlock = new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS);
+            }
+            double current = sinceFirstBlock.update(downloaded, now);
+            if (sinceFirstBlock.spanNanos() >= RATE_WINDOW_NANOS / 4) {
                 fastest = Double.isNaN(fastest) ? current : Math.max(fastest, current);
             }
         }

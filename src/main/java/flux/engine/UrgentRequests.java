@@ -511,9 +511,10 @@ public class UrgentRequests {
 
     /**
      * The order in which fetches get the places that free up in their sources' queues: the pieces
-     * a reader opened or jumped to before those only a hurried reader waits on (a player that
-     * seeks keeps its old range open until the new one answers, and the old reader's pieces came
-     * first in as many of the seeks as not: the map's order), then in the file's order.
+     * a reader opened or jumped to before those only a hurried reader waits on, then in the file's
+     * order. A player that seeks keeps its old range open until the new one answers; in the map's
+     * order the old reader's pieces took the places in about half the seeks (two seeders shaped to
+     * 2 MB/s: the sought piece's first block 270 ms after the ask instead of ~100).
      */
     private static Comparator<Map.Entry<Integer, UrgentFetch>> firstAsked(Waiting waiting) {
         return Comparator.comparing((Map.Entry<Integer, UrgentFetch> e) -> waiting.hurried(e.getKey())).thenComparing(Map.Entry::getKey);

@@ -714,7 +714,7 @@ class UrgentRequestsTest {
     @Test
     void aPeerThatSaysItKeepsFewerRequestsIsAskedForFewer() throws Exception {
         MessageContext peer = peer(6895, 0xff, 0);
-        queues.consume(ExtendedHandshake.builder().property("reqq", new BEInteger(3)).build(), peer);
+        saysItKeeps(peer, 3);
         waiting.seekTo(5);
         agent.produce(m -> { }, peer);
         assertEquals(List.of("request 5/0", "request 5/1"), written.get(peer.getConnectionKey()),
@@ -728,7 +728,7 @@ class UrgentRequestsTest {
     @Test
     void aPieceSoughtWhileTheOldReaderStillWaitsTakesThePlacesThatFreeUpFirst() throws Exception {
         MessageContext peer = peer(6896, 0xff, 0);
-        queues.consume(ExtendedHandshake.builder().property("reqq", new BEInteger(4)).build(), peer);
+        saysItKeeps(peer, 4);
         waiting.hurryTo(1);
         agent.produce(m -> { }, peer);
         assertEquals(List.of("request 1/0", "request 1/1", "request 1/2"), written.get(peer.getConnectionKey()));
@@ -814,6 +814,11 @@ class UrgentRequestsTest {
         peer.getConnectionState().getPendingRequests().remove(key(piece, block));
         waiting.blocks.get(piece).present.set(block);
         agent.consume(new Piece(piece, block * BLOCK, BLOCK), peer);
+    }
+
+    /** The peer's extended handshake says how many requests it keeps ({@code reqq}). */
+    private void saysItKeeps(MessageContext peer, int requests) {
+        queues.consume(ExtendedHandshake.builder().property("reqq", new BEInteger(requests)).build(), peer);
     }
 
     private void askedByBt(MessageContext peer, int piece) {
