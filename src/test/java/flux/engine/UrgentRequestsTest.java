@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UrgentRequestsTest {
@@ -737,7 +738,7 @@ class UrgentRequestsTest {
         waiting.pieces = new int[]{1, 6}; // mpv seeks to piece 6 and keeps its old range open until the new one answers
         waiting.sought.set(6);
         agent.produce(m -> { }, peer);
-        assertEquals(null, written.get(peer.getConnectionKey()), "no room: the queue is full");
+        assertNull(written.get(peer.getConnectionKey()), "no room: the queue is full");
 
         blockArrives(peer, 1, 0);
         assertEquals(List.of("request 6/0"), written.get(peer.getConnectionKey()),
