@@ -380,10 +380,8 @@ def _body_length(head):
     status = int(head.split(b" ", 2)[1])
     if status < 200 or status in (204, 304):
         return 0
-    for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
-            return int(line.split(b":", 1)[1])
-    return float("inf")
+    length = _header(head, b"content-length")
+    return int(length) if length is not None else float("inf")
 
 
 def rangeproxy(url, logpath):
