@@ -296,19 +296,25 @@ class _Mpv:
 # --- a player's range requests, timed (what the issue calls a seek's first byte) --------------
 
 def _pump_requests(src, dst, upstream_host, log):
-    """mpv -> server: forwards each request with its Host set to the server's, notes when it came."""
+    """mpv -> server: forwards each request with its Host set to the server's, notes when it came.
+    However mpv hangs up, the server sees it at once: mpv drops the range it seeks away from with
+    bytes still unread, which resets the connection, and a server waiting for a piece before it
+    writes again would otherwise learn of it only from that write (a stream without the server's
+    own hang-up watch keeps fetching for a reader that is gone)."""
     buf = b""
-    while True:
-        data = src.recv(65536)
-        if not data:
-            break
-        buf += data
-        while b"\r\n\r\n" in buf:
-            head, buf = buf.split(b"\r\n\r\n", 1)
-            log.append([time.monotonic(), None, (_header(head, b"range") or b"-").decode()])
-            dst.sendall(_with_header(head, b"host", lambda value: upstream_host) + b"\r\n\r\n")
-        # a request body (mpv sends none) would pass once its head is parsed; nothing else is buffered
-    dst.shutdown(socket.SHUT_WR)
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            buf += data
+            while b"\r\n\r\n" in buf:
+                head, buf = buf.split(b"\r\n\r\n", 1)
+                log.append([time.monotonic(), None, (_header(head, b"range") or b"-").decode()])
+                dst.sendall(_with_header(head, b"host", lambda value: upstream_host) + b"\r\n\r\n")
+            # a request body (mpv sends none) would pass once its head is parsed; nothing else is buffered
+    finally:
+        dst.shutdown(socket.SHUT_WR)
 
 
 def _pump_responses(src, dst, log, sink, to_proxy):
