@@ -103,27 +103,29 @@ final class Sha1 implements InOrderHashes.Sum {
         int w13 = in[at + 52] << 24 | (in[at + 53] & 0xff) << 16 | (in[at + 54] & 0xff) << 8 | in[at + 55] & 0xff;
         int w14 = in[at + 56] << 24 | (in[at + 57] & 0xff) << 16 | (in[at + 58] & 0xff) << 8 | in[at + 59] & 0xff;
         int w15 = in[at + 60] << 24 | (in[at + 61] & 0xff) << 16 | (in[at + 62] & 0xff) << 8 | in[at + 63] & 0xff;
-        // rounds 0-19: choose
-        e += rol(a, 5) + (b & c | ~b & d) + K0 + w0; b = rol(b, 30);
-        d += rol(e, 5) + (a & b | ~a & c) + K0 + w1; a = rol(a, 30);
-        c += rol(d, 5) + (e & a | ~e & b) + K0 + w2; e = rol(e, 30);
-        b += rol(c, 5) + (d & e | ~d & a) + K0 + w3; d = rol(d, 30);
-        a += rol(b, 5) + (c & d | ~c & e) + K0 + w4; c = rol(c, 30);
-        e += rol(a, 5) + (b & c | ~b & d) + K0 + w5; b = rol(b, 30);
-        d += rol(e, 5) + (a & b | ~a & c) + K0 + w6; a = rol(a, 30);
-        c += rol(d, 5) + (e & a | ~e & b) + K0 + w7; e = rol(e, 30);
-        b += rol(c, 5) + (d & e | ~d & a) + K0 + w8; d = rol(d, 30);
-        a += rol(b, 5) + (c & d | ~c & e) + K0 + w9; c = rol(c, 30);
-        e += rol(a, 5) + (b & c | ~b & d) + K0 + w10; b = rol(b, 30);
-        d += rol(e, 5) + (a & b | ~a & c) + K0 + w11; a = rol(a, 30);
-        c += rol(d, 5) + (e & a | ~e & b) + K0 + w12; e = rol(e, 30);
-        b += rol(c, 5) + (d & e | ~d & a) + K0 + w13; d = rol(d, 30);
-        a += rol(b, 5) + (c & d | ~c & e) + K0 + w14; c = rol(c, 30);
-        e += rol(a, 5) + (b & c | ~b & d) + K0 + w15; b = rol(b, 30);
-        d += rol(e, 5) + (a & b | ~a & c) + K0 + (w0 = rol(w13 ^ w8 ^ w2 ^ w0, 1)); a = rol(a, 30);
-        c += rol(d, 5) + (e & a | ~e & b) + K0 + (w1 = rol(w14 ^ w9 ^ w3 ^ w1, 1)); e = rol(e, 30);
-        b += rol(c, 5) + (d & e | ~d & a) + K0 + (w2 = rol(w15 ^ w10 ^ w4 ^ w2, 1)); d = rol(d, 30);
-        a += rol(b, 5) + (c & d | ~c & e) + K0 + (w3 = rol(w0 ^ w11 ^ w5 ^ w3, 1)); c = rol(c, 30);
+        // rounds 0-19: choose, b ? c : d, as d ^ b & (c ^ d); and 40-59: majority as b & c | d & (b | c).
+        // Each is one operation fewer than FIPS's form, which C1 compiles as written: ~9 % faster
+        // hashing on the benchmark's VM (20 alternating rounds of 60 MiB, twice: 314 -> 344 and 326 -> 353 MB/s).
+        e += rol(a, 5) + (d ^ b & (c ^ d)) + K0 + w0; b = rol(b, 30);
+        d += rol(e, 5) + (c ^ a & (b ^ c)) + K0 + w1; a = rol(a, 30);
+        c += rol(d, 5) + (b ^ e & (a ^ b)) + K0 + w2; e = rol(e, 30);
+        b += rol(c, 5) + (a ^ d & (e ^ a)) + K0 + w3; d = rol(d, 30);
+        a += rol(b, 5) + (e ^ c & (d ^ e)) + K0 + w4; c = rol(c, 30);
+        e += rol(a, 5) + (d ^ b & (c ^ d)) + K0 + w5; b = rol(b, 30);
+        d += rol(e, 5) + (c ^ a & (b ^ c)) + K0 + w6; a = rol(a, 30);
+        c += rol(d, 5) + (b ^ e & (a ^ b)) + K0 + w7; e = rol(e, 30);
+        b += rol(c, 5) + (a ^ d & (e ^ a)) + K0 + w8; d = rol(d, 30);
+        a += rol(b, 5) + (e ^ c & (d ^ e)) + K0 + w9; c = rol(c, 30);
+        e += rol(a, 5) + (d ^ b & (c ^ d)) + K0 + w10; b = rol(b, 30);
+        d += rol(e, 5) + (c ^ a & (b ^ c)) + K0 + w11; a = rol(a, 30);
+        c += rol(d, 5) + (b ^ e & (a ^ b)) + K0 + w12; e = rol(e, 30);
+        b += rol(c, 5) + (a ^ d & (e ^ a)) + K0 + w13; d = rol(d, 30);
+        a += rol(b, 5) + (e ^ c & (d ^ e)) + K0 + w14; c = rol(c, 30);
+        e += rol(a, 5) + (d ^ b & (c ^ d)) + K0 + w15; b = rol(b, 30);
+        d += rol(e, 5) + (c ^ a & (b ^ c)) + K0 + (w0 = rol(w13 ^ w8 ^ w2 ^ w0, 1)); a = rol(a, 30);
+        c += rol(d, 5) + (b ^ e & (a ^ b)) + K0 + (w1 = rol(w14 ^ w9 ^ w3 ^ w1, 1)); e = rol(e, 30);
+        b += rol(c, 5) + (a ^ d & (e ^ a)) + K0 + (w2 = rol(w15 ^ w10 ^ w4 ^ w2, 1)); d = rol(d, 30);
+        a += rol(b, 5) + (e ^ c & (d ^ e)) + K0 + (w3 = rol(w0 ^ w11 ^ w5 ^ w3, 1)); c = rol(c, 30);
         // rounds 20-39: parity
         e += rol(a, 5) + (b ^ c ^ d) + K1 + (w4 = rol(w1 ^ w12 ^ w6 ^ w4, 1)); b = rol(b, 30);
         d += rol(e, 5) + (a ^ b ^ c) + K1 + (w5 = rol(w2 ^ w13 ^ w7 ^ w5, 1)); a = rol(a, 30);
@@ -146,26 +148,26 @@ final class Sha1 implements InOrderHashes.Sum {
         b += rol(c, 5) + (d ^ e ^ a) + K1 + (w6 = rol(w3 ^ w14 ^ w8 ^ w6, 1)); d = rol(d, 30);
         a += rol(b, 5) + (c ^ d ^ e) + K1 + (w7 = rol(w4 ^ w15 ^ w9 ^ w7, 1)); c = rol(c, 30);
         // rounds 40-59: majority
-        e += rol(a, 5) + (b & c | b & d | c & d) + K2 + (w8 = rol(w5 ^ w0 ^ w10 ^ w8, 1)); b = rol(b, 30);
-        d += rol(e, 5) + (a & b | a & c | b & c) + K2 + (w9 = rol(w6 ^ w1 ^ w11 ^ w9, 1)); a = rol(a, 30);
-        c += rol(d, 5) + (e & a | e & b | a & b) + K2 + (w10 = rol(w7 ^ w2 ^ w12 ^ w10, 1)); e = rol(e, 30);
-        b += rol(c, 5) + (d & e | d & a | e & a) + K2 + (w11 = rol(w8 ^ w3 ^ w13 ^ w11, 1)); d = rol(d, 30);
-        a += rol(b, 5) + (c & d | c & e | d & e) + K2 + (w12 = rol(w9 ^ w4 ^ w14 ^ w12, 1)); c = rol(c, 30);
-        e += rol(a, 5) + (b & c | b & d | c & d) + K2 + (w13 = rol(w10 ^ w5 ^ w15 ^ w13, 1)); b = rol(b, 30);
-        d += rol(e, 5) + (a & b | a & c | b & c) + K2 + (w14 = rol(w11 ^ w6 ^ w0 ^ w14, 1)); a = rol(a, 30);
-        c += rol(d, 5) + (e & a | e & b | a & b) + K2 + (w15 = rol(w12 ^ w7 ^ w1 ^ w15, 1)); e = rol(e, 30);
-        b += rol(c, 5) + (d & e | d & a | e & a) + K2 + (w0 = rol(w13 ^ w8 ^ w2 ^ w0, 1)); d = rol(d, 30);
-        a += rol(b, 5) + (c & d | c & e | d & e) + K2 + (w1 = rol(w14 ^ w9 ^ w3 ^ w1, 1)); c = rol(c, 30);
-        e += rol(a, 5) + (b & c | b & d | c & d) + K2 + (w2 = rol(w15 ^ w10 ^ w4 ^ w2, 1)); b = rol(b, 30);
-        d += rol(e, 5) + (a & b | a & c | b & c) + K2 + (w3 = rol(w0 ^ w11 ^ w5 ^ w3, 1)); a = rol(a, 30);
-        c += rol(d, 5) + (e & a | e & b | a & b) + K2 + (w4 = rol(w1 ^ w12 ^ w6 ^ w4, 1)); e = rol(e, 30);
-        b += rol(c, 5) + (d & e | d & a | e & a) + K2 + (w5 = rol(w2 ^ w13 ^ w7 ^ w5, 1)); d = rol(d, 30);
-        a += rol(b, 5) + (c & d | c & e | d & e) + K2 + (w6 = rol(w3 ^ w14 ^ w8 ^ w6, 1)); c = rol(c, 30);
-        e += rol(a, 5) + (b & c | b & d | c & d) + K2 + (w7 = rol(w4 ^ w15 ^ w9 ^ w7, 1)); b = rol(b, 30);
-        d += rol(e, 5) + (a & b | a & c | b & c) + K2 + (w8 = rol(w5 ^ w0 ^ w10 ^ w8, 1)); a = rol(a, 30);
-        c += rol(d, 5) + (e & a | e & b | a & b) + K2 + (w9 = rol(w6 ^ w1 ^ w11 ^ w9, 1)); e = rol(e, 30);
-        b += rol(c, 5) + (d & e | d & a | e & a) + K2 + (w10 = rol(w7 ^ w2 ^ w12 ^ w10, 1)); d = rol(d, 30);
-        a += rol(b, 5) + (c & d | c & e | d & e) + K2 + (w11 = rol(w8 ^ w3 ^ w13 ^ w11, 1)); c = rol(c, 30);
+        e += rol(a, 5) + (b & c | d & (b | c)) + K2 + (w8 = rol(w5 ^ w0 ^ w10 ^ w8, 1)); b = rol(b, 30);
+        d += rol(e, 5) + (a & b | c & (a | b)) + K2 + (w9 = rol(w6 ^ w1 ^ w11 ^ w9, 1)); a = rol(a, 30);
+        c += rol(d, 5) + (e & a | b & (e | a)) + K2 + (w10 = rol(w7 ^ w2 ^ w12 ^ w10, 1)); e = rol(e, 30);
+        b += rol(c, 5) + (d & e | a & (d | e)) + K2 + (w11 = rol(w8 ^ w3 ^ w13 ^ w11, 1)); d = rol(d, 30);
+        a += rol(b, 5) + (c & d | e & (c | d)) + K2 + (w12 = rol(w9 ^ w4 ^ w14 ^ w12, 1)); c = rol(c, 30);
+        e += rol(a, 5) + (b & c | d & (b | c)) + K2 + (w13 = rol(w10 ^ w5 ^ w15 ^ w13, 1)); b = rol(b, 30);
+        d += rol(e, 5) + (a & b | c & (a | b)) + K2 + (w14 = rol(w11 ^ w6 ^ w0 ^ w14, 1)); a = rol(a, 30);
+        c += rol(d, 5) + (e & a | b & (e | a)) + K2 + (w15 = rol(w12 ^ w7 ^ w1 ^ w15, 1)); e = rol(e, 30);
+        b += rol(c, 5) + (d & e | a & (d | e)) + K2 + (w0 = rol(w13 ^ w8 ^ w2 ^ w0, 1)); d = rol(d, 30);
+        a += rol(b, 5) + (c & d | e & (c | d)) + K2 + (w1 = rol(w14 ^ w9 ^ w3 ^ w1, 1)); c = rol(c, 30);
+        e += rol(a, 5) + (b & c | d & (b | c)) + K2 + (w2 = rol(w15 ^ w10 ^ w4 ^ w2, 1)); b = rol(b, 30);
+        d += rol(e, 5) + (a & b | c & (a | b)) + K2 + (w3 = rol(w0 ^ w11 ^ w5 ^ w3, 1)); a = rol(a, 30);
+        c += rol(d, 5) + (e & a | b & (e | a)) + K2 + (w4 = rol(w1 ^ w12 ^ w6 ^ w4, 1)); e = rol(e, 30);
+        b += rol(c, 5) + (d & e | a & (d | e)) + K2 + (w5 = rol(w2 ^ w13 ^ w7 ^ w5, 1)); d = rol(d, 30);
+        a += rol(b, 5) + (c & d | e & (c | d)) + K2 + (w6 = rol(w3 ^ w14 ^ w8 ^ w6, 1)); c = rol(c, 30);
+        e += rol(a, 5) + (b & c | d & (b | c)) + K2 + (w7 = rol(w4 ^ w15 ^ w9 ^ w7, 1)); b = rol(b, 30);
+        d += rol(e, 5) + (a & b | c & (a | b)) + K2 + (w8 = rol(w5 ^ w0 ^ w10 ^ w8, 1)); a = rol(a, 30);
+        c += rol(d, 5) + (e & a | b & (e | a)) + K2 + (w9 = rol(w6 ^ w1 ^ w11 ^ w9, 1)); e = rol(e, 30);
+        b += rol(c, 5) + (d & e | a & (d | e)) + K2 + (w10 = rol(w7 ^ w2 ^ w12 ^ w10, 1)); d = rol(d, 30);
+        a += rol(b, 5) + (c & d | e & (c | d)) + K2 + (w11 = rol(w8 ^ w3 ^ w13 ^ w11, 1)); c = rol(c, 30);
         // rounds 60-79: parity
         e += rol(a, 5) + (b ^ c ^ d) + K3 + (w12 = rol(w9 ^ w4 ^ w14 ^ w12, 1)); b = rol(b, 30);
         d += rol(e, 5) + (a ^ b ^ c) + K3 + (w13 = rol(w10 ^ w5 ^ w15 ^ w13, 1)); a = rol(a, 30);
