@@ -297,10 +297,10 @@ class _Mpv:
 
 def _pump_requests(src, dst, upstream_host, log):
     """mpv -> server: forwards each request with its Host set to the server's, notes when it came.
-    However mpv hangs up, the server sees it at once: mpv drops the range it seeks away from with
-    bytes still unread, which resets the connection, and a server waiting for a piece before it
-    writes again would otherwise learn of it only from that write (a stream without the server's
-    own hang-up watch keeps fetching for a reader that is gone)."""
+    However mpv hangs up, the server sees it at once, as it would without the proxy: mpv drops the
+    range it seeks away from with bytes unread, which resets the connection, and a server waiting
+    for a piece would otherwise learn of it only from its next write (flux ends a waiting reader
+    as the player hangs up)."""
     buf = b""
     try:
         while True:
