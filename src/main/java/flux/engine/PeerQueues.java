@@ -210,11 +210,11 @@ public class PeerQueues {
      */
     private int byRate(ConnectionState peer) {
         Pace pace = paces.get(peer);
-        WindowRate rate = pace == null ? null : pace.lately;
-        if (rate == null || rate.spanNanos() < RATE_WINDOW_NANOS / 4) {
+        double lately = pace == null ? Double.NaN : pace.lately();
+        if (Double.isNaN(lately)) {
             return LEAST_REQUESTS;
         }
-        double blocks = rate.rate() * QUEUE_NANOS / 1e9 / blockSize;
+        double blocks = lately * QUEUE_NANOS / 1e9 / blockSize;
         return (int) Math.max(LEAST_REQUESTS, Math.min(MOST_REQUESTS, Math.ceil(blocks)));
     }
 
@@ -244,11 +244,11 @@ public class PeerQueues {
 
     /**
      * How fast a peer sent lately, and the fastest it sent over a window since its first block
-     * (the wait for its unchoke is not its speed): NaN until those samples span a quarter of the
-     * window.
+     * (the wait for its unchoke is not its speed): each NaN until its samples span a quarter of
+     * the window.
      */
     private static final class Pace {
-        final WindowRate lately = new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS);
+        private final WindowRate lately = new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS);
         private WindowRate sinceFirstBlock;
         private double fastest = Double.NaN;
 
@@ -264,6 +264,10 @@ public class PeerQueues {
             if (sinceFirstBlock.spanNanos() >= RATE_WINDOW_NANOS / 4) {
                 fastest = Double.isNaN(fastest) ? current : Math.max(fastest, current);
             }
+        }
+
+        synchronized double lately() {
+            return lately.spanNanos() < RATE_WINDOW_NANOS / 4 ? Double.NaN : lately.rate();
         }
 
         synchronized double fastest() {
