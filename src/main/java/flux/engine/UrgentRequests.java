@@ -514,7 +514,10 @@ public class UrgentRequests {
      * a reader opened or jumped to before those only a hurried reader waits on, then in the file's
      * order. A player that seeks keeps its old range open until the new one answers; in the map's
      * order the old reader's pieces took the places in about half the seeks (two seeders shaped to
-     * 2 MB/s: the sought piece's first block 270 ms after the ask instead of ~100).
+     * 2 MB/s: the sought piece's first block 270 ms after the ask instead of ~100). That was
+     * measured through a benchmark proxy that kept the old range open until its piece came (fixed
+     * since); mpv drops it once the new one answers, which {@code HangUpWatch} sees, so
+     * this order matters where two readers really are open.
      */
     private static Comparator<Map.Entry<Integer, UrgentFetch>> firstAsked(Waiting waiting) {
         return Comparator.comparing((Map.Entry<Integer, UrgentFetch> e) -> waiting.hurried(e.getKey())).thenComparing(Map.Entry::getKey);
