@@ -261,17 +261,22 @@ public class PeerQueues {
                 sinceFirstBlock = new WindowRate(RATE_WINDOW_NANOS, RATE_STEP_NANOS);
             }
             double current = sinceFirstBlock.update(downloaded, now);
-            if (sinceFirstBlock.spanNanos() >= RATE_WINDOW_NANOS / 4) {
+            if (sampled(sinceFirstBlock)) {
                 fastest = Double.isNaN(fastest) ? current : Math.max(fastest, current);
             }
         }
 
         synchronized double lately() {
-            return lately.spanNanos() < RATE_WINDOW_NANOS / 4 ? Double.NaN : lately.rate();
+            return sampled(lately) ? lately.rate() : Double.NaN;
         }
 
         synchronized double fastest() {
             return fastest;
+        }
+
+        /** Whether a rate's samples span enough of the window (a quarter) to be a peer's speed. */
+        private static boolean sampled(WindowRate rate) {
+            return rate.spanNanos() >= RATE_WINDOW_NANOS / 4;
         }
     }
 
