@@ -271,10 +271,11 @@ public final class Engine implements AutoCloseable {
     /**
      * The first pieces were hashed by the interpreter: 25-30 ms for a 256 KiB piece, between its
      * last block and the first byte served. Hashing a little as a torrent starts, while the engine
-     * waits for its metadata or its first blocks, has SHA-1 compiled (flux's own under C1 alone,
-     * else the JDK's, to the CPU's SHA instructions) before they arrive; the launcher lowers the
-     * compile thresholds of both so that 128 KiB suffice. Once per process: `flux seed` opens many
-     * torrents.
+     * waits for its metadata or its first blocks, has SHA-1 ready before they arrive: under C1
+     * alone the native one is loaded first ({@link NativeSha1}, ~80 ms) and its calls compiled, or
+     * flux's own where it cannot load; where C2 runs, the JDK's is compiled to the CPU's SHA
+     * instructions. The launcher lowers the compile thresholds so that 128 KiB suffice. Once per
+     * process: `flux seed` opens many torrents.
      */
     private static void prepareHashingInBackground() {
         if (!HASHING_PREPARED.compareAndSet(false, true)) {
@@ -282,6 +283,9 @@ public final class Engine implements AutoCloseable {
         }
         inBackground("flux-hash-warm-up", () -> {
             try {
+                if (Sha1Sums.c1Only()) {
+                    NativeSha1.load();
+                }
                 Digester sha1 = PieceDigester.forThisJvm(SHA1Digester.newDigester(), SHA1Digester.DEFAULT_BUFFER_SIZE);
                 sha1.digest(new ByteRange(new byte[128 * 1024]));
             } catch (RuntimeException e) {

@@ -163,7 +163,7 @@ final class EngineModule extends AbstractModule {
             return new WriteFailures(new DefaultDataWorker(lifecycle, torrents, verifier, blockCache, config));
         }
         SoughtPieceThread worker = new SoughtPieceThread(torrents, verifier, blockCache, urgent::waitedOn,
-                new InOrderHashes(InOrderHashes.forThisJvm()), config.getAcceptorPort() + ".flux", config.getMaxIOQueueSize());
+                new InOrderHashes(Sha1Sums.forThisJvm()), config.getAcceptorPort() + ".flux", config.getMaxIOQueueSize());
         lifecycle.onShutdown("Stop the data threads", worker::shutdownNow);
         return new WriteFailures(worker);
     }

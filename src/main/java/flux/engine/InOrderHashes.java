@@ -4,8 +4,6 @@ import bt.data.ChunkDescriptor;
 import bt.metainfo.TorrentId;
 import bt.net.buffer.ByteBufferView;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,7 +20,7 @@ import java.util.function.Supplier;
  * <p>Used by one thread alone ({@link SoughtPieceThread}'s for sought pieces).
  */
 final class InOrderHashes {
-    /** A SHA-1 being worked out: flux's {@link Sha1}, or the JDK's. */
+    /** A SHA-1 being worked out ({@link Sha1Sums} says whose). */
     interface Sum {
         void update(byte[] bytes, int offset, int length);
 
@@ -45,14 +43,9 @@ final class InOrderHashes {
     private final Supplier<Sum> newSum;
     private byte[] scratch = new byte[0];
 
-    /** @param newSum a new SHA-1 sum: {@link #forThisJvm} */
+    /** @param newSum a new SHA-1 sum: {@link Sha1Sums#forThisJvm} */
     InOrderHashes(Supplier<Sum> newSum) {
         this.newSum = newSum;
-    }
-
-    /** flux's {@link Sha1} where the JVM compiles with C1 alone, the JDK's elsewhere (see {@link PieceDigester}). */
-    static Supplier<Sum> forThisJvm() {
-        return Boolean.getBoolean(PieceDigester.C1_ONLY_PROPERTY) ? Sha1::new : InOrderHashes::jdk;
     }
 
     /**
@@ -111,26 +104,5 @@ final class InOrderHashes {
         byte[] exact = new byte[length];
         block.get(exact);
         return exact;
-    }
-
-    /** The JDK's SHA-1, fast where C2 compiles it. */
-    private static Sum jdk() {
-        MessageDigest sha1;
-        try {
-            sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java has no SHA-1", e);
-        }
-        return new Sum() {
-            @Override
-            public void update(byte[] bytes, int offset, int length) {
-                sha1.update(bytes, offset, length);
-            }
-
-            @Override
-            public byte[] digest() {
-                return sha1.digest();
-            }
-        };
     }
 }

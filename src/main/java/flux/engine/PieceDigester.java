@@ -5,31 +5,28 @@ import bt.data.digest.Digester;
 import bt.data.range.Range;
 
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 
 /**
- * bt's piece digester, with flux's {@link Sha1} in place of the JDK's; used where the JVM compiles
- * with C1 alone ({@link #forThisJvm}). Reads a piece through one buffer per thread, as bt's own
- * digester does, so bt's hashing threads (a resume check) each keep theirs.
+ * bt's piece digester, with the SHA-1 {@link Sha1Sums#underC1} chooses in place of the JDK's; used
+ * where the JVM compiles with C1 alone ({@link #forThisJvm}). Reads a piece through one buffer per
+ * thread, as bt's own digester does, so bt's hashing threads (a resume check) each keep theirs.
  */
 final class PieceDigester implements Digester {
-    /**
-     * Set by the launcher where it stops compilation at C1 (a stream): the JDK's SHA-1 is faster
-     * wherever C2 runs (`create`, `seed`, or flux's jar started without the launcher).
-     */
-    static final String C1_ONLY_PROPERTY = "flux.c1Only";
-
     private final int step;
-    private final ThreadLocal<Sha1> sha1 = ThreadLocal.withInitial(Sha1::new);
+    private final Supplier<InOrderHashes.Sum> newSum;
     private final ThreadLocal<byte[]> buffer;
 
-    PieceDigester(int step) {
+    /** @param newSum a new SHA-1 sum, taken for each piece (the native one once it is loaded) */
+    PieceDigester(int step, Supplier<InOrderHashes.Sum> newSum) {
         this.step = step;
+        this.newSum = newSum;
         this.buffer = ThreadLocal.withInitial(() -> new byte[step]);
     }
 
     /** The digester pieces are checked with in this JVM: this one under C1 alone, else {@code jdk}. */
     static Digester forThisJvm(Digester jdk, int step) {
-        return Boolean.getBoolean(C1_ONLY_PROPERTY) ? new PieceDigester(step) : jdk;
+        return Sha1Sums.c1Only() ? new PieceDigester(step, Sha1Sums::underC1) : jdk;
     }
 
     /** The digest of the range's data as far as it can be read. */
@@ -45,8 +42,7 @@ final class PieceDigester implements Digester {
     }
 
     private byte[] digest(DataRange data, boolean whole) {
-        Sha1 digest = sha1.get();
-        digest.reset();
+        InOrderHashes.Sum digest = newSum.get();
         byte[] bytes = buffer.get();
         ByteBuffer wrapped = ByteBuffer.wrap(bytes);
         data.visitUnits((unit, offset, limit) -> {
@@ -70,8 +66,7 @@ final class PieceDigester implements Digester {
 
     @Override
     public byte[] digest(Range<?> data) {
-        Sha1 digest = sha1.get();
-        digest.reset();
+        InOrderHashes.Sum digest = newSum.get();
         for (long at = 0, length = data.length(); at < length; at += step) {
             byte[] bytes = data.getSubrange(at, Math.min(step, length - at)).getBytes();
             digest.update(bytes, 0, bytes.length);
@@ -86,6 +81,6 @@ final class PieceDigester implements Digester {
 
     @Override
     public Digester createCopy() {
-        return new PieceDigester(step);
+        return new PieceDigester(step, newSum);
     }
 }

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Pieces read from storage (across files, in short reads) hash as the JDK's SHA-1 hashes their bytes. */
+/** Pieces read from storage (across files, in short reads) hash as the JDK's SHA-1 hashes their bytes, with either SHA-1 a stream uses. */
 class PieceDigesterTest {
     private static final int STEP = 16 * 1024;
     private final byte[] first = bytes(100_000, 1);
@@ -29,25 +29,37 @@ class PieceDigesterTest {
     void aPieceAcrossTwoFilesReadInShortReads() throws NoSuchAlgorithmException {
         byte[] expected = Sha1Test.jdk(concat(Arrays.copyOfRange(first, 40_000, 100_000), Arrays.copyOfRange(second, 0, 262_144 - 60_000)));
 
-        PieceDigester digester = new PieceDigester(STEP);
-        assertArrayEquals(expected, digester.digestForced(piece));
-        assertArrayEquals(expected, digester.digest(piece));
-        assertArrayEquals(expected, digester.createCopy().digestForced(piece), "a copy digests the same");
-        assertEquals(20, digester.length());
+        for (PieceDigester digester : digesters()) {
+            assertArrayEquals(expected, digester.digestForced(piece));
+            assertArrayEquals(expected, digester.digest(piece));
+            assertArrayEquals(expected, digester.createCopy().digestForced(piece), "a copy digests the same");
+            assertEquals(20, digester.length());
+        }
     }
 
     @Test
     void dataThatEndsEarlyIsHashedAsFarAsItGoesOrRefusedWhenForced() throws NoSuchAlgorithmException {
         Piece cut = new Piece(List.of(new Unit(first)), 40_000, 160_000); // asks 120,000 bytes of 60,000
 
-        PieceDigester digester = new PieceDigester(STEP);
-        assertArrayEquals(Sha1Test.jdk(Arrays.copyOfRange(first, 40_000, 100_000)), digester.digest(cut));
-        assertThrows(IllegalStateException.class, () -> digester.digestForced(cut));
+        for (PieceDigester digester : digesters()) {
+            assertArrayEquals(Sha1Test.jdk(Arrays.copyOfRange(first, 40_000, 100_000)), digester.digest(cut));
+            assertThrows(IllegalStateException.class, () -> digester.digestForced(cut));
+        }
     }
 
     @Test
     void aRangeInMemory() throws NoSuchAlgorithmException {
-        assertArrayEquals(Sha1Test.jdk(second), new PieceDigester(STEP).digest(new ByteRange(second)));
+        for (PieceDigester digester : digesters()) {
+            assertArrayEquals(Sha1Test.jdk(second), digester.digest(new ByteRange(second)));
+        }
+    }
+
+    /** With flux's SHA-1, and with the native one where it loads (NativeSha1Test says where). */
+    private static List<PieceDigester> digesters() {
+        NativeSha1.load();
+        return NativeSha1.newSum().isPresent()
+                ? List.of(new PieceDigester(STEP, Sha1::new), new PieceDigester(STEP, () -> NativeSha1.newSum().orElseThrow()))
+                : List.of(new PieceDigester(STEP, Sha1::new));
     }
 
     private static byte[] bytes(int length, long seed) {
