@@ -21,7 +21,7 @@ public final class FluxProcess {
         String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
         cmd.addAll(command.equals("seed") ? List.of("-Xms128m", "-Xmx1g") : List.of("-Xmx128m")); // as the launcher
         if (!command.equals("create") && !command.equals("seed")) {
-            cmd.add("-Dflux.c1Only=true"); // as the launcher: pieces are checked by flux's own SHA-1
+            cmd.add("-Dflux.c1Only=true"); // as the launcher: pieces are checked by the native SHA-1, or flux's own
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

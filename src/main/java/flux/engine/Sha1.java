@@ -1,7 +1,8 @@
 package flux.engine;
 
 /**
- * SHA-1 for a JVM that compiles with C1 alone, as a stream's does (see the launcher). The JDK's
+ * SHA-1 for a JVM that compiles with C1 alone, as a stream's does (see the launcher), until the
+ * native one is loaded or where it cannot be ({@link Sha1Sums}). The JDK's
  * SHA-1 is fast only where C2 replaces it with the CPU's SHA instructions; compiled by C1 its
  * loops over an 80-word array hash ~100 MB/s on the benchmark's VM, and checking the pieces of a
  * full-speed download was most of the data thread's work. Here the 80 rounds are written out with
