@@ -1,5 +1,7 @@
 package flux.cli;
 
+import flux.ExitCode;
+import flux.FluxException;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
@@ -21,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * One torrent opened for playback: metadata fetched, the file chosen, the download order set
@@ -60,6 +64,7 @@ final class Streamer {
             throws InterruptedException {
         AtomicReference<RuntimeException> planError = new AtomicReference<>();
         AtomicReference<TorrentMeta.FileEntry> chosen = new AtomicReference<>();
+        AtomicBoolean cacheDeleted = new AtomicBoolean(); // by the cleanup: no torrent may be opened after it
         // a directory per torrent in the cache, so that cleaning up never touches anything else
         Optional<String> infoHash = Engine.infoHash(input);
         // (named by the info-hash, so a kept download is found again; bt reports a torrent flux cannot read)
@@ -76,8 +81,16 @@ final class Streamer {
             // stream that dies without cleaning up leaves a lock nobody holds, and a later stream's
             // sweep deletes the directory
             claimScratch(directory, cleanup);
-            // registered before the directory exists, so it runs last: after bt closed its files
-            cleanup.add("cache", () -> DeleteTree.delete(directory));
+            // registered before the directory exists, so it runs last: after bt closed its files.
+            // Never before or while the engine opens the torrent, which creates the directory: a
+            // Ctrl-C there deleted it first, and the directory made after it, without its lock,
+            // looked like a kept download to every later sweep (InterruptIT, once in a full run)
+            cleanup.add("cache", () -> {
+                synchronized (cacheDeleted) {
+                    cacheDeleted.set(true);
+                    DeleteTree.delete(directory);
+                }
+            });
         }
         if (!directlyIn) {
             Thread sweep = new Thread(() -> ScratchDirs.sweep(base), "flux-sweep");
@@ -86,7 +99,7 @@ final class Streamer {
         }
         AtomicReference<StreamingFile> selected = new AtomicReference<>();
         AtomicReference<PiecePriorities> planned = new AtomicReference<>();
-        TorrentSession session = engine.open(input, directory, !kept, peers, s -> {
+        Consumer<TorrentSession> onMetadata = s -> {
             resume.applyTo(s);
             try {
                 if (plan.listOnly()) {
@@ -101,7 +114,15 @@ final class Streamer {
                 planError.set(e);
                 s.planNothing();
             }
-        }, () -> selected.get() == null || !selected.get().complete());
+        };
+        TorrentSession session;
+        synchronized (cacheDeleted) {
+            if (cacheDeleted.get()) {
+                throw new FluxException(ExitCode.INTERRUPTED, "interrupted"); // stopped while starting
+            }
+            session = engine.open(input, directory, !kept, peers, onMetadata,
+                    () -> selected.get() == null || !selected.get().complete());
+        }
         cleanup.add("torrent", () -> engine.close(session));
 
         TorrentMeta meta = MetadataWait.await(session, timeoutSeconds);
