@@ -28,7 +28,7 @@ final class Sha1 implements InOrderHashes.Sum {
         reset();
     }
 
-    void reset() {
+    private void reset() {
         state[0] = 0x67452301;
         state[1] = 0xEFCDAB89;
         state[2] = 0x98BADCFE;
