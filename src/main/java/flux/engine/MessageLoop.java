@@ -13,6 +13,7 @@ import com.google.inject.Inject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,18 +25,26 @@ import java.util.function.Supplier;
 
 /**
  * bt's message loop, in place of bt's own: one thread that hands each connection's received
- * messages to bt's agents and sends what they produce, a message per connection per turn, as bt's
- * does. bt's sleeps 1 ms after every turn that neither received nor sent anything, doubling to
- * {@link Config#getMaxMessageProcessingInterval()}, and nothing wakes it: a block read for a
- * request, or a request that arrives, waits for its next timed turn. A `flux seed` sending a 1 GiB
- * file to a `flux stream` on this machine was asleep there 0.70–0.88 s of every second of the
- * transfer (550–590 waits a second, most of them 1 ms). This loop naps {@link #NAP_NANOS} while
- * the traffic is recent ({@link #NAPS}) and only then backs off as bt's does, so an engine whose
- * connections are idle still wakes every 20 ms; one with no connection sleeps until one is added.
- * Every engine runs it. In a stream, on the loopback bench (alternating rounds), 1 MiB pieces came
- * 1.58 -> 1.27 s after the first byte, with seeks 26.5 -> 22 ms (14 rounds each; 1.46 -> 1.34 s
- * and 26 -> 22 ms in 8 more); with 256 KiB pieces 16 rounds each showed no difference (1.69 /
- * 1.67 s, seeks 15 ms).
+ * messages to bt's agents and sends what they produce. bt's sleeps 1 ms after every turn that
+ * neither received nor sent anything, doubling to {@link
+ * Config#getMaxMessageProcessingInterval()}, and nothing wakes it: a block read for a request, or
+ * a request that arrives, waits for its next timed turn. A `flux seed` sending a 1 GiB file to a
+ * `flux stream` on this machine was asleep there 0.70–0.88 s of every second of the transfer
+ * (550–590 waits a second, most of them 1 ms). This loop naps {@link #NAP_NANOS} while the traffic
+ * is recent ({@link #NAPS}) and only then backs off as bt's does, so an engine whose connections
+ * are idle still wakes every 20 ms; one with no connection sleeps until one is added. Every engine
+ * runs it. In a stream, on the loopback bench (alternating rounds), 1 MiB pieces came 1.58 -> 1.27
+ * s after the first byte, with seeks 26.5 -> 22 ms (14 rounds each; 1.46 -> 1.34 s and 26 -> 22 ms
+ * in 8 more); with 256 KiB pieces 16 rounds each showed no difference (1.69 / 1.67 s, seeks 15
+ * ms).
+ *
+ * <p>Each agent sends all it has for a peer in a turn (up to {@link #MOST_MESSAGES_PER_WRITE}) in
+ * one write ({@link PeerWire.OneWrite}); bt's loop sent one message per peer per turn, each in a
+ * write of its own. A write to a peer on this machine wakes the peer, which took the CPU from this
+ * thread: a request's write took ~110 µs here, ~22 µs of it this thread's CPU, and turns that
+ * each took in one block and sent one request bounded the download. With 6–7 requests a write
+ * a 1 GiB file from a libtorrent seeder on this machine came in 7.5–7.8 s instead of 13.2–13.5,
+ * with 2.3 s of this thread's CPU instead of 4.0 (src/bench/HISTORY.md, session 60).
  */
 final class MessageLoop implements IMessageDispatcher {
     private static final Logger log = LoggerFactory.getLogger(MessageLoop.class);
@@ -46,6 +55,8 @@ final class MessageLoop implements IMessageDispatcher {
     private static final long FIRST_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How long the loop sleeps while no connection is there (a new one wakes it). */
     private static final long IDLE_SLEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Most messages an agent sends a peer in one turn, in one write. */
+    static final int MOST_MESSAGES_PER_WRITE = 16;
 
     /** Per torrent and connection: where its received messages go (bt's agents), and where its messages to send come from. */
     private final Map<TorrentId, Map<ConnectionKey, Agents<Consumer<Message>>>> receivers = new ConcurrentHashMap<>();
@@ -58,6 +69,8 @@ final class MessageLoop implements IMessageDispatcher {
     private volatile boolean stopped;
     /** Only the loop's thread reads and writes it. */
     private boolean turnFailedBefore;
+    /** The messages of one agent's turn, written at once; the loop's thread's alone. */
+    private final List<Message> outgoing = new ArrayList<>(MOST_MESSAGES_PER_WRITE);
 
     /** The loop on a thread named as bt names its own, started and stopped with bt's runtime. */
     @Inject
@@ -213,31 +226,39 @@ final class MessageLoop implements IMessageDispatcher {
                 continue;
             }
             for (Supplier<Message> supplier : peer.getValue().all()) {
+                outgoing.clear();
                 Message message;
-                try {
-                    message = supplier.get();
-                } catch (RuntimeException e) {
-                    log.debug("{}: an agent failed making a message", peer.getKey().getPeer(), e);
-                    continue;
+                for (int made = 0; made < MOST_MESSAGES_PER_WRITE && (message = next(peer.getKey(), supplier)) != null; made++) {
+                    moved = true;
+                    if (retold(peer.getKey(), connection, message)) {
+                        continue;
+                    }
+                    if (log.isTraceEnabled()) {
+                        log.trace("{} <- {}", peer.getKey(), message);
+                    }
+                    outgoing.add(message);
                 }
-                if (message == null) {
+                if (outgoing.isEmpty()) {
                     continue;
-                }
-                moved = true;
-                if (retold(peer.getKey(), connection, message)) {
-                    continue;
-                }
-                if (log.isTraceEnabled()) {
-                    log.trace("{} <- {}", peer.getKey(), message);
                 }
                 try {
-                    connection.postMessage(message);
+                    PeerWire.OneWrite.send(connection, outgoing);
                 } catch (Exception e) {
-                    log.debug("{}: could not send {}", peer.getKey().getPeer(), message, e);
+                    log.debug("{}: could not send {}", peer.getKey().getPeer(), outgoing, e);
                 }
             }
         }
         return moved;
+    }
+
+    /** The agent's next message to send; null if it has none, or failed making it. */
+    private static Message next(ConnectionKey key, Supplier<Message> supplier) {
+        try {
+            return supplier.get();
+        } catch (RuntimeException e) {
+            log.debug("{}: an agent failed making a message", key.getPeer(), e);
+            return null;
+        }
     }
 
     /**

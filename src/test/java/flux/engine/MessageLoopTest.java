@@ -10,6 +10,7 @@ import bt.protocol.Have;
 import bt.protocol.Interested;
 import bt.protocol.KeepAlive;
 import bt.protocol.Message;
+import bt.protocol.Request;
 import bt.protocol.NotInterested;
 import bt.runtime.Config;
 import bt.service.IRuntimeLifecycleBinder;
@@ -32,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,7 +70,7 @@ class MessageLoopTest {
     private final MessageLoop loop = new MessageLoop(lifecycle(), pool(), registry(), new Config());
 
     @Test
-    void everyAgentOfAConnectionGetsEachMessageItReceivedInOrderThenEachSendsOne() throws Exception {
+    void everyAgentOfAConnectionGetsEachMessageItReceivedInOrderThenSendsWhatItHas() throws Exception {
         ConnectionKey peer = key(TORRENT, 6881);
         Connection connection = connect(peer);
         List<Message> first = new ArrayList<>();
@@ -83,11 +85,27 @@ class MessageLoopTest {
         assertTrue(loop.turn());
         assertEquals(List.of(have, KeepAlive.instance()), first);
         assertEquals(first, second);
-        assertEquals(List.of(Interested.instance()), connection.posted, "one message per agent per turn, as bt's loop");
+        assertEquals(List.of(Interested.instance(), KeepAlive.instance()), connection.posted,
+                "all the agent had, in one turn (bt's loop sent one message per turn)");
+        assertFalse(loop.turn(), "nothing received, nothing to send: an empty turn");
+    }
+
+    @Test
+    void anAgentSendsAtMostSoManyMessagesInATurnAndTheRestInTheNext() throws Exception {
+        ConnectionKey peer = key(TORRENT, 6881);
+        Connection connection = connect(peer);
+        List<Message> requests = new ArrayList<>();
+        for (int block = 0; block < MessageLoop.MOST_MESSAGES_PER_WRITE + 3; block++) {
+            requests.add(new Request(1, block * 16384, 16384));
+        }
+        Queue<Message> toSend = new ArrayDeque<>(requests);
+        loop.addMessageSupplier(peer, toSend::poll);
 
         assertTrue(loop.turn());
-        assertEquals(List.of(Interested.instance(), KeepAlive.instance()), connection.posted);
-        assertFalse(loop.turn(), "nothing received, nothing to send: an empty turn");
+        assertEquals(requests.subList(0, MessageLoop.MOST_MESSAGES_PER_WRITE), connection.posted);
+        assertTrue(loop.turn());
+        assertEquals(requests, connection.posted, "the rest, in order, on the next turn");
+        assertFalse(loop.turn());
     }
 
     @Test
@@ -99,7 +117,7 @@ class MessageLoopTest {
         List<Message> got = new ArrayList<>();
         for (ConnectionKey peer : List.of(closedPeer, pausedPeer)) {
             loop.addMessageConsumer(peer, got::add);
-            loop.addMessageSupplier(peer, KeepAlive::instance);
+            loop.addMessageSupplier(peer, oneMessage(KeepAlive.instance()));
         }
         closed.closed = true;
         closed.received.add(KeepAlive.instance());
@@ -129,7 +147,7 @@ class MessageLoopTest {
         loop.addMessageSupplier(peer, () -> {
             throw new IllegalStateException("an agent's bug");
         });
-        loop.addMessageSupplier(peer, Interested::instance);
+        loop.addMessageSupplier(peer, oneMessage(Interested.instance()));
         connection.received.add(KeepAlive.instance());
 
         assertTrue(loop.turn());
@@ -168,7 +186,7 @@ class MessageLoopTest {
         Connection first = connect(peer);
         List<Message> old = new ArrayList<>();
         loop.addMessageConsumer(peer, old::add);
-        loop.addMessageSupplier(peer, KeepAlive::instance);
+        loop.addMessageSupplier(peer, oneMessage(KeepAlive.instance()));
         first.closed = true;
         Connection again = connect(peer); // bt's pool: the same key, a new connection
         Message have = new Have(1);
@@ -181,7 +199,7 @@ class MessageLoopTest {
 
         List<Message> renewed = new ArrayList<>();
         loop.addMessageConsumer(peer, renewed::add);
-        loop.addMessageSupplier(peer, Interested::instance);
+        loop.addMessageSupplier(peer, oneMessage(Interested.instance()));
         assertTrue(loop.turn());
         assertEquals(List.of(have), renewed);
         assertEquals(List.of(), old, "each message once, not once per connection the key ever had");
@@ -245,8 +263,8 @@ class MessageLoopTest {
         Connection again = connect(redialled);
         List<Message> told = new ArrayList<>();
         loop.addMessageConsumer(redialled, told::add);
-        loop.addMessageSupplier(redialled, NotInterested::instance);
-        loop.addMessageSupplier(once, NotInterested::instance);
+        loop.addMessageSupplier(redialled, oneMessage(NotInterested.instance()));
+        loop.addMessageSupplier(once, oneMessage(NotInterested.instance()));
         Message pieces = new Bitfield(new byte[]{(byte) 0xC0});
         onlyConnection.received.add(pieces);
         again.received.add(pieces);
@@ -342,6 +360,12 @@ class MessageLoopTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
+    }
+
+    /** An agent with one message to send, as bt's are: they have nothing more until something happens. */
+    private static Supplier<Message> oneMessage(Message message) {
+        Queue<Message> toSend = new ArrayDeque<>(List.of(message));
+        return toSend::poll;
     }
 
     private IPeerConnectionPool pool() {
