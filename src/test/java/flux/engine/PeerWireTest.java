@@ -9,6 +9,7 @@ import bt.net.buffer.BorrowedBuffer;
 import bt.net.buffer.BufferManager;
 import bt.net.pipeline.BufferedPieceRegistry;
 import bt.net.pipeline.ChannelHandler;
+import bt.net.pipeline.ChannelHandlerContext;
 import bt.net.pipeline.ChannelPipeline;
 import bt.net.pipeline.ChannelPipelineFactory;
 import bt.net.pipeline.SocketChannelHandler;
@@ -27,6 +28,7 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -86,19 +88,19 @@ class PeerWireTest {
 
     private static final class NoReceiver implements DataReceiver {
         @Override
-        public void registerChannel(java.nio.channels.SelectableChannel channel, bt.net.pipeline.ChannelHandlerContext context) {
+        public void registerChannel(SelectableChannel channel, ChannelHandlerContext context) {
         }
 
         @Override
-        public void unregisterChannel(java.nio.channels.SelectableChannel channel) {
+        public void unregisterChannel(SelectableChannel channel) {
         }
 
         @Override
-        public void activateChannel(java.nio.channels.SelectableChannel channel) {
+        public void activateChannel(SelectableChannel channel) {
         }
 
         @Override
-        public void deactivateChannel(java.nio.channels.SelectableChannel channel) {
+        public void deactivateChannel(SelectableChannel channel) {
         }
     }
 
