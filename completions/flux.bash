@@ -207,7 +207,7 @@ function _picocli_flux_stream() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
+  local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--upnp' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'-s' '--select' '-p' '--port' '--host' '--http-auth' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '-t' '--tracker' '--peer' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
@@ -292,7 +292,7 @@ function _picocli_flux_seed() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--private' '--dht' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
+  local flag_opts="'--json' '--private' '--dht' '--upnp' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--from' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
@@ -432,7 +432,7 @@ function _picocli_flux_info() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '--dht' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
+  local flag_opts="'--json' '--dht' '--upnp' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
   local arg_opts="'--timeout' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default

@@ -29,7 +29,7 @@ public final class EarlyEngine {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
     /** NetworkOptions' options, as config-file keys (a test compares them with the mixin). */
     static final List<String> NETWORK_OPTIONS =
-            List.of("bind", "peer-port", "dht", "dht-port", "lsd", "pex", "require-encryption", "max-peers", "upload-limit",
+            List.of("bind", "peer-port", "dht", "dht-port", "upnp", "lsd", "pex", "require-encryption", "max-peers", "upload-limit",
                     "download-limit");
     /** What the engine started ahead depends on, as config-file keys. */
     private static final List<String> CONFIGURED_ELSEWHERE =
@@ -99,6 +99,8 @@ public final class EarlyEngine {
                     case "--download-limit" -> settings = settings.withDownloadLimit(PieceSizes.parse(value));
                     case "--dht" -> settings = settings.withDht(true);
                     case "--no-dht" -> settings = settings.withDht(false);
+                    case "--upnp" -> settings = settings.withUpnp(true);
+                    case "--no-upnp" -> settings = settings.withUpnp(false);
                     case "--lsd" -> settings = settings.withLsd(true);
                     case "--pex" -> settings = settings.withPex(true);
                     case "--require-encryption" -> settings = settings.withRequireEncryption(true);

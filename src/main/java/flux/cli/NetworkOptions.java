@@ -28,6 +28,11 @@ public class NetworkOptions {
                     + "so that peers that dial uTP first turn to TCP at once).")
     Integer dhtPort;
 
+    @Option(names = "--upnp", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Ask the router (UPnP) to forward the peer port and the DHT's to this machine, so that peers "
+                    + "behind other NATs can connect (default: on; --no-upnp turns it off; never while --bind is a loopback address).")
+    boolean upnp;
+
     @Option(names = "--lsd", defaultValue = "false",
             description = "Local Service Discovery: find peers on the LAN by multicast (default: off).")
     boolean lsd;
@@ -71,6 +76,7 @@ public class NetworkOptions {
                 .withDht(dht)
                 .withDhtPort(dhtPort == null ? EngineSettings.DHT_NEXT_TO_PEER_PORT : dhtPort)
                 .withLsd(lsd)
+                .withUpnp(upnp)
                 .withMaxPeers(maxPeers)
                 .withPex(pex)
                 .withRequireEncryption(requireEncryption)

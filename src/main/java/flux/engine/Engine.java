@@ -84,12 +84,14 @@ public final class Engine implements AutoCloseable {
     private final PeerQueues queues;
     private final PeerClients clients;
     private final Optional<UtpRefusal> utpRefusal;
+    private final Optional<RouterPortMapping> portMapping;
     private final ClosedConnections closedConnections = new ClosedConnections();
     /** The running torrents' sessions, whose counters are read once a second. */
     private final Set<TorrentSession> refreshed = ConcurrentHashMap.newKeySet();
 
     private Engine(BtRuntime runtime, EngineSettings settings, int peerPort, PeerScout scout, TrackerReplies trackerReplies,
-                   UrgentRequests urgent, PeerQueues queues, PeerClients clients, Optional<UtpRefusal> utpRefusal) {
+                   UrgentRequests urgent, PeerQueues queues, PeerClients clients, Optional<UtpRefusal> utpRefusal,
+                   Optional<RouterPortMapping> portMapping) {
         this.runtime = runtime;
         this.settings = settings;
         this.peerPort = peerPort;
@@ -99,6 +101,7 @@ public final class Engine implements AutoCloseable {
         this.queues = queues;
         this.clients = clients;
         this.utpRefusal = utpRefusal;
+        this.portMapping = portMapping;
         urgent.wire(PeerWire.connections(runtime.service(IPeerConnectionPool.class)));
         this.verifier = runtime.service(ResumingChunkVerifier.class);
         this.watchdog = new PeerWatchdog(runtime.service(IPeerRegistry.class),
@@ -239,7 +242,10 @@ public final class Engine implements AutoCloseable {
             // once bt listens on TCP, which is where a refused uTP dial turns (a DHT on this port gets its UDP)
             Optional<UtpRefusal> utpRefusal = settings.dht() && dhtPort == port ? Optional.empty()
                     : UtpRefusal.on(new InetSocketAddress(settings.bindAddress(), port));
-            return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients, utpRefusal);
+            Optional<RouterPortMapping> portMapping = settings.upnp() && RouterPortMapping.useful(settings.bindAddress())
+                    ? Optional.of(RouterPortMapping.start(settings.bindAddress(), port, settings.dht() ? dhtPort : 0, settings.mostlyUploads()))
+                    : Optional.empty();
+            return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients, utpRefusal, portMapping);
         } catch (RuntimeException e) {
             scout.close();
             if (IoErrors.isBindFailure(e)) {
@@ -491,6 +497,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        portMapping.ifPresent(RouterPortMapping::close);
         scout.close();
         utpRefusal.ifPresent(UtpRefusal::close);
         scheduler.shutdownNow();

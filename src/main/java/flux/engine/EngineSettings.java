@@ -25,10 +25,12 @@ import java.time.Duration;
  *                      dialled in plaintext (by default both, encrypted when a peer requires it)
  * @param mostlyUploads an engine that mostly uploads (`flux seed`): no large inbound buffers
  *                      ({@link ConnectionBuffers}), which hold requests there
+ * @param upnp          ask the router to forward the peer port and the DHT's ({@link RouterPortMapping});
+ *                      never done while bound to a loopback address
  */
 public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht, int dhtPort, boolean lsd,
                              long inFlightBytes, int maxPeers, Duration stallAfter, long uploadLimit, long downloadLimit, boolean pex,
-                             boolean requireEncryption, boolean mostlyUploads) {
+                             boolean requireEncryption, boolean mostlyUploads, boolean upnp) {
 
     public static final int DEFAULT_PEER_PORT = 6881;
     /**
@@ -51,51 +53,55 @@ public record EngineSettings(InetAddress bindAddress, int peerPort, boolean dht,
      */
     public static EngineSettings defaults() {
         return new EngineSettings(anyAddress(), DEFAULT_PEER_PORT, true, DHT_NEXT_TO_PEER_PORT, false,
-                8L << 20, 60, Duration.ofSeconds(10), 0, 0, false, false, false);
+                8L << 20, 60, Duration.ofSeconds(10), 0, 0, false, false, false, true);
     }
 
     public EngineSettings withBind(InetAddress address) {
-        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(address, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withPeerPort(int port) {
-        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, port, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withDht(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, on, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withDhtPort(int port) {
-        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, dht, port, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withLsd(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, on, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withMaxPeers(int peers) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, peers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withUploadLimit(long bytesPerSecond) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, downloadLimit, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, bytesPerSecond, downloadLimit, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withDownloadLimit(long bytesPerSecond) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, bytesPerSecond, pex, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, bytesPerSecond, pex, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withPex(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, on, requireEncryption, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, on, requireEncryption, mostlyUploads, upnp);
     }
 
     public EngineSettings withRequireEncryption(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, on, mostlyUploads);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, on, mostlyUploads, upnp);
     }
 
     public EngineSettings withMostlyUploads(boolean on) {
-        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, on);
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, on, upnp);
+    }
+
+    public EngineSettings withUpnp(boolean on) {
+        return new EngineSettings(bindAddress, peerPort, dht, dhtPort, lsd, inFlightBytes, maxPeers, stallAfter, uploadLimit, downloadLimit, pex, requireEncryption, mostlyUploads, on);
     }
 
     /** The DHT's UDP port when the peer port is {@code peerPort}. */

@@ -1,0 +1,184 @@
+package flux.engine;
+
+import org.bitlet.weupnp.GatewayDevice;
+import org.bitlet.weupnp.GatewayDiscover;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Asks the router (a UPnP Internet Gateway Device) to forward flux's peer port, and the DHT's UDP
+ * port, to this machine, so that peers elsewhere can connect to a flux behind a home NAT. Without
+ * it flux only dials out, and two peers that are both behind NATs never meet: in a swarm of a few
+ * peers that can be all of them. Transmission, qBittorrent, rqbit and webtorrent do this by
+ * default too. It runs on a thread of its own: discovery waits up to {@link #DISCOVERY_MILLIS}
+ * for routers to answer, and nothing waits for it. Where no router answers or one refuses, flux
+ * works as before, and says so once. The mappings are removed as the engine stops.
+ */
+final class RouterPortMapping implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RouterPortMapping.class);
+    /** How long discovery waits for routers' answers (a router on the LAN answers in milliseconds). */
+    static final int DISCOVERY_MILLIS = 2000;
+    /** How long one request to the router may take, at start and as flux stops. */
+    private static final int ROUTER_MILLIS = 2000;
+    private static final String DESCRIPTION = "flux";
+
+    /** A port to forward: the same number outside and in. */
+    record Port(int number, String protocol) {
+        @Override
+        public String toString() {
+            return number + " (" + protocol + ")";
+        }
+    }
+
+    private final InetAddress bind;
+    private final List<Port> wanted;
+    /** Whether "no router answered" is worth a line without --verbose (a seed's, not a stream's). */
+    private final boolean sayWhenNone;
+    private final Thread thread;
+    /** Guarded by this: the router, the ports it forwards now, and whether the engine stopped. */
+    private GatewayDevice router;
+    private final List<Port> mapped = new ArrayList<>();
+    private boolean closed;
+
+    private RouterPortMapping(InetAddress bind, List<Port> wanted, boolean sayWhenNone) {
+        this.bind = bind;
+        this.wanted = List.copyOf(wanted);
+        this.sayWhenNone = sayWhenNone;
+        this.thread = new Thread(this::map, "flux-upnp");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Starts mapping {@code tcpPort} (and {@code udpPort}, unless 0) on the router, unless the
+     * engine listens on a loopback address, where no peer outside could reach it anyway.
+     * {@code sayWhenNone}: a network without a UPnP router is worth a line (for a long-running seed).
+     */
+    static RouterPortMapping start(InetAddress bind, int tcpPort, int udpPort, boolean sayWhenNone) {
+        List<Port> ports = new ArrayList<>(List.of(new Port(tcpPort, "TCP")));
+        if (udpPort > 0) {
+            ports.add(new Port(udpPort, "UDP"));
+        }
+        RouterPortMapping mapping = new RouterPortMapping(bind, ports, sayWhenNone);
+        mapping.thread.start();
+        return mapping;
+    }
+
+    /** True when mapping can help: the engine listens on every interface or on one that is not loopback. */
+    static boolean useful(InetAddress bind) {
+        return !bind.isLoopbackAddress();
+    }
+
+    private void map() {
+        GatewayDevice.setHttpReadTimeout(ROUTER_MILLIS);
+        GatewayDevice found;
+        try {
+            found = discover();
+        } catch (Exception e) { // weupnp's parsing and I/O failures alike: none of them stops flux
+            log.debug("UPnP discovery failed", e);
+            found = null;
+        }
+        if (found == null) {
+            if (sayWhenNone) {
+                log.info("UPnP: no router answered; forward port {} to this machine for peers behind other NATs "
+                        + "to connect (or --no-upnp to stop looking)", wanted.get(0).number());
+            } else {
+                log.debug("UPnP: no router answered");
+            }
+            return;
+        }
+        String client = bind.isAnyLocalAddress() ? found.getLocalAddress().getHostAddress() : bind.getHostAddress();
+        String external = externalAddress(found);
+        for (Port port : wanted) {
+            try {
+                synchronized (this) {
+                    if (closed) {
+                        return;
+                    }
+                    router = found;
+                }
+                if (!found.addPortMapping(port.number(), port.number(), client, port.protocol(), DESCRIPTION)) {
+                    log.info("UPnP: the router refused to forward port {} (in use by another machine?)", port);
+                    continue;
+                }
+                boolean stopped;
+                synchronized (this) {
+                    stopped = closed;
+                    if (!stopped) {
+                        mapped.add(port);
+                    }
+                }
+                if (stopped) { // the engine stopped while the router answered
+                    found.deletePortMapping(port.number(), port.protocol());
+                    return;
+                }
+                log.info("UPnP: the router forwards {}:{} ({}) to {}:{}", external, port.number(), port.protocol(), client, port.number());
+            } catch (Exception e) {
+                log.info("UPnP: could not ask the router to forward port {}: {}", port, e.toString());
+                log.debug("UPnP mapping", e);
+            }
+        }
+    }
+
+    /** The router that answers for the bound address, else the first connected one; null if none. */
+    private GatewayDevice discover() throws Exception {
+        GatewayDiscover discover = new GatewayDiscover();
+        discover.setTimeout(DISCOVERY_MILLIS);
+        Map<InetAddress, GatewayDevice> routers = discover.discover();
+        GatewayDevice forBind = routers.get(bind);
+        if (forBind != null && forBind.isConnected()) {
+            return forBind;
+        }
+        return bind.isAnyLocalAddress() ? discover.getValidGateway() : null;
+    }
+
+    private static String externalAddress(GatewayDevice router) {
+        try {
+            String address = router.getExternalIPAddress();
+            return address == null || address.isEmpty() ? "the router" : address;
+        } catch (Exception e) {
+            return "the router";
+        }
+    }
+
+    /**
+     * Removes the mappings made, waiting at most {@link #ROUTER_MILLIS} for the router (one that
+     * went away would otherwise hold flux's exit for a TCP connect timeout); a discovery still
+     * running maps nothing more.
+     */
+    @Override
+    public void close() {
+        List<Port> undo;
+        GatewayDevice from;
+        synchronized (this) {
+            closed = true;
+            undo = List.copyOf(mapped);
+            mapped.clear();
+            from = router;
+        }
+        if (undo.isEmpty()) {
+            return;
+        }
+        Thread removal = new Thread(() -> {
+            for (Port port : undo) {
+                try {
+                    from.deletePortMapping(port.number(), port.protocol());
+                    log.debug("UPnP: port {} no longer forwarded", port);
+                } catch (Exception e) {
+                    log.debug("UPnP: could not remove the mapping of port {}: {}", port, e.toString());
+                }
+            }
+        }, "flux-upnp-removal");
+        removal.setDaemon(true);
+        removal.start();
+        try {
+            removal.join(ROUTER_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package flux.it;
+
+import flux.FluxProcess;
+import flux.lab.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * `flux seed` asks a real router daemon, miniupnpd, to forward its peer port, and takes the
+ * mapping back as it stops. All of it runs in a network namespace of its own, whose only traffic
+ * stays inside it: the router's LAN side is a bridge there with no port (10.77.0.1, where flux
+ * listens and UPnP's discovery multicast is routed), its WAN side another (miniupnpd reports the
+ * public address it is given). miniupnpd's own client, upnpc, lists the router's mappings.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class UpnpIT {
+    private static final String LAN = "10.77.0.1";
+    private static final int PORT = 41234;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aSeedHasItsPortForwardedWhileItRunsAndNotAfter() throws Exception {
+        String out = runInNamespace(List.of());
+        assertTrue(out.contains("mapped: 0 TCP " + PORT + "->" + LAN + ":" + PORT + " 'flux'"), out);
+        assertTrue(out.contains("UPnP: the router forwards 11.22.33.44:" + PORT + " (TCP) to " + LAN + ":" + PORT), out);
+        assertTrue(out.contains("flux exit: 0"), out);
+        assertTrue(out.contains("after: none"), "the mapping is removed as flux stops\n" + out);
+    }
+
+    @Test
+    void noUpnpLeavesTheRouterAlone() throws Exception {
+        String out = runInNamespace(List.of("--no-upnp"));
+        assertFalse(out.contains("mapped:"), out);
+        assertFalse(out.contains("UPnP"), out);
+        assertTrue(out.contains("flux exit: 0"), out);
+    }
+
+    /** The namespace's script: the router, then a seed for a few seconds; what it printed. */
+    private String runInNamespace(List<String> fluxOptions) throws Exception {
+        Path file = work.resolve("video.bin");
+        Files.write(file, new byte[3 << 20]);
+        Files.writeString(work.resolve("tables.nft"), """
+                table inet filter {
+                  chain forward { type filter hook forward priority 0; policy accept; jump miniupnpd; }
+                  chain miniupnpd { }
+                  chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }
+                  chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; }
+                  chain prerouting_miniupnpd { }
+                  chain postrouting_miniupnpd { }
+                }
+                """);
+        // secure_mode: a machine may only map ports to itself; ext_ip: miniupnpd maps only for a
+        // public address, which nothing here ever sends to
+        Files.writeString(work.resolve("miniupnpd.conf"), """
+                ext_ifname=wan0
+                ext_ip=11.22.33.44
+                listening_ip=lan0
+                http_port=0
+                enable_upnp=yes
+                enable_natpmp=no
+                secure_mode=yes
+                system_uptime=yes
+                allow 1024-65535 10.77.0.0/24 1024-65535
+                deny 0-65535 0.0.0.0/0 0-65535
+                """);
+        List<String> args = new ArrayList<>(List.of("seed", file.toString(), "--bind", LAN, "--peer-port", Integer.toString(PORT),
+                "--no-dht", "--state", work.resolve("state").toString(), "--status-interval", "1"));
+        args.addAll(fluxOptions);
+        StringBuilder flux = new StringBuilder();
+        for (String part : FluxProcess.builder(args).command()) {
+            flux.append(' ').append(Tools.shellQuote(part));
+        }
+        String upnpc = Tools.require("upnpc");
+        String script = String.join("\n",
+                "set -e",
+                "cd " + Tools.shellQuote(work.toString()),
+                "ip link set lo up",
+                "ip link add wan0 type bridge && ip addr add 10.99.0.2/24 dev wan0 && ip link set wan0 up",
+                "ip link add lan0 type bridge && ip addr add " + LAN + "/24 dev lan0 && ip link set lan0 up",
+                "ip route add 239.0.0.0/8 dev lan0",
+                Tools.require("nft") + " -f tables.nft",
+                Tools.require("miniupnpd") + " -d -f miniupnpd.conf -P miniupnpd.pid > miniupnpd.log 2>&1 &",
+                "router=$!",
+                "trap 'kill $router 2>/dev/null || true' EXIT",
+                "set +e",
+                "for i in $(seq 1 50); do [ -s miniupnpd.pid ] && break; sleep 0.1; done",
+                flux.substring(1) + " > seed.out 2> seed.err &",
+                "seed=$!",
+                // until flux has said what the router did, or has had its status line twice (it said nothing then)
+                "for i in $(seq 1 100); do grep -q 'UPnP' seed.err && break; [ $(grep -c seeding seed.err) -ge 3 ] && break; sleep 0.1; done",
+                upnpc + " -m lan0 -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */mapped: /'",
+                "kill -TERM $seed; wait $seed; echo \"flux exit: $?\"",
+                upnpc + " -m lan0 -l 2>&1 | grep -qE '^ *[0-9]+ (TCP|UDP) ' && echo 'after: still mapped' || echo 'after: none'",
+                "cat seed.err");
+        // -r: a user namespace too, so that it also works for a non-root CI user
+        Process p = new ProcessBuilder(Tools.require("unshare"), "-rn", "sh", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the namespace's script did not end\n" + out);
+        }
+        assertEquals(0, p.exitValue(), out + "\nminiupnpd's log:\n" + Files.readString(work.resolve("miniupnpd.log")));
+        return out;
+    }
+}
