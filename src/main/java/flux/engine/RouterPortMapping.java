@@ -15,14 +15,21 @@ import java.util.Map;
  * port, to this machine, so that peers elsewhere can connect to a flux behind a home NAT. Without
  * it flux only dials out, and two peers that are both behind NATs never meet: in a swarm of a few
  * peers that can be all of them. Transmission, qBittorrent, rqbit and webtorrent do this by
- * default too. It runs on a thread of its own: discovery waits up to {@link #DISCOVERY_MILLIS}
- * for routers to answer, and nothing waits for it. Where no router answers or one refuses, flux
- * works as before, and says so once. The mappings are removed as the engine stops.
+ * default too. It runs on a thread of its own, a second after the engine starts: discovery
+ * waits up to {@link #DISCOVERY_MILLIS} for routers to answer, and nothing waits for it. Where no
+ * router answers or one refuses, flux works as before, and says so once. The mappings are removed
+ * as the engine stops.
  */
 final class RouterPortMapping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RouterPortMapping.class);
+    /**
+     * How long the thread waits before it looks for the router: a stream's first second is its
+     * start (bt's wiring, the first pieces, the JIT on both cores), and a router's answer brings
+     * XML to parse on a cold JVM; peers that dial in can wait a second.
+     */
+    private static final long START_DELAY_MILLIS = 1000;
     /** How long discovery waits for routers' answers (a router on the LAN answers in milliseconds). */
-    static final int DISCOVERY_MILLIS = 2000;
+    private static final int DISCOVERY_MILLIS = 2000;
     /** How long one request to the router may take, at start and as flux stops. */
     private static final int ROUTER_MILLIS = 2000;
     private static final String DESCRIPTION = "flux";
@@ -54,9 +61,9 @@ final class RouterPortMapping implements AutoCloseable {
     }
 
     /**
-     * Starts mapping {@code tcpPort} (and {@code udpPort}, unless 0) on the router, unless the
-     * engine listens on a loopback address, where no peer outside could reach it anyway.
-     * {@code sayWhenNone}: a network without a UPnP router is worth a line (for a long-running seed).
+     * Starts mapping {@code tcpPort} (and {@code udpPort}, unless 0) on the router, for an engine
+     * bound to {@code bind} ({@link #useful} says whether that can help). {@code sayWhenNone}: a
+     * network without a UPnP router is worth a line (for a long-running seed).
      */
     static RouterPortMapping start(InetAddress bind, int tcpPort, int udpPort, boolean sayWhenNone) {
         List<Port> ports = new ArrayList<>(List.of(new Port(tcpPort, "TCP")));
@@ -74,6 +81,11 @@ final class RouterPortMapping implements AutoCloseable {
     }
 
     private void map() {
+        try {
+            Thread.sleep(START_DELAY_MILLIS);
+        } catch (InterruptedException e) {
+            return;
+        }
         GatewayDevice.setHttpReadTimeout(ROUTER_MILLIS);
         GatewayDevice found;
         try {
