@@ -33,6 +33,8 @@ final class RouterPortMapping implements AutoCloseable {
     /** How long one request to the router may take, at start and as flux stops. */
     private static final int ROUTER_MILLIS = 2000;
     private static final String DESCRIPTION = "flux";
+    /** The JAXP property that governs external DTDs and external entities alike. */
+    static final String ACCESS_EXTERNAL_DTD = "javax.xml.accessExternalDTD";
 
     /** A port to forward: the same number outside and in. */
     record Port(int number, String protocol) {
@@ -86,6 +88,12 @@ final class RouterPortMapping implements AutoCloseable {
         } catch (InterruptedException e) {
             return;
         }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        refuseExternalEntities();
         GatewayDevice.setHttpReadTimeout(ROUTER_MILLIS);
         GatewayDevice found;
         try {
@@ -133,6 +141,19 @@ final class RouterPortMapping implements AutoCloseable {
                 log.info("UPnP: could not ask the router to forward port {}: {}", port, e.toString());
                 log.debug("UPnP mapping", e);
             }
+        }
+    }
+
+    /**
+     * A router's description and answers are XML from whichever device on the LAN answers
+     * discovery, and the JDK's SAX parser, which weupnp uses, reads an external entity in it (a
+     * local file, say) into the text it returns: a control URL that flux would then request, with
+     * the file in it. Refused for the whole JVM (flux parses no other XML), unless the user set the
+     * property.
+     */
+    static void refuseExternalEntities() {
+        if (System.getProperty(ACCESS_EXTERNAL_DTD) == null) {
+            System.setProperty(ACCESS_EXTERNAL_DTD, "");
         }
     }
 
