@@ -104,8 +104,8 @@ final class RouterPortMapping implements AutoCloseable {
         }
         if (found == null) {
             if (sayWhenNone) {
-                log.info("UPnP: no router answered; forward port {} to this machine for peers behind other NATs "
-                        + "to connect (or --no-upnp to stop looking)", wanted.get(0).number());
+                log.info("UPnP: no router answered (fine on a public address; behind a NAT, forward port {} to this "
+                        + "machine for peers behind other NATs to connect; --no-upnp stops looking)", wanted.get(0).number());
             } else {
                 log.debug("UPnP: no router answered");
             }
