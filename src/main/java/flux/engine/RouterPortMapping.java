@@ -17,8 +17,8 @@ import java.util.Map;
  * peers that can be all of them. Transmission, qBittorrent, rqbit and webtorrent do this by
  * default too. It runs on a thread of its own, a second after the engine starts: discovery
  * waits up to {@link #DISCOVERY_MILLIS} for routers to answer, and nothing waits for it. Where no
- * router answers or one refuses, flux works as before, and says so once. The mappings are removed
- * as the engine stops.
+ * router answers or one refuses, flux works as before, and says so once. The mappings are asked
+ * for again every hour ({@link #REFRESH_MILLIS}), and removed as the engine stops.
  */
 final class RouterPortMapping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RouterPortMapping.class);
@@ -28,6 +28,12 @@ final class RouterPortMapping implements AutoCloseable {
      * XML to parse on a cold JVM; peers that dial in can wait a second.
      */
     private static final long START_DELAY_MILLIS = 1000;
+    /**
+     * How often the ports are asked for again: a router that restarted has forgotten them, and
+     * one that speaks IGD version 2 gives a mapping asked for without end a week at most
+     * (miniupnpd: 604,800 s), where a seed runs for months. A system property for tests.
+     */
+    private static final long REFRESH_MILLIS = Long.getLong("flux.upnp.refreshSeconds", 3600) * 1000;
     /** How long discovery waits for routers' answers (a router on the LAN answers in milliseconds). */
     private static final int DISCOVERY_MILLIS = 2000;
     /** How long one request to the router may take, at start and as flux stops. */
@@ -83,15 +89,8 @@ final class RouterPortMapping implements AutoCloseable {
     }
 
     private void map() {
-        try {
-            Thread.sleep(START_DELAY_MILLIS);
-        } catch (InterruptedException e) {
+        if (!waitUnlessClosed(START_DELAY_MILLIS)) {
             return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
         }
         refuseExternalEntities();
         GatewayDevice.setHttpReadTimeout(ROUTER_MILLIS);
@@ -111,37 +110,72 @@ final class RouterPortMapping implements AutoCloseable {
             }
             return;
         }
+        synchronized (this) {
+            router = found;
+        }
         String client = bind.isAnyLocalAddress() ? found.getLocalAddress().getHostAddress() : bind.getHostAddress();
         String external = externalAddress(found);
-        for (Port port : wanted) {
-            try {
-                synchronized (this) {
-                    if (closed) {
-                        return;
-                    }
-                    router = found;
-                }
-                if (!found.addPortMapping(port.number(), port.number(), client, port.protocol(), DESCRIPTION)) {
-                    log.info("UPnP: the router refused to forward port {} (in use by another machine?)", port);
-                    continue;
-                }
-                boolean stopped;
-                synchronized (this) {
-                    stopped = closed;
-                    if (!stopped) {
-                        mapped.add(port);
-                    }
-                }
-                if (stopped) { // the engine stopped while the router answered
-                    found.deletePortMapping(port.number(), port.protocol());
+        for (boolean first = true; ; first = false) {
+            for (Port port : wanted) {
+                if (!mapOne(found, port, client, first ? external : null)) {
                     return;
                 }
-                log.info("UPnP: the router forwards {}:{} ({}) to {}:{}", external, port.number(), port.protocol(), client, port.number());
-            } catch (Exception e) {
-                log.info("UPnP: could not ask the router to forward port {}: {}", port, e.toString());
-                log.debug("UPnP mapping", e);
+            }
+            if (!waitUnlessClosed(REFRESH_MILLIS)) {
+                return;
             }
         }
+    }
+
+    /**
+     * Asks the router to forward the port; a port forwarded already is asked again, which renews
+     * it. {@code external}: say what the router did (the first time), or null to keep quiet.
+     * False once the engine has stopped.
+     */
+    private boolean mapOne(GatewayDevice found, Port port, String client, String external) {
+        try {
+            if (!found.addPortMapping(port.number(), port.number(), client, port.protocol(), DESCRIPTION)) {
+                if (external != null) {
+                    log.info("UPnP: the router refused to forward port {} (in use by another machine?)", port);
+                }
+                return true;
+            }
+            boolean stopped;
+            synchronized (this) {
+                stopped = closed;
+                if (!stopped && !mapped.contains(port)) {
+                    mapped.add(port);
+                }
+            }
+            if (stopped) { // the engine stopped while the router answered
+                found.deletePortMapping(port.number(), port.protocol());
+                return false;
+            }
+            if (external != null) {
+                log.info("UPnP: the router forwards {}:{} ({}) to {}:{}", external, port.number(), port.protocol(), client, port.number());
+            } else {
+                log.debug("UPnP: port {} forwarded again", port);
+            }
+        } catch (Exception e) {
+            log.debug("UPnP: could not ask the router to forward port {}", port, e);
+            if (external != null) {
+                log.info("UPnP: could not ask the router to forward port {}: {}", port, e.toString());
+            }
+        }
+        return true;
+    }
+
+    /** Waits this long, or until the engine stops; false once it has. */
+    private synchronized boolean waitUnlessClosed(long millis) {
+        long end = System.nanoTime() + millis * 1_000_000;
+        try {
+            for (long left = millis; !closed && left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+                wait(left);
+            }
+        } catch (InterruptedException e) {
+            return false;
+        }
+        return !closed;
     }
 
     /**
@@ -189,6 +223,7 @@ final class RouterPortMapping implements AutoCloseable {
         GatewayDevice from;
         synchronized (this) {
             closed = true;
+            notifyAll(); // the thread's wait between refreshes
             undo = List.copyOf(mapped);
             mapped.clear();
             from = router;

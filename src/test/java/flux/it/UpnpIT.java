@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * `flux seed` asks a real router daemon, miniupnpd, to forward its peer port, and takes the
- * mapping back as it stops. All of it runs in a network namespace of its own, whose only traffic
+ * `flux seed` asks a real router daemon, miniupnpd, to forward its peer port, asks again once the
+ * router forgot it (a restart, an expired lease), and takes the mapping back as it stops. All of it runs in a network namespace of its own, whose only traffic
  * stays inside it: the router's LAN side is a bridge there with no port (10.77.0.1, where flux
  * listens and UPnP's discovery multicast is routed), its WAN side another (miniupnpd reports the
  * public address it is given). miniupnpd's own client, upnpc, lists the router's mappings.
@@ -35,6 +35,8 @@ class UpnpIT {
     void aSeedHasItsPortForwardedWhileItRunsAndNotAfter() throws Exception {
         String out = runInNamespace(List.of());
         assertTrue(out.contains("mapped: 0 TCP " + PORT + "->" + LAN + ":" + PORT + " 'flux'"), out);
+        assertTrue(out.contains("remapped: 0 TCP " + PORT + "->" + LAN + ":" + PORT + " 'flux'"),
+                "a mapping the router dropped is asked for again\n" + out);
         assertTrue(out.contains("UPnP: the router forwards 11.22.33.44:" + PORT + " (TCP) to " + LAN + ":" + PORT), out);
         assertTrue(out.contains("flux exit: 0"), out);
         assertTrue(out.contains("after: none"), "the mapping is removed as flux stops\n" + out);
@@ -68,7 +70,7 @@ class UpnpIT {
                 ext_ifname=wan0
                 ext_ip=11.22.33.44
                 listening_ip=lan0
-                http_port=0
+                http_port=5555
                 enable_upnp=yes
                 enable_natpmp=no
                 secure_mode=yes
@@ -79,11 +81,15 @@ class UpnpIT {
         List<String> args = new ArrayList<>(List.of("seed", file.toString(), "--bind", LAN, "--peer-port", Integer.toString(PORT),
                 "--no-dht", "--state", work.resolve("state").toString(), "--status-interval", "1"));
         args.addAll(fluxOptions);
+        ProcessBuilder fluxProcess = FluxProcess.builder(args);
+        List<String> command = new ArrayList<>(fluxProcess.command());
+        command.add(1, "-Dflux.upnp.refreshSeconds=1"); // the router is asked again every second, not every hour
         StringBuilder flux = new StringBuilder();
-        for (String part : FluxProcess.builder(args).command()) {
+        for (String part : command) {
             flux.append(' ').append(Tools.shellQuote(part));
         }
-        String upnpc = Tools.require("upnpc");
+        // the router's description named at once: each discovery would wait 2 s for answers
+        String upnpc = Tools.require("upnpc") + " -u http://" + LAN + ":5555/rootDesc.xml";
         String script = String.join("\n",
                 "set -e",
                 "cd " + Tools.shellQuote(work.toString()),
@@ -101,12 +107,19 @@ class UpnpIT {
                 "seed=$!",
                 // until flux has said what the router did, or has had its status line twice (it said nothing then)
                 "for i in $(seq 1 100); do grep -q 'UPnP' seed.err && break; [ $(grep -c seeding seed.err) -ge 3 ] && break; sleep 0.1; done",
-                upnpc + " -m lan0 -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */mapped: /'",
+                upnpc + " -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */mapped: /'",
+                // the router forgets the mapping, as a restarted one does: flux's next refresh asks again
+                upnpc + " -d " + PORT + " TCP > /dev/null 2>&1",
+                "for i in $(seq 1 50); do " + upnpc + " -l 2>&1 | grep -qE '^ *[0-9]+ TCP ' && break; sleep 0.1; done",
+                upnpc + " -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */remapped: /'",
                 "kill -TERM $seed; wait $seed; echo \"flux exit: $?\"",
-                upnpc + " -m lan0 -l 2>&1 | grep -qE '^ *[0-9]+ (TCP|UDP) ' && echo 'after: still mapped' || echo 'after: none'",
+                upnpc + " -l 2>&1 | grep -qE '^ *[0-9]+ (TCP|UDP) ' && echo 'after: still mapped' || echo 'after: none'",
                 "cat seed.err");
         // -r: a user namespace too, so that it also works for a non-root CI user
-        Process p = new ProcessBuilder(Tools.require("unshare"), "-rn", "sh", "-c", script).redirectErrorStream(true).start();
+        ProcessBuilder namespace = new ProcessBuilder(Tools.require("unshare"), "-rn", "sh", "-c", script).redirectErrorStream(true);
+        namespace.environment().clear();
+        namespace.environment().putAll(fluxProcess.environment()); // no FLUX_ settings, no user config
+        Process p = namespace.start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(90, TimeUnit.SECONDS)) {
             p.destroyForcibly();
