@@ -243,7 +243,7 @@ public final class Engine implements AutoCloseable {
             Optional<UtpRefusal> utpRefusal = settings.dht() && dhtPort == port ? Optional.empty()
                     : UtpRefusal.on(new InetSocketAddress(settings.bindAddress(), port));
             Optional<RouterPortMapping> portMapping = settings.upnp() && RouterPortMapping.useful(settings.bindAddress())
-                    ? Optional.of(RouterPortMapping.start(settings.bindAddress(), port, settings.dht() ? dhtPort : 0, settings.mostlyUploads()))
+                    ? Optional.of(RouterPortMapping.start(settings.bindAddress(), port, dhtPort, settings.mostlyUploads()))
                     : Optional.empty();
             return new Engine(runtime, settings, port, scout, scouting.replies(), urgent, queues, clients, utpRefusal, portMapping);
         } catch (RuntimeException e) {

@@ -54,7 +54,6 @@ final class RouterPortMapping implements AutoCloseable {
     private final List<Port> wanted;
     /** Whether "no router answered" is worth a line without --verbose (a seed's, not a stream's). */
     private final boolean sayWhenNone;
-    private final Thread thread;
     /** Guarded by this: the router, the ports it forwards now, and whether the engine stopped. */
     private GatewayDevice router;
     private final List<Port> mapped = new ArrayList<>();
@@ -64,12 +63,10 @@ final class RouterPortMapping implements AutoCloseable {
         this.bind = bind;
         this.wanted = List.copyOf(wanted);
         this.sayWhenNone = sayWhenNone;
-        this.thread = new Thread(this::map, "flux-upnp");
-        thread.setDaemon(true);
     }
 
     /**
-     * Starts mapping {@code tcpPort} (and {@code udpPort}, unless 0) on the router, for an engine
+     * Starts mapping {@code tcpPort} (and {@code udpPort}, unless 0: no DHT) on the router, for an engine
      * bound to {@code bind} ({@link #useful} says whether that can help). {@code sayWhenNone}: a
      * network without a UPnP router is worth a line (for a long-running seed).
      */
@@ -79,7 +76,9 @@ final class RouterPortMapping implements AutoCloseable {
             ports.add(new Port(udpPort, "UDP"));
         }
         RouterPortMapping mapping = new RouterPortMapping(bind, ports, sayWhenNone);
-        mapping.thread.start();
+        Thread thread = new Thread(mapping::map, "flux-upnp");
+        thread.setDaemon(true);
+        thread.start();
         return mapping;
     }
 

@@ -1,6 +1,5 @@
 package flux.engine;
 
-import bt.net.DataReceiver;
 import bt.net.InetPeer;
 import bt.net.Peer;
 import bt.net.PeerConnection;
@@ -9,7 +8,6 @@ import bt.net.buffer.BorrowedBuffer;
 import bt.net.buffer.BufferManager;
 import bt.net.pipeline.BufferedPieceRegistry;
 import bt.net.pipeline.ChannelHandler;
-import bt.net.pipeline.ChannelHandlerContext;
 import bt.net.pipeline.ChannelPipeline;
 import bt.net.pipeline.ChannelPipelineFactory;
 import bt.net.pipeline.SocketChannelHandler;
@@ -28,7 +26,6 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -79,29 +76,11 @@ class PeerWireTest {
         ChannelPipeline pipeline = new ChannelPipelineFactory(buffers, new BufferedPieceRegistry()).buildPipeline(peer)
                 .channel(channel).protocol(new StandardBittorrentProtocol(Map.of()))
                 .inboundBuffer(in).outboundBuffer(out).build();
-        SocketChannelHandler handler = new SocketChannelHandler(channel, in, out, pipeline::bindHandler, new NoReceiver());
+        SocketChannelHandler handler = new SocketChannelHandler(channel, in, out, pipeline::bindHandler, new IdleReceiver());
         Constructor<SocketPeerConnection> make =
                 SocketPeerConnection.class.getDeclaredConstructor(Peer.class, int.class, ChannelHandler.class);
         make.setAccessible(true);
         return make.newInstance(peer, peer.getPort(), handler);
-    }
-
-    private static final class NoReceiver implements DataReceiver {
-        @Override
-        public void registerChannel(SelectableChannel channel, ChannelHandlerContext context) {
-        }
-
-        @Override
-        public void unregisterChannel(SelectableChannel channel) {
-        }
-
-        @Override
-        public void activateChannel(SelectableChannel channel) {
-        }
-
-        @Override
-        public void deactivateChannel(SelectableChannel channel) {
-        }
     }
 
     /** A socket channel that counts the writes made to it. */

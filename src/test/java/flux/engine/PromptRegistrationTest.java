@@ -115,22 +115,10 @@ class PromptRegistrationTest {
     }
 
     /** bt's own receiver must not be asked to register: that is the path with the lock. */
-    private static final class ThrowingReceiver implements DataReceiver {
+    private static final class ThrowingReceiver extends IdleReceiver {
         @Override
         public void registerChannel(SelectableChannel channel, ChannelHandlerContext context) {
             throw new AssertionError("registered through bt's receiver");
-        }
-
-        @Override
-        public void unregisterChannel(SelectableChannel channel) {
-        }
-
-        @Override
-        public void activateChannel(SelectableChannel channel) {
-        }
-
-        @Override
-        public void deactivateChannel(SelectableChannel channel) {
         }
     }
 }
