@@ -208,7 +208,7 @@ function _picocli_flux_stream() {
 
   local commands=""
   local flag_opts="'-l' '--list' '--keep' '--mpv' '--vlc' '--json' '--dht' '--upnp' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'-s' '--select' '-p' '--port' '--host' '--http-auth' '-o' '--out' '--cache-dir' '--player' '--timeout' '--window' '-t' '--tracker' '--peer' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
+  local arg_opts="'-s' '--select' '-p' '--port' '--host' '--http-auth' '-o' '--out' '--cache-dir' '--player' '--dlna' '--timeout' '--window' '-t' '--tracker' '--peer' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -235,6 +235,9 @@ function _picocli_flux_stream() {
       return $?
       ;;
     '--player')
+      return
+      ;;
+    '--dlna')
       return
       ;;
     '--timeout')

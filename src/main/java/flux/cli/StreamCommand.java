@@ -3,10 +3,13 @@ package flux.cli;
 import flux.ExitCode;
 import flux.FluxException;
 import flux.IoErrors;
+import flux.dlna.Renderer;
+import flux.dlna.Renderers;
 import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
 import flux.http.BasicAuth;
+import flux.http.MediaTypes;
 import flux.http.StreamServer;
 import flux.stream.StreamingFile;
 import flux.ui.Events;
@@ -25,6 +28,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -97,6 +101,12 @@ public class StreamCommand implements Callable<Integer> {
     @Option(names = "--vlc", description = "Same as --player vlc.")
     boolean vlc;
 
+    @Option(names = "--dlna", arity = "0..1", paramLabel = "NAME", fallbackValue = "",
+            description = "Play on a DLNA/UPnP renderer on the LAN (a smart TV, a media box): the first that answers, "
+                    + "or the first whose name contains NAME; exit when it stops. The HTTP server then listens on "
+                    + "this machine's address on that network, where the LAN can reach it.")
+    String dlna;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "90",
             description = "Give up when the metadata has not arrived after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -105,7 +115,7 @@ public class StreamCommand implements Callable<Integer> {
             description = "Read-ahead window per reader, in MiB, fetched before the rest of the file (default: ${DEFAULT-VALUE}).")
     int windowMiB;
 
-    @Option(names = "--json", description = "Print events as JSON lines on stdout (listening, metadata, ready, progress, waiting, done).")
+    @Option(names = "--json", description = "Print events as JSON lines on stdout (listening, metadata, ready, casting, progress, waiting, done).")
     boolean json;
 
     @Option(names = {"-t", "--tracker"}, paramLabel = "URL",
@@ -131,7 +141,10 @@ public class StreamCommand implements Callable<Integer> {
             input = url.fetch();
         }
         boolean toStdout = "-".equals(out)
-                || (out == null && playerCommand() == null && !list && !json && !Terminals.stdoutIsTerminal());
+                || (out == null && playerCommand() == null && dlna == null && !list && !json && !Terminals.stdoutIsTerminal());
+        if (dlna != null) {
+            checkDlna(toStdout);
+        }
         if (toStdout && json) {
             throw new FluxException(ExitCode.USAGE, "--json and '-o -' both want stdout", "choose one of them");
         }
@@ -141,7 +154,7 @@ public class StreamCommand implements Callable<Integer> {
         if (port != null) {
             NetworkOptions.checkPort("--port", port);
         }
-        NetworkOptions.address("--host", host);
+        InetAddress hostAddress = NetworkOptions.address("--host", host);
         BasicAuth.Credentials login = httpAuth == null ? null : BasicAuth.Credentials.parse(httpAuth);
         if (httpAuth != null && login == null) {
             throw new FluxException(ExitCode.USAGE, "--http-auth must be USER:PASSWORD, both non-empty",
@@ -156,9 +169,13 @@ public class StreamCommand implements Callable<Integer> {
         Events events = new Events(stdout, json);
 
         try (Cleanup cleanup = new Cleanup()) {
+            // the renderer is looked for while the engine starts: the HTTP server listens where it can reach it
+            CompletableFuture<Renderer> renderer = dlna == null || list ? null
+                    : CompletableFuture.supplyAsync(() -> Renderers.find(dlna, hostAddress));
             // the HTTP server starts while the engine fetches the metadata (it answers 503 till then)
-            CompletableFuture<StreamServer> early = toStdout || list ? null : CompletableFuture.supplyAsync(
-                    () -> StreamServer.start(host, port == null ? DEFAULT_HTTP_PORT : port, port == null, login));
+            CompletableFuture<StreamServer> early = toStdout || list ? null
+                    : (renderer == null ? CompletableFuture.completedFuture(host) : renderer.thenApply(r -> serverHost(r, hostAddress)))
+                    .thenApplyAsync(h -> StreamServer.start(h, port == null ? DEFAULT_HTTP_PORT : port, port == null, login));
             CompletableFuture<Void> listening = CompletableFuture.completedFuture(null);
             if (early != null) {
                 cleanup.add("http", () -> early.thenAccept(StreamServer::close));
@@ -171,8 +188,8 @@ public class StreamCommand implements Callable<Integer> {
                 }
             }
             Engine engine = Engine.start(network.settings(), network.peerPortChosen(), input, namedPeers);
-            if (early != null && (early.isCompletedExceptionally() || (port != null && port != 0))) {
-                joinServer(early); // a port in use: say so now, not after the metadata
+            if (early != null && (early.isCompletedExceptionally() || (port != null && port != 0) || renderer != null)) {
+                joinServer(early); // a port in use, or no renderer: say so now, not after the metadata
             }
             cleanup.add("engine", engine::close);
             engine.onWriteFailure(Fatal.onWriteFailure(base,
@@ -208,6 +225,10 @@ public class StreamCommand implements Callable<Integer> {
             events.emit("ready", Json.object().put("url", url).put("playlist", server.playlistUrl())
                     .put("index", file.index()).put("path", file.path()).put("size", file.size())
                     .put("subtitles", subtitles));
+            if (renderer != null) {
+                return Casting.play(renderer.join(), server.fileUrlAt(renderer.join().localAddress(), file.index()),
+                        Path.of(file.path()).getFileName().toString(), MediaTypes.of(file.path()), file.size(), events, cleanup);
+            }
             String command = playerCommand();
             if (command != null) {
                 int code = Players.play(command, server.forPlayer(url), subtitles.stream().map(server::forPlayer).toList());
@@ -273,6 +294,24 @@ public class StreamCommand implements Callable<Integer> {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    private void checkDlna(boolean toStdout) {
+        if (playerCommand() != null || toStdout) {
+            throw new FluxException(ExitCode.USAGE, "--dlna plays on a renderer: it goes with neither a player nor '-o -'",
+                    "choose one of them");
+        }
+        if (httpAuth != null) {
+            throw new FluxException(ExitCode.USAGE, "--dlna and --http-auth: a renderer cannot log in", "drop --http-auth");
+        }
+    }
+
+    /**
+     * Where the HTTP server listens for a renderer: the address its answer came to, unless the
+     * user chose one the renderer can reach (a loopback address it cannot).
+     */
+    private static String serverHost(Renderer renderer, InetAddress host) {
+        return (host.isLoopbackAddress() ? renderer.localAddress() : host).getHostAddress();
     }
 
     private String playerCommand() {

@@ -5,6 +5,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.ByteRange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import org.slf4j.Logger;
@@ -32,6 +33,10 @@ final class FileHandler implements HttpHandler {
      */
     private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
+    private static final HttpString DLNA_ASKS_FEATURES = new HttpString("getcontentFeatures.dlna.org");
+    private static final HttpString DLNA_FEATURES = new HttpString("contentFeatures.dlna.org");
+    private static final HttpString DLNA_TRANSFER_MODE = new HttpString("transferMode.dlna.org");
+
     private final MediaLibrary library;
     private final int index;
 
@@ -54,6 +59,11 @@ final class FileHandler implements HttpHandler {
         var headers = exchange.getResponseHeaders();
         headers.put(Headers.ACCEPT_RANGES, "bytes");
         headers.put(Headers.CONTENT_TYPE, MediaTypes.of(file.name()));
+        if (exchange.getRequestHeaders().contains(DLNA_ASKS_FEATURES)) {
+            // a DLNA TV asks how it may read the file, and some play nothing without the answer
+            headers.put(DLNA_FEATURES, MediaTypes.DLNA_CONTENT_FEATURES);
+            headers.put(DLNA_TRANSFER_MODE, "Streaming");
+        }
 
         long start = 0;
         long end = length - 1;

@@ -36,6 +36,12 @@ public final class MediaTypes {
 
     private static final Set<String> SUBTITLES = Set.of("srt", "ass", "ssa", "vtt", "sub");
 
+    /**
+     * DLNA's fourth field of a protocol info, for a TV: byte ranges are served (OP=01), the file is
+     * not transcoded (CI=0), and it is sent as a stream, in DLNA 1.5's terms (the flags).
+     */
+    public static final String DLNA_CONTENT_FEATURES = "DLNA.ORG_OP=01;DLNA.ORG_CI=0;DLNA.ORG_FLAGS=01700000000000000000000000000000";
+
     private MediaTypes() {
     }
 

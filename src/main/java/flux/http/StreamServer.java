@@ -183,6 +183,12 @@ public final class StreamServer implements AutoCloseable {
         return baseUrl() + filePath(router.library().meta(), index);
     }
 
+    /** The file's URL for a device that reaches this server at {@code address} (one it listens on). */
+    public String fileUrlAt(InetAddress address, int index) {
+        String h = address.getHostAddress();
+        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port + filePath(router.library().meta(), index);
+    }
+
     /**
      * A URL of this server as a player opens it: with the login in it ({@code user:password@}, each
      * percent-encoded), which mpv, VLC and ffplay send as HTTP Basic; as it is for an open server.

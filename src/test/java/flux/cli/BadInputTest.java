@@ -141,6 +141,14 @@ class BadInputTest {
     }
 
     @Test
+    void dlnaGoesWithNeitherAPlayerNorALogin() throws Exception {
+        assertOneCleanError(streamNobody("--peer-port", "0", "--dlna", "--mpv"), 2,
+                "--dlna plays on a renderer: it goes with neither a player nor '-o -'");
+        assertOneCleanError(streamNobody("--peer-port", "0", "--dlna=TV", "--http-auth", "me:secret"), 2,
+                "--dlna and --http-auth: a renderer cannot log in");
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");

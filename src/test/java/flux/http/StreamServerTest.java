@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,6 +148,15 @@ class StreamServerTest {
         assertEquals("bytes", header(r, "Accept-Ranges"));
         assertEquals("video/mp4", header(r, "Content-Type"));
         assertArrayEquals(bytesOf(0, 0, 5000), r.body());
+    }
+
+    @Test
+    void aDlnaTvIsToldItMaySeek() throws Exception {
+        startAllVerified();
+        HttpResponse<byte[]> r = send("HEAD", mp4Path(), "getcontentFeatures.dlna.org", "1");
+        assertEquals(MediaTypes.DLNA_CONTENT_FEATURES, header(r, "contentFeatures.dlna.org"));
+        assertEquals("Streaming", header(r, "transferMode.dlna.org"));
+        assertNull(header(get(mp4Path()), "contentFeatures.dlna.org"), "only for a TV that asks");
     }
 
     @Test

@@ -1,6 +1,6 @@
 package flux.it;
 
-import flux.FluxProcess;
+import flux.lab.Namespace;
 import flux.lab.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,51 +80,35 @@ class UpnpIT {
         List<String> args = new ArrayList<>(List.of("seed", file.toString(), "--bind", LAN, "--peer-port", Integer.toString(PORT),
                 "--no-dht", "--state", work.resolve("state").toString(), "--status-interval", "1"));
         args.addAll(fluxOptions);
-        ProcessBuilder fluxProcess = FluxProcess.builder(args);
-        List<String> command = new ArrayList<>(fluxProcess.command());
-        command.add(1, "-Dflux.upnp.refreshSeconds=1"); // the router is asked again every second, not every hour
-        StringBuilder flux = new StringBuilder();
-        for (String part : command) {
-            flux.append(' ').append(Tools.shellQuote(part));
-        }
+        // the router is asked again every second, not every hour
+        String flux = Namespace.flux(args, List.of("-Dflux.upnp.refreshSeconds=1"));
         // the router's description named at once: each discovery would wait 2 s for answers
         String upnpc = Tools.require("upnpc") + " -u http://" + LAN + ":5555/rootDesc.xml";
-        String script = String.join("\n",
-                "set -e",
-                "cd " + Tools.shellQuote(work.toString()),
-                "ip link set lo up",
-                "ip link add wan0 type bridge && ip addr add 10.99.0.2/24 dev wan0 && ip link set wan0 up",
-                "ip link add lan0 type bridge && ip addr add " + LAN + "/24 dev lan0 && ip link set lan0 up",
-                "ip route add 239.0.0.0/8 dev lan0",
-                Tools.require("nft") + " -f tables.nft",
-                Tools.require("miniupnpd") + " -d -f miniupnpd.conf -P miniupnpd.pid > miniupnpd.log 2>&1 &",
-                "router=$!",
-                "trap 'kill $router 2>/dev/null || true' EXIT",
-                "set +e",
-                "for i in $(seq 1 50); do [ -s miniupnpd.pid ] && break; sleep 0.1; done",
-                flux.substring(1) + " > seed.out 2> seed.err &",
-                "seed=$!",
-                // until flux has said what the router did, or has had its status line twice (it said nothing then)
-                "for i in $(seq 1 100); do grep -q 'UPnP' seed.err && break; [ $(grep -c seeding seed.err) -ge 3 ] && break; sleep 0.1; done",
-                upnpc + " -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */mapped: /'",
-                // the router forgets the mapping, as a restarted one does: flux's next refresh asks again
-                upnpc + " -d " + PORT + " TCP > /dev/null 2>&1",
-                "for i in $(seq 1 50); do " + upnpc + " -l 2>&1 | grep -qE '^ *[0-9]+ TCP ' && break; sleep 0.1; done",
-                upnpc + " -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */remapped: /'",
-                "kill -TERM $seed; wait $seed; echo \"flux exit: $?\"",
-                upnpc + " -l 2>&1 | grep -qE '^ *[0-9]+ (TCP|UDP) ' && echo 'after: still mapped' || echo 'after: none'",
-                "cat seed.err");
-        // -r: a user namespace too, so that it also works for a non-root CI user
-        ProcessBuilder namespace = new ProcessBuilder(Tools.require("unshare"), "-rn", "sh", "-c", script).redirectErrorStream(true);
-        namespace.environment().clear();
-        namespace.environment().putAll(fluxProcess.environment()); // no FLUX_ settings, no user config
-        Process p = namespace.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(90, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the namespace's script did not end\n" + out);
+        try {
+            return Namespace.run(work, 90,
+                    "ip link add wan0 type bridge && ip addr add 10.99.0.2/24 dev wan0 && ip link set wan0 up",
+                    "ip link add lan0 type bridge && ip addr add " + LAN + "/24 dev lan0 && ip link set lan0 up",
+                    "ip route add 239.0.0.0/8 dev lan0",
+                    Tools.require("nft") + " -f tables.nft",
+                    Tools.require("miniupnpd") + " -d -f miniupnpd.conf -P miniupnpd.pid > miniupnpd.log 2>&1 &",
+                    "router=$!",
+                    "trap 'kill $router 2>/dev/null || true' EXIT",
+                    "set +e",
+                    "for i in $(seq 1 50); do [ -s miniupnpd.pid ] && break; sleep 0.1; done",
+                    flux + " > seed.out 2> seed.err &",
+                    "seed=$!",
+                    // until flux has said what the router did, or has had its status line twice (it said nothing then)
+                    "for i in $(seq 1 100); do grep -q 'UPnP' seed.err && break; [ $(grep -c seeding seed.err) -ge 3 ] && break; sleep 0.1; done",
+                    upnpc + " -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */mapped: /'",
+                    // the router forgets the mapping, as a restarted one does: flux's next refresh asks again
+                    upnpc + " -d " + PORT + " TCP > /dev/null 2>&1",
+                    "for i in $(seq 1 50); do " + upnpc + " -l 2>&1 | grep -qE '^ *[0-9]+ TCP ' && break; sleep 0.1; done",
+                    upnpc + " -l 2>&1 | grep -E '^ *[0-9]+ (TCP|UDP) ' | sed 's/^ */remapped: /'",
+                    "kill -TERM $seed; wait $seed; echo \"flux exit: $?\"",
+                    upnpc + " -l 2>&1 | grep -qE '^ *[0-9]+ (TCP|UDP) ' && echo 'after: still mapped' || echo 'after: none'",
+                    "cat seed.err");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nminiupnpd's log:\n" + Files.readString(work.resolve("miniupnpd.log")), e);
         }
-        assertEquals(0, p.exitValue(), out + "\nminiupnpd's log:\n" + Files.readString(work.resolve("miniupnpd.log")));
-        return out;
     }
 }

@@ -1,0 +1,80 @@
+package flux.cli;
+
+import flux.ExitCode;
+import flux.FluxException;
+import flux.dlna.Renderer;
+import flux.ui.Events;
+import flux.ui.Json;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * `flux stream --dlna`: has a renderer on the LAN play the stream, and returns once it stopped,
+ * as a stream opened in a player ends when the player exits. Ctrl-C stops the renderer too.
+ */
+final class Casting {
+    private static final Logger log = LoggerFactory.getLogger(Casting.class);
+    /** How often the renderer is asked what it does (UPnP's events would need a server of their own). */
+    private static final long POLL_MILLIS = 500;
+    /** How long a renderer may take to start (a TV buffers; the stream may still wait for peers). */
+    private static final long START_MILLIS = 60_000;
+    /** How long a renderer may not answer before flux gives up on it (turned off, gone from the LAN). */
+    private static final long SILENCE_MILLIS = 10_000;
+    private static final Set<String> STARTED = Set.of("PLAYING", "PAUSED_PLAYBACK", "TRANSITIONING");
+    private static final Set<String> ENDED = Set.of("STOPPED", "NO_MEDIA_PRESENT");
+
+    private Casting() {
+    }
+
+    static int play(Renderer renderer, String url, String title, String mimeType, long size, Events events,
+                    Cleanup cleanup) throws InterruptedException {
+        boolean[] ended = {false};
+        cleanup.add("renderer", () -> {
+            if (!ended[0]) {
+                renderer.stop(); // a TV left on a stream that went away shows an error, or hangs
+            }
+        });
+        try {
+            renderer.play(url, title, mimeType, size);
+        } catch (IOException e) {
+            throw new FluxException(ExitCode.NETWORK, renderer.name() + " refused the stream: " + e.getMessage(),
+                    "does it play " + mimeType + " files?", e);
+        }
+        System.err.println("flux: playing on " + renderer.name());
+        System.err.flush();
+        events.emit("casting", Json.object().put("renderer", renderer.name()).put("url", url));
+        boolean started = false;
+        long start = System.nanoTime();
+        long lastAnswer = start;
+        String state = "";
+        while (true) {
+            Thread.sleep(POLL_MILLIS);
+            long now = System.nanoTime();
+            try {
+                state = renderer.transportState();
+                lastAnswer = now;
+            } catch (IOException e) {
+                log.debug("DLNA: {} did not say what it does: {}", renderer.name(), e.toString());
+                if (now - lastAnswer > SILENCE_MILLIS * 1_000_000) {
+                    ended[0] = true;
+                    throw new FluxException(ExitCode.NETWORK, renderer.name() + " stopped answering",
+                            "is it still on, and on this network?");
+                }
+                continue;
+            }
+            if (STARTED.contains(state)) {
+                started = true;
+            } else if (ENDED.contains(state) && started) {
+                ended[0] = true;
+                log.info("{} stopped playing", renderer.name());
+                return ExitCode.OK.code;
+            } else if (!started && now - start > START_MILLIS * 1_000_000) {
+                throw new FluxException(ExitCode.NETWORK, renderer.name() + " did not start playing (it says "
+                        + (state.isEmpty() ? "nothing" : state) + ")", "does it play " + mimeType + " files?");
+            }
+        }
+    }
+}
