@@ -296,12 +296,18 @@ function _picocli_flux_seed() {
 
   local commands=""
   local flag_opts="'--json' '--private' '--dht' '--upnp' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'--from' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
+  local arg_opts="'--from' '--watch' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--from')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--watch')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files

@@ -53,6 +53,7 @@ complete -c flux -n '__fish_seen_subcommand_from stream' -s q -l quiet -d 'Print
 # flux seed
 complete -c flux -n '__fish_seen_subcommand_from seed' -F
 complete -c flux -n '__fish_seen_subcommand_from seed' -l from -r -F -d 'Read more paths from FILE, one per line'
+complete -c flux -n '__fish_seen_subcommand_from seed' -l watch -r -F -d 'Also seed each file, directory and .torrent in DIR, now and as they appear, and stop seeding those removed'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l data -r -F -d 'Where the data of .torrent arguments is'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l state -r -F -d 'Resume state directory'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l ratio -x -d 'Stop a torrent once it uploaded R times its size'

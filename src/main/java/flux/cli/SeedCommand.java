@@ -12,6 +12,7 @@ import flux.seed.FastResume;
 import flux.seed.ResumeStore;
 import flux.seed.SeedItem;
 import flux.seed.SeedPreparer;
+import flux.seed.WatchedFolder;
 import flux.ui.Json;
 import flux.ui.Sizes;
 import org.slf4j.Logger;
@@ -30,8 +31,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +54,8 @@ import java.util.concurrent.atomic.AtomicInteger;
                 "  flux seed --from list.txt --seed-time 12h --no-dht"})
 public class SeedCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(SeedCommand.class);
+    /** How often watched folders are listed. */
+    private static final int WATCH_SECONDS = 2;
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Files, directories or .torrent files to seed; '-' reads more paths from stdin, one per line.")
@@ -56,6 +63,12 @@ public class SeedCommand implements Callable<Integer> {
 
     @Option(names = "--from", paramLabel = "FILE", description = "Read more paths from FILE, one per line.")
     Path from;
+
+    @Option(names = "--watch", paramLabel = "DIR",
+            description = "Also seed each file, directory and .torrent in DIR, now and as they appear (looked at every "
+                    + "2 s, taken once unchanged from one look to the next; hidden and .part/.tmp names are skipped), "
+                    + "and stop seeding those removed; repeatable. flux then seeds until stopped.")
+    List<Path> watch = new ArrayList<>();
 
     @Option(names = "--data", paramLabel = "DIR", description = "Where the data of .torrent arguments is (DIR/<torrent name>).")
     Path data;
@@ -88,6 +101,11 @@ public class SeedCommand implements Callable<Integer> {
     /** Torrents started and not yet stopped (some may still be checking their data). */
     private final AtomicInteger running = new AtomicInteger(0);
 
+    /** Sessions of watched folders' entries, by path: stopped when the entry goes. */
+    private final Map<Path, TorrentSession> watchedSessions = new HashMap<>();
+    /** Guarded by seedings: watched entries' sessions stopped while their data was checked, not to be seeded after. */
+    private final Set<TorrentSession> stoppedWatched = new HashSet<>();
+
     /** A torrent being seeded. */
     private record Seeding(SeedItem item, TorrentSession session, TorrentMeta meta, long startedNanos) {
     }
@@ -95,7 +113,8 @@ public class SeedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> inputs = collectInputs();
-        if (inputs.isEmpty()) {
+        List<WatchedFolder> folders = watchedFolders();
+        if (inputs.isEmpty() && folders.isEmpty()) {
             throw new FluxException(ExitCode.USAGE, "nothing to seed", "name files, directories or .torrent files, or '-' to read them from stdin");
         }
         Duration limit = seedTime == null ? null : parseDuration(seedTime);
@@ -108,12 +127,7 @@ public class SeedCommand implements Callable<Integer> {
             Engine engine = Engine.start(network.settings().withMostlyUploads(true), network.peerPortChosen());
             cleanup.add("engine", engine::close);
             for (String input : inputs) {
-                try {
-                    SeedItem item = preparer.prepare(input, data, create.key(), create::options);
-                    start(engine, store, item, cleanup);
-                } catch (FluxException e) {
-                    fail(input, e.getMessage(), e.hint(), e.exitCode());
-                }
+                seed(input, engine, store, preparer, cleanup);
             }
             // the last line of a seeder's log, under systemd's `stop` too: runs first, before the torrents close
             cleanup.add("last status", () -> {
@@ -122,10 +136,15 @@ public class SeedCommand implements Callable<Integer> {
                 }
             });
             long nextStatus = System.nanoTime();
-            while (true) {
+            for (long second = 0; ; second++) {
+                if (second % WATCH_SECONDS == 0) {
+                    for (WatchedFolder folder : folders) {
+                        look(folder, engine, store, preparer, cleanup);
+                    }
+                }
                 Thread.sleep(1000);
                 stopFinished(engine, limit);
-                if (running.get() == 0) {
+                if (running.get() == 0 && folders.isEmpty()) {
                     log.info("nothing left to seed; stopping");
                     return worstExit.get();
                 }
@@ -137,7 +156,70 @@ public class SeedCommand implements Callable<Integer> {
         }
     }
 
-    private void start(Engine engine, ResumeStore store, SeedItem item, Cleanup cleanup) {
+    /** Prepares and starts one path the user named; its session, or null when it failed (and was reported). */
+    private TorrentSession seed(String input, Engine engine, ResumeStore store, SeedPreparer preparer, Cleanup cleanup) {
+        try {
+            SeedItem item = preparer.prepare(input, data, create.key(), create::options);
+            return start(engine, store, item, cleanup);
+        } catch (FluxException e) {
+            fail(input, e.getMessage(), e.hint(), e.exitCode());
+            return null;
+        }
+    }
+
+    private List<WatchedFolder> watchedFolders() {
+        List<WatchedFolder> folders = new ArrayList<>();
+        for (Path dir : watch) {
+            if (!Files.isDirectory(dir)) {
+                throw new FluxException(ExitCode.BAD_INPUT, "--watch " + dir + ": no such directory", "create it, or name another");
+            }
+            folders.add(new WatchedFolder(dir));
+        }
+        return folders;
+    }
+
+    /** Seeds what appeared in the folder since the last look, and stops what went. */
+    private void look(WatchedFolder folder, Engine engine, ResumeStore store, SeedPreparer preparer, Cleanup cleanup) {
+        WatchedFolder.Changes changes;
+        try {
+            changes = folder.poll();
+        } catch (IOException e) {
+            log.warn("cannot list {}: {}", folder.dir(), IoErrors.reason(e)); // a share that went away may come back
+            return;
+        }
+        for (Path gone : changes.removed()) {
+            TorrentSession session = watchedSessions.remove(gone);
+            engine.close(session);
+            synchronized (seedings) {
+                boolean seeding = false;
+                for (Seeding s : seedings) {
+                    if (s.session() == session) {
+                        seeding = true;
+                        seedings.remove(s);
+                        running.decrementAndGet();
+                        log.info("{}: removed from {}; stopped", s.meta().name(), folder.dir());
+                        if (json) {
+                            emit(Json.object().put("event", "stopped").put("infoHash", s.meta().infoHash())
+                                    .put("reason", "removed from " + folder.dir()).put("uploaded", session.uploadedBytes()));
+                        }
+                    }
+                }
+                if (!seeding) {
+                    stoppedWatched.add(session); // still checking its data (or stopped already: then it stays here)
+                }
+            }
+        }
+        for (Path added : changes.added()) {
+            TorrentSession session = seed(added.toString(), engine, store, preparer, cleanup);
+            if (session == null) {
+                folder.refuse(added);
+            } else {
+                watchedSessions.put(added, session);
+            }
+        }
+    }
+
+    private TorrentSession start(Engine engine, ResumeStore store, SeedItem item, Cleanup cleanup) {
         TorrentSession session = engine.open(new TorrentInput.TorrentBytes(item.torrent(), item.source().toString()),
                 item.dataRoot(), s -> {
                     TorrentMeta meta = s.meta();
@@ -169,10 +251,17 @@ public class SeedCommand implements Callable<Integer> {
                                 + " pieces verified (seeding only those)",
                         "check --data, or that the files were not changed", ExitCode.BAD_INPUT);
             }
-            seedings.add(new Seeding(item, session, meta, System.nanoTime()));
+            synchronized (seedings) {
+                if (stoppedWatched.remove(session)) { // its entry left the watched folder while its data was checked
+                    running.decrementAndGet();
+                    return;
+                }
+                seedings.add(new Seeding(item, session, meta, System.nanoTime()));
+            }
             // ready once bt answers peers for it: a leecher started on this line must not be turned away
             session.active().thenRun(() -> announceReady(item, session, meta, verified));
         });
+        return session;
     }
 
     private void announceReady(SeedItem item, TorrentSession session, TorrentMeta meta, BitSet verified) {

@@ -149,6 +149,13 @@ class BadInputTest {
     }
 
     @Test
+    void aWatchedFolderThatIsNotThereIsAnError(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("incoming");
+        assertOneCleanError(FluxProcess.run(30, "seed", "--watch", missing.toString(), "--no-dht", "--bind", "127.0.0.1",
+                "--peer-port", "0", "--state", dir.resolve("state").toString()), 3, "--watch " + missing + ": no such directory");
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");

@@ -154,6 +154,13 @@ public final class FluxRun implements AutoCloseable {
         return seen;
     }
 
+    /** The lines of stdout read and not yet awaited. */
+    public List<String> unread() {
+        List<String> out = new java.util.ArrayList<>();
+        lines.drainTo(out);
+        return out;
+    }
+
     public static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":(\"((?:[^\"\\\\]|\\\\.)*)\"|[-0-9.]+|true|false|null)").matcher(json);
         if (!m.find()) {
