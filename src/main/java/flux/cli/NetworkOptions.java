@@ -29,7 +29,7 @@ public class NetworkOptions {
     Integer dhtPort;
 
     @Option(names = "--upnp", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Ask the router (UPnP) to forward the peer port and the DHT's to this machine, so that peers "
+            description = "Ask the router (NAT-PMP or UPnP) to forward the peer port and the DHT's to this machine, so that peers "
                     + "behind other NATs can connect (default: on; --no-upnp turns it off; never while --bind is a loopback address).")
     boolean upnp;
 

@@ -1,24 +1,22 @@
 package flux.engine;
 
-import org.bitlet.weupnp.GatewayDevice;
-import org.bitlet.weupnp.GatewayDiscover;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
- * Asks the router (a UPnP Internet Gateway Device) to forward flux's peer port, and the DHT's UDP
+ * Asks the router (over NAT-PMP, else UPnP) to forward flux's peer port, and the DHT's UDP
  * port, to this machine, so that peers elsewhere can connect to a flux behind a home NAT. Without
  * it flux only dials out, and two peers that are both behind NATs never meet: in a swarm of a few
  * peers that can be all of them. Transmission, qBittorrent, rqbit and webtorrent do this by
- * default too. It runs on a thread of its own, a second after the engine starts: discovery
- * waits up to {@link #DISCOVERY_MILLIS} for routers to answer, and nothing waits for it. Where no
- * router answers or one refuses, flux works as before, and says so once. The mappings are asked
- * for again every hour ({@link #REFRESH_MILLIS}), and removed as the engine stops.
+ * default too. It runs on a thread of its own, a second after the engine starts, and nothing waits
+ * for it. Where no router answers or one refuses, flux works as before, and says so once. The
+ * mappings are asked for again every hour ({@link #REFRESH_MILLIS}), and removed as the engine
+ * stops.
  */
 final class RouterPortMapping implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RouterPortMapping.class);
@@ -34,11 +32,8 @@ final class RouterPortMapping implements AutoCloseable {
      * (miniupnpd: 604,800 s), where a seed runs for months. A system property for tests.
      */
     private static final long REFRESH_MILLIS = Long.getLong("flux.upnp.refreshSeconds", 3600) * 1000;
-    /** How long discovery waits for routers' answers (a router on the LAN answers in milliseconds). */
-    private static final int DISCOVERY_MILLIS = 2000;
-    /** How long one request to the router may take, at start and as flux stops. */
+    /** How long flux waits for the router as it stops. */
     private static final int ROUTER_MILLIS = 2000;
-    private static final String DESCRIPTION = "flux";
     /** The JAXP property that governs external DTDs and external entities alike. */
     static final String ACCESS_EXTERNAL_DTD = "javax.xml.accessExternalDTD";
 
@@ -55,7 +50,7 @@ final class RouterPortMapping implements AutoCloseable {
     /** Whether "no router answered" is worth a line without --verbose (a seed's, not a stream's). */
     private final boolean sayWhenNone;
     /** Guarded by this: the router, the ports it forwards now, and whether the engine stopped. */
-    private GatewayDevice router;
+    private NatRouter router;
     private final List<Port> mapped = new ArrayList<>();
     private boolean closed;
 
@@ -91,32 +86,26 @@ final class RouterPortMapping implements AutoCloseable {
         if (!waitUnlessClosed(START_DELAY_MILLIS)) {
             return;
         }
-        refuseExternalEntities();
-        GatewayDevice.setHttpReadTimeout(ROUTER_MILLIS);
-        GatewayDevice found;
-        try {
-            found = discover();
-        } catch (Exception e) { // weupnp's parsing and I/O failures alike: none of them stops flux
-            log.debug("UPnP discovery failed", e);
-            found = null;
-        }
+        NatRouter found = discover();
         if (found == null) {
+            if (!waitUnlessClosed(0)) {
+                return; // not a missing router: the engine stopped while flux looked for one
+            }
             if (sayWhenNone) {
-                log.info("UPnP: no router answered (fine on a public address; behind a NAT, forward port {} to this "
-                        + "machine for peers behind other NATs to connect; --no-upnp stops looking)", wanted.get(0).number());
+                log.info("UPnP/NAT-PMP: no router answered (fine on a public address; behind a NAT, forward port {} to "
+                        + "this machine for peers behind other NATs to connect; --no-upnp stops looking)", wanted.get(0).number());
             } else {
-                log.debug("UPnP: no router answered");
+                log.debug("UPnP/NAT-PMP: no router answered");
             }
             return;
         }
         synchronized (this) {
             router = found;
         }
-        String client = bind.isAnyLocalAddress() ? found.getLocalAddress().getHostAddress() : bind.getHostAddress();
-        String external = externalAddress(found);
+        String external = found.externalAddress();
         for (boolean first = true; ; first = false) {
             for (Port port : wanted) {
-                if (!mapOne(found, port, client, first ? external : null)) {
+                if (!mapOne(found, port, first ? external : null)) {
                     return;
                 }
             }
@@ -127,15 +116,46 @@ final class RouterPortMapping implements AutoCloseable {
     }
 
     /**
+     * The gateway if it speaks NAT-PMP, else a UPnP router; null when none answers (or the engine
+     * stopped meanwhile). NAT-PMP first: a router without it refuses at once (ICMP), or is given up
+     * after 1.75 s, where weupnp without a router waits 2 s for each of its three search types.
+     */
+    private NatRouter discover() {
+        refuseExternalEntities();
+        for (Discovery discovery : List.<Discovery>of(NatPmpRouter::discover, UpnpRouter::discover)) {
+            try {
+                Optional<NatRouter> found = discovery.find(bind);
+                if (found.isPresent()) {
+                    return found.get();
+                }
+            } catch (Exception e) { // parsing and I/O failures alike: none of them stops flux
+                log.debug("router discovery failed", e);
+            }
+            synchronized (this) {
+                if (closed) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private interface Discovery {
+        Optional<NatRouter> find(InetAddress bind) throws Exception;
+    }
+
+    /**
      * Asks the router to forward the port; a port forwarded already is asked again, which renews
      * it. {@code external}: say what the router did (the first time), or null to keep quiet.
      * False once the engine has stopped.
      */
-    private boolean mapOne(GatewayDevice found, Port port, String client, String external) {
+    private boolean mapOne(NatRouter found, Port port, String external) {
+        String name = found.protocol();
         try {
-            if (!found.addPortMapping(port.number(), port.number(), client, port.protocol(), DESCRIPTION)) {
+            int publicPort = found.forward(port);
+            if (publicPort < 0) {
                 if (external != null) {
-                    log.info("UPnP: the router refused to forward port {} (in use by another machine?)", port);
+                    log.info("{}: the router refused to forward port {} (in use by another machine?)", name, port);
                 }
                 return true;
             }
@@ -147,18 +167,19 @@ final class RouterPortMapping implements AutoCloseable {
                 }
             }
             if (stopped) { // the engine stopped while the router answered
-                found.deletePortMapping(port.number(), port.protocol());
+                found.stop(port);
                 return false;
             }
             if (external != null) {
-                log.info("UPnP: the router forwards {}:{} ({}) to {}:{}", external, port.number(), port.protocol(), client, port.number());
+                log.info("{}: the router forwards {}:{} ({}) to {}:{}", name, external, publicPort, port.protocol(),
+                        found.client(), port.number());
             } else {
-                log.debug("UPnP: port {} forwarded again", port);
+                log.debug("{}: port {} forwarded again", name, port);
             }
         } catch (Exception e) {
-            log.debug("UPnP: could not ask the router to forward port {}", port, e);
+            log.debug("{}: could not ask the router to forward port {}", name, port, e);
             if (external != null) {
-                log.info("UPnP: could not ask the router to forward port {}: {}", port, e.toString());
+                log.info("{}: could not ask the router to forward port {}: {}", name, port, e.toString());
             }
         }
         return true;
@@ -190,27 +211,6 @@ final class RouterPortMapping implements AutoCloseable {
         }
     }
 
-    /** The router that answers for the bound address, else the first connected one; null if none. */
-    private GatewayDevice discover() throws Exception {
-        GatewayDiscover discover = new GatewayDiscover();
-        discover.setTimeout(DISCOVERY_MILLIS);
-        Map<InetAddress, GatewayDevice> routers = discover.discover();
-        GatewayDevice forBind = routers.get(bind);
-        if (forBind != null && forBind.isConnected()) {
-            return forBind;
-        }
-        return bind.isAnyLocalAddress() ? discover.getValidGateway() : null;
-    }
-
-    private static String externalAddress(GatewayDevice router) {
-        try {
-            String address = router.getExternalIPAddress();
-            return address == null || address.isEmpty() ? "the router" : address;
-        } catch (Exception e) {
-            return "the router";
-        }
-    }
-
     /**
      * Removes the mappings made, waiting at most {@link #ROUTER_MILLIS} for the router (one that
      * went away would otherwise hold flux's exit for a TCP connect timeout); a discovery still
@@ -219,7 +219,7 @@ final class RouterPortMapping implements AutoCloseable {
     @Override
     public void close() {
         List<Port> undo;
-        GatewayDevice from;
+        NatRouter from;
         synchronized (this) {
             closed = true;
             notifyAll(); // the thread's wait between refreshes
@@ -233,10 +233,10 @@ final class RouterPortMapping implements AutoCloseable {
         Thread removal = new Thread(() -> {
             for (Port port : undo) {
                 try {
-                    from.deletePortMapping(port.number(), port.protocol());
-                    log.debug("UPnP: port {} no longer forwarded", port);
+                    from.stop(port);
+                    log.debug("{}: port {} no longer forwarded", from.protocol(), port);
                 } catch (Exception e) {
-                    log.debug("UPnP: could not remove the mapping of port {}: {}", port, e.toString());
+                    log.debug("{}: could not remove the mapping of port {}: {}", from.protocol(), port, e.toString());
                 }
             }
         }, "flux-upnp-removal");
