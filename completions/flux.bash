@@ -296,7 +296,7 @@ function _picocli_flux_seed() {
 
   local commands=""
   local flag_opts="'--json' '--private' '--dht' '--upnp' '--lsd' '--pex' '--require-encryption' '-h' '--help' '-V' '--version' '-v' '--verbose' '-q' '--quiet'"
-  local arg_opts="'--from' '--watch' '--data' '--state' '--ratio' '--seed-time' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
+  local arg_opts="'--from' '--watch' '--data' '--state' '--ratio' '--seed-time' '--http' '--status-interval' '-t' '--tracker' '-w' '--web-seed' '--piece-size' '--comment' '--bind' '--peer-port' '--dht-port' '--max-peers' '--upload-limit' '--download-limit'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -329,6 +329,9 @@ function _picocli_flux_seed() {
       return
       ;;
     '--seed-time')
+      return
+      ;;
+    '--http')
       return
       ;;
     '--status-interval')

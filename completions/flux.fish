@@ -59,6 +59,7 @@ complete -c flux -n '__fish_seen_subcommand_from seed' -l state -r -F -d 'Resume
 complete -c flux -n '__fish_seen_subcommand_from seed' -l ratio -x -d 'Stop a torrent once it uploaded R times its size'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l seed-time -x -d 'Stop a torrent after seeding this long'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l json -d 'Print JSON lines on stdout'
+complete -c flux -n '__fish_seen_subcommand_from seed' -l http -x -d 'Serve the seed\'s status over HTTP, on 127.0.0.1 unless HOST says otherwise'
 complete -c flux -n '__fish_seen_subcommand_from seed' -l status-interval -x -d 'Seconds between status lines on stderr'
 complete -c flux -n '__fish_seen_subcommand_from seed' -s t -l tracker -x -d 'Tracker announce URL'
 complete -c flux -n '__fish_seen_subcommand_from seed' -s w -l web-seed -x -d 'Web seed URL'

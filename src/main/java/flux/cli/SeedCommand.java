@@ -7,6 +7,7 @@ import flux.engine.Engine;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
+import flux.http.SeedStatusServer;
 import flux.seed.DataPaths;
 import flux.seed.FastResume;
 import flux.seed.ResumeStore;
@@ -86,6 +87,12 @@ public class SeedCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON lines on stdout: ready (path, name, infoHash, magnet, size), stopped, error.")
     boolean json;
 
+    @Option(names = "--http", paramLabel = "[HOST:]PORT",
+            description = "Serve the seed's status over HTTP, on 127.0.0.1 unless HOST says otherwise (PORT 0: any "
+                    + "free one): /status.json lists each torrent's name, info-hash, size, upload, ratio and peers; "
+                    + "/metrics says the same in Prometheus' text format.")
+    String http;
+
     @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "60",
             description = "Seconds between status lines on stderr (default: ${DEFAULT-VALUE}; 0: none).")
     int statusInterval;
@@ -123,6 +130,10 @@ public class SeedCommand implements Callable<Integer> {
 
         try (Cleanup cleanup = new Cleanup()) {
             cleanup.exitCodeOnSignal(worstExit::get);
+            if (http != null) {
+                SeedStatusServer server = startStatusServer();
+                cleanup.add("http", server::close);
+            }
             // a seed mostly answers requests: flux's message loop answers them without bt's 1 ms sleeps
             Engine engine = Engine.start(network.settings().withMostlyUploads(true), network.peerPortChosen());
             cleanup.add("engine", engine::close);
@@ -165,6 +176,31 @@ public class SeedCommand implements Callable<Integer> {
             fail(input, e.getMessage(), e.hint(), e.exitCode());
             return null;
         }
+    }
+
+    /** --http [HOST:]PORT, checked before anything starts; its URL is said on stderr. */
+    private SeedStatusServer startStatusServer() {
+        int colon = http.lastIndexOf(':');
+        String host = colon < 0 ? "127.0.0.1" : StreamCommand.peerHost(http);
+        int port;
+        try {
+            port = Integer.parseInt(http.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new FluxException(ExitCode.USAGE, "--http '" + http + "' is not [HOST:]PORT", "for example --http 9100");
+        }
+        NetworkOptions.checkPort("--http", port);
+        NetworkOptions.address("--http", host);
+        SeedStatusServer server = SeedStatusServer.start(host, port, this::statusOfEach);
+        System.err.println("flux: status on " + server.url() + "/status.json and " + server.url() + "/metrics");
+        System.err.flush();
+        return server;
+    }
+
+    private List<SeedStatusServer.Torrent> statusOfEach() {
+        long now = System.nanoTime();
+        return seedings.stream().map(s -> new SeedStatusServer.Torrent(s.meta().name(), s.meta().infoHash(),
+                s.item().source().toString(), s.meta().totalSize(), s.session().uploadedBytes(), s.session().connectedPeers(),
+                (now - s.startedNanos()) / 1_000_000_000)).toList();
     }
 
     private List<WatchedFolder> watchedFolders() {

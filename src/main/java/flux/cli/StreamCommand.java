@@ -226,7 +226,8 @@ public class StreamCommand implements Callable<Integer> {
                     .put("index", file.index()).put("path", file.path()).put("size", file.size())
                     .put("subtitles", subtitles));
             if (renderer != null) {
-                return Casting.play(renderer.join(), server.fileUrlAt(renderer.join().localAddress(), file.index()),
+                Renderer tv = renderer.join();
+                return Casting.play(tv, server.fileUrlAt(tv.localAddress(), file.index()),
                         Path.of(file.path()).getFileName().toString(), MediaTypes.of(file.path()), file.size(), events, cleanup);
             }
             String command = playerCommand();

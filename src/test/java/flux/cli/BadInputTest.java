@@ -156,6 +156,17 @@ class BadInputTest {
     }
 
     @Test
+    void aStatusPortInUseIsOneLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a.bin"), "some data");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertOneCleanError(FluxProcess.run(30, "seed", file.toString(), "--http", "127.0.0.1:" + port, "--no-dht",
+                    "--bind", "127.0.0.1", "--peer-port", "0", "--state", dir.resolve("state").toString()), 4,
+                    "--http: port " + port + " on 127.0.0.1 is already in use");
+        }
+    }
+
+    @Test
     void createRefusesToOverwrite(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("a.bin"), "some data");
         Path out = Files.writeString(dir.resolve("a.torrent"), "already here");

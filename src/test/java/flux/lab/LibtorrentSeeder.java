@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * that queue shows as "incoming request queue full".
  */
 public final class LibtorrentSeeder implements AutoCloseable {
-    /** Debian's python3, for which python3-libtorrent is packaged. */
-    static final String PYTHON = "/usr/bin/python3";
+    /** Debian's python3, for which python3-libtorrent (and python3-prometheus-client) are packaged. */
+    public static final String PYTHON = "/usr/bin/python3";
 
     private final Process process;
     private final Path log;
