@@ -110,6 +110,8 @@ public class SeedCommand implements Callable<Integer> {
 
     /** Sessions of watched folders' entries, by path: stopped when the entry goes. */
     private final Map<Path, TorrentSession> watchedSessions = new HashMap<>();
+    /** Watched folders that could not be listed at the last look. */
+    private final Set<Path> unlisted = new HashSet<>();
     /** Guarded by seedings: watched entries' sessions stopped while their data was checked, not to be seeded after. */
     private final Set<TorrentSession> stoppedWatched = new HashSet<>();
 
@@ -220,8 +222,14 @@ public class SeedCommand implements Callable<Integer> {
         try {
             changes = folder.poll();
         } catch (IOException e) {
-            log.warn("cannot list {}: {}", folder.dir(), IoErrors.reason(e)); // a share that went away may come back
+            // a share that went away may come back: said once, and its torrents seed on meanwhile
+            if (unlisted.add(folder.dir())) {
+                log.warn("cannot list {}: {}; trying again every {} s", folder.dir(), IoErrors.reason(e), WATCH_SECONDS);
+            }
             return;
+        }
+        if (unlisted.remove(folder.dir())) {
+            log.info("{} can be listed again", folder.dir());
         }
         for (Path gone : changes.removed()) {
             TorrentSession session = watchedSessions.remove(gone);
