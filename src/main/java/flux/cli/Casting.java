@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * `flux stream --dlna`: has a renderer on the LAN play the stream, and returns once it stopped,
@@ -31,9 +32,9 @@ final class Casting {
 
     static int play(Renderer renderer, String url, String title, String mimeType, long size, Events events,
                     Cleanup cleanup) throws InterruptedException {
-        boolean[] ended = {false};
+        AtomicBoolean ended = new AtomicBoolean(); // read by Ctrl-C's cleanup thread
         cleanup.add("renderer", () -> {
-            if (!ended[0]) {
+            if (!ended.get()) {
                 renderer.stop(); // a TV left on a stream that went away shows an error, or hangs
             }
         });
@@ -59,7 +60,7 @@ final class Casting {
             } catch (IOException e) {
                 log.debug("DLNA: {} did not say what it does: {}", renderer.name(), e.toString());
                 if (now - lastAnswer > SILENCE_MILLIS * 1_000_000) {
-                    ended[0] = true;
+                    ended.set(true);
                     throw new FluxException(ExitCode.NETWORK, renderer.name() + " stopped answering",
                             "is it still on, and on this network?");
                 }
@@ -68,7 +69,7 @@ final class Casting {
             if (STARTED.contains(state)) {
                 started = true;
             } else if (ENDED.contains(state) && started) {
-                ended[0] = true;
+                ended.set(true);
                 log.info("{} stopped playing", renderer.name());
                 return ExitCode.OK.code;
             } else if (!started && now - start > START_MILLIS * 1_000_000) {

@@ -50,6 +50,7 @@ public final class Renderer {
         HttpURLConnection http = (HttpURLConnection) location.toURL().openConnection();
         http.setConnectTimeout(DESCRIPTION_MILLIS);
         http.setReadTimeout(DESCRIPTION_MILLIS);
+        http.setInstanceFollowRedirects(false); // the description comes from the host that answered, not one it names
         try (InputStream in = http.getInputStream()) {
             return fromDescription(in.readNBytes(1 << 20), location, local);
         } finally {

@@ -40,6 +40,7 @@ final class Soap {
         HttpURLConnection http = (HttpURLConnection) control.toURL().openConnection();
         http.setConnectTimeout(CONNECT_MILLIS);
         http.setReadTimeout(ANSWER_MILLIS);
+        http.setInstanceFollowRedirects(false);
         http.setRequestMethod("POST");
         http.setDoOutput(true);
         http.setFixedLengthStreamingMode(request.length);
