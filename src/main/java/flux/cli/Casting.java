@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,6 +29,23 @@ final class Casting {
     private static final Set<String> ENDED = Set.of("STOPPED", "NO_MEDIA_PRESENT");
 
     private Casting() {
+    }
+
+    /**
+     * True when another controller gave the renderer another URL (someone cast something else to
+     * the TV): flux then ends without stopping it. Only flux's path is compared (/infohash/index/),
+     * since a renderer may rewrite the rest; a renderer that does not say counts as still playing
+     * flux's.
+     */
+    private static boolean playsSomethingElse(Renderer renderer, String url) {
+        String path = URI.create(url).getRawPath();
+        String ours = path.substring(0, path.lastIndexOf('/') + 1);
+        try {
+            String current = renderer.currentUri();
+            return current.startsWith("http") && !current.contains(ours);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static int play(Renderer renderer, String url, String title, String mimeType, long size, Events events,
@@ -65,6 +83,11 @@ final class Casting {
                             "is it still on, and on this network?");
                 }
                 continue;
+            }
+            if (STARTED.contains(state) && playsSomethingElse(renderer, url)) {
+                ended.set(true); // not flux's to stop any more
+                log.info("{} now plays something else", renderer.name());
+                return ExitCode.OK.code;
             }
             if (STARTED.contains(state)) {
                 started = true;

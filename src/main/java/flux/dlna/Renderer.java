@@ -107,6 +107,11 @@ public final class Renderer {
                 .getOrDefault("CurrentTransportState", "");
     }
 
+    /** The URL the renderer has loaded now (GetMediaInfo's CurrentURI); empty when none, or it does not say. */
+    public String currentUri() throws IOException {
+        return Soap.call(control, serviceType, "GetMediaInfo", withInstance(null, null)).getOrDefault("CurrentURI", "");
+    }
+
     public void stop() throws IOException {
         Soap.call(control, serviceType, "Stop", withInstance(null, null));
     }
