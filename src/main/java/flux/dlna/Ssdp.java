@@ -62,10 +62,17 @@ final class Ssdp {
         try (Selector selector = Selector.open()) {
             List<DatagramChannel> channels = new ArrayList<>();
             try {
+                IOException failed = null;
                 for (InetAddress address : from) {
-                    channels.add(open(address, selector));
+                    try {
+                        channels.add(open(address, selector));
+                    } catch (IOException e) {
+                        failed = e;
+                    }
                 }
-                sendAll(channels, request);
+                if (sendAll(channels, request) == 0) { // not one network to search: say why
+                    throw failed != null ? failed : new IOException("no network interface could send the search");
+                }
                 boolean resent = false;
                 ByteBuffer buffer = ByteBuffer.allocate(8192);
                 for (long elapsed = 0; elapsed < millis; elapsed = (System.nanoTime() - start) / 1_000_000) {
@@ -113,10 +120,21 @@ final class Ssdp {
         }
     }
 
-    private static void sendAll(List<DatagramChannel> channels, byte[] request) throws IOException {
+    /**
+     * Sends the search on each channel; how many sent it. One interface that cannot (a VPN's, one
+     * without a multicast route) does not stop the search on the others.
+     */
+    private static int sendAll(List<DatagramChannel> channels, byte[] request) {
+        int sent = 0;
         for (DatagramChannel channel : channels) {
-            channel.send(ByteBuffer.wrap(request), GROUP);
+            try {
+                channel.send(ByteBuffer.wrap(request), GROUP);
+                sent++;
+            } catch (IOException e) {
+                // that interface's answer is missed; the others' are not
+            }
         }
+        return sent;
     }
 
     /**
