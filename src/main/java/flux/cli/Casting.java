@@ -31,23 +31,6 @@ final class Casting {
     private Casting() {
     }
 
-    /**
-     * True when another controller gave the renderer another URL (someone cast something else to
-     * the TV): flux then ends without stopping it. Only flux's path is compared (/infohash/index/),
-     * since a renderer may rewrite the rest; a renderer that does not say counts as still playing
-     * flux's.
-     */
-    private static boolean playsSomethingElse(Renderer renderer, String url) {
-        String path = URI.create(url).getRawPath();
-        String ours = path.substring(0, path.lastIndexOf('/') + 1);
-        try {
-            String current = renderer.currentUri();
-            return current.startsWith("http") && !current.contains(ours);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     static int play(Renderer renderer, String url, String title, String mimeType, long size, Events events,
                     Cleanup cleanup) throws InterruptedException {
         AtomicBoolean ended = new AtomicBoolean(); // read by Ctrl-C's cleanup thread
@@ -99,6 +82,23 @@ final class Casting {
                 throw new FluxException(ExitCode.NETWORK, renderer.name() + " did not start playing (it says "
                         + (state.isEmpty() ? "nothing" : state) + ")", "does it play " + mimeType + " files?");
             }
+        }
+    }
+
+    /**
+     * True when another controller gave the renderer another URL (someone cast something else to
+     * the TV): flux then ends without stopping it. Only flux's path is compared (/infohash/index/),
+     * since a renderer may rewrite the rest; a renderer that does not say counts as still playing
+     * flux's.
+     */
+    private static boolean playsSomethingElse(Renderer renderer, String url) {
+        String path = URI.create(url).getRawPath();
+        String ours = path.substring(0, path.lastIndexOf('/') + 1);
+        try {
+            String current = renderer.currentUri();
+            return current.startsWith("http") && !current.contains(ours);
+        } catch (IOException e) {
+            return false;
         }
     }
 }
