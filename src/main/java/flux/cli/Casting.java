@@ -67,12 +67,12 @@ final class Casting {
                 }
                 continue;
             }
-            if (STARTED.contains(state) && playsSomethingElse(renderer, url)) {
-                ended.set(true); // not flux's to stop any more
-                log.info("{} now plays something else", renderer.name());
-                return ExitCode.OK.code;
-            }
             if (STARTED.contains(state)) {
+                if (playsSomethingElse(renderer, url)) {
+                    ended.set(true); // not flux's to stop any more
+                    log.info("{} now plays something else", renderer.name());
+                    return ExitCode.OK.code;
+                }
                 started = true;
             } else if (ENDED.contains(state) && started) {
                 ended.set(true);

@@ -63,7 +63,7 @@ final class RouterPortMapping implements AutoCloseable {
     /**
      * Starts mapping {@code tcpPort} (and {@code udpPort}, unless 0: no DHT) on the router, for an engine
      * bound to {@code bind} ({@link #useful} says whether that can help). {@code sayWhenNone}: a
-     * network without a UPnP router is worth a line (for a long-running seed).
+     * network without a router that answers is worth a line (for a long-running seed).
      */
     static RouterPortMapping start(InetAddress bind, int tcpPort, int udpPort, boolean sayWhenNone) {
         List<Port> ports = new ArrayList<>(List.of(new Port(tcpPort, "TCP")));
@@ -131,10 +131,8 @@ final class RouterPortMapping implements AutoCloseable {
             } catch (Exception e) { // parsing and I/O failures alike: none of them stops flux
                 log.debug("router discovery failed", e);
             }
-            synchronized (this) {
-                if (closed) {
-                    return null;
-                }
+            if (!waitUnlessClosed(0)) {
+                return null;
             }
         }
         return null;
@@ -185,7 +183,7 @@ final class RouterPortMapping implements AutoCloseable {
         return true;
     }
 
-    /** Waits this long, or until the engine stops; false once it has. */
+    /** Waits this long (0: not at all), or until the engine stops; false once it has. */
     private synchronized boolean waitUnlessClosed(long millis) {
         long end = System.nanoTime() + millis * 1_000_000;
         try {

@@ -54,8 +54,7 @@ public final class SeedStatusServer implements AutoCloseable {
             }
             throw e;
         }
-        String shown = host.contains(":") ? "[" + host + "]" : host;
-        return new SeedStatusServer(server, "http://" + shown + ":" + StreamServer.listeningPort(server));
+        return new SeedStatusServer(server, "http://" + StreamServer.urlHost(host) + ":" + StreamServer.listeningPort(server));
     }
 
     /** Where it answers, e.g. http://127.0.0.1:9100 */

@@ -157,7 +157,7 @@ public final class StreamServer implements AutoCloseable {
 
     /** Base URL, e.g. http://127.0.0.1:8888 */
     public String baseUrl() {
-        String h = host.contains(":") ? "[" + host + "]" : host;
+        String h = urlHost(host);
         if (h.equals("0.0.0.0") || h.equals("[::]")) {
             h = "127.0.0.1";
         }
@@ -185,8 +185,12 @@ public final class StreamServer implements AutoCloseable {
 
     /** The file's URL for a device that reaches this server at {@code address} (one it listens on). */
     public String fileUrlAt(InetAddress address, int index) {
-        String h = address.getHostAddress();
-        return "http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + port + filePath(router.library().meta(), index);
+        return "http://" + urlHost(address.getHostAddress()) + ":" + port + filePath(router.library().meta(), index);
+    }
+
+    /** An address as a URL's host: an IPv6 address in brackets. */
+    static String urlHost(String address) {
+        return address.contains(":") ? "[" + address + "]" : address;
     }
 
     /**

@@ -86,6 +86,9 @@ class DlnaIT {
         assertFalse(out.contains("Exception"), out);
     }
 
+    /** The script's wait until flux says the renderer plays, and a second more of playing. */
+    private static final String UNTIL_PLAYING = "for i in $(seq 1 200); do grep -q 'playing on' stream.err && break; sleep 0.1; done; sleep 1; ";
+
     /** Another UPnP controller: SetAVTransportURI and Play to the control URL (argv 1), of the URL (argv 2). */
     private static final String CAST = String.join("\n",
             "import sys, urllib.request",
@@ -133,8 +136,8 @@ class DlnaIT {
                 streamLine + " > stream.out 2> stream.err &",
                 "stream=$!",
                 switch (how) {
-                    case "stop" -> "for i in $(seq 1 200); do grep -q 'playing on' stream.err && break; sleep 0.1; done; sleep 1; kill -TERM $stream";
-                    case "recast" -> "for i in $(seq 1 200); do grep -q 'playing on' stream.err && break; sleep 0.1; done; sleep 1; "
+                    case "stop" -> UNTIL_PLAYING + "kill -TERM $stream";
+                    case "recast" -> UNTIL_PLAYING
                             + LibtorrentSeeder.PYTHON + " -c " + Tools.shellQuote(CAST) + " http://" + LAN + ":" + RENDERER_PORT
                             + "/upnp/control/rendertransport1 " + OTHER_URL;
                     default -> "true";
