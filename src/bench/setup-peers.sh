@@ -38,10 +38,15 @@ install_node_peers() {
  "allowScripts": {"bufferutil": true, "utf-8-validate": true, "utp-native": true}}
 EOF
     say "installing webtorrent-cli@6.0.1 peerflix@0.39.0 into $dir"
-    (cd "$dir" && timeout 900 npm install --ignore-scripts --no-audit --no-fund \
-        webtorrent-cli@6.0.1 peerflix@0.39.0 >"$dir/install.log" 2>&1 \
-     && timeout 600 npm rebuild bufferutil utf-8-validate utp-native >>"$dir/install.log" 2>&1) \
-        || { say "npm install failed, see $dir/install.log"; return 0; }
+    # a second try: a registry's hiccup should not cost a CI run its webtorrent tests
+    local try
+    for try in 1 2; do
+        (cd "$dir" && timeout 240 npm install --ignore-scripts --no-audit --no-fund \
+            webtorrent-cli@6.0.1 peerflix@0.39.0 >"$dir/install.log" 2>&1 \
+         && timeout 120 npm rebuild bufferutil utf-8-validate utp-native >>"$dir/install.log" 2>&1) && break
+        [[ $try == 2 ]] && { say "npm install failed, see $dir/install.log"; return 0; }
+        say "npm install failed, trying again"
+    done
     local ndc=$dir/node_modules/node-datachannel
     if [[ -d $ndc ]]; then
         cat >"$ndc/stub-native.cjs" <<'EOF'
