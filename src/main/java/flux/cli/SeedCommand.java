@@ -4,6 +4,7 @@ import flux.ExitCode;
 import flux.FluxException;
 import flux.IoErrors;
 import flux.engine.Engine;
+import flux.engine.Metainfo;
 import flux.engine.TorrentInput;
 import flux.engine.TorrentMeta;
 import flux.engine.TorrentSession;
@@ -309,7 +310,7 @@ public class SeedCommand implements Callable<Integer> {
     }
 
     private void announceReady(SeedItem item, TorrentSession session, TorrentMeta meta, BitSet verified) {
-        String magnet = meta.magnet();
+        String magnet = meta.magnet(Metainfo.webSeeds(item.torrent()));
         if (json) {
             emit(Json.object().put("event", "ready").put("path", item.source().toString()).put("name", meta.name())
                     .put("infoHash", meta.infoHash()).put("magnet", magnet).put("size", meta.totalSize())

@@ -22,7 +22,10 @@ import bt.net.InetPeer;
 import bt.net.PeerId;
 import bt.service.Version;
 import bt.runtime.Config;
+import bt.event.EventSink;
+import bt.torrent.TorrentDescriptor;
 import bt.torrent.TorrentRegistry;
+import bt.torrent.data.DataWorker;
 import bt.tracker.AnnounceKey;
 import flux.ExitCode;
 import flux.FluxException;
@@ -362,6 +365,7 @@ public final class Engine implements AutoCloseable {
             client.torrent(() -> torrent);
             askExtraTrackers(id, torrent, input.extraTrackers());
         }
+        List<String> webSeedUrls = webSeedsOf(input);
         TorrentSession session = new TorrentSession(id, storage, runtime.service(TorrentRegistry.class), urgent,
                 () -> trackerReplies.tally(id));
         client.selector(session.selector());
@@ -393,7 +397,10 @@ public final class Engine implements AutoCloseable {
         });
         runtime.getEventSource()
                 .onPieceVerified(id, e -> session.pieceVerified(e.getPieceIndex()))
-                .onTorrentStarted(id, e -> session.started())
+                .onTorrentStarted(id, e -> {
+                    session.started();
+                    startWebSeeds(session, webSeedUrls);
+                })
                 .onPeerConnected(id, e -> session.peerConnected())
                 .onPeerDisconnected(id, e -> {
                     session.peerDisconnected();
@@ -422,6 +429,33 @@ public final class Engine implements AutoCloseable {
         prepareHashingInBackground();
         announceAsSoonAsActive(id, List.copyOf(namedPeers), System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
         return session;
+    }
+
+    /** A magnet's {@code ws} URLs, a .torrent's url-list. */
+    private static List<String> webSeedsOf(TorrentInput input) {
+        if (input instanceof TorrentInput.Magnet m) {
+            return m.webSeeds();
+        }
+        // a URL's .torrent was fetched into bytes by the stream already; not fetched a second time here
+        return input instanceof TorrentInput.TorrentUrl ? List.of() : Metainfo.peek(input).webSeeds();
+    }
+
+    /**
+     * Web seeds fetch what a stream plans to download; a seed's torrent, complete, and a session
+     * that plans nothing (a listing) leave them alone.
+     */
+    private void startWebSeeds(TorrentSession session, List<String> urls) {
+        Torrent torrent = session.torrent();
+        if (urls.isEmpty() || torrent == null || session.selector().order().length == 0) {
+            return;
+        }
+        TorrentRegistry registry = runtime.service(TorrentRegistry.class);
+        WebSeeds seeds = new WebSeeds(session.id(), torrent, session.selector(), session.waitedOn(), session::connectedPeers,
+                runtime.service(DataWorker.class), runtime.service(EventSink.class),
+                () -> registry.getDescriptor(session.id()).map(TorrentDescriptor::getDataDescriptor).orElse(null),
+                runtime.getConfig().getTransferBlockSize());
+        session.webSeeds(seeds);
+        seeds.start(urls);
     }
 
     /**

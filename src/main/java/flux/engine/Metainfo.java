@@ -74,8 +74,11 @@ public final class Metainfo {
         }
     }
 
-    /** What the peer scout needs from a .torrent. */
-    record Peek(byte[] infoHash, List<String> trackers, long totalSize, boolean isPrivate) {
+    /**
+     * What the peer scout needs from a .torrent, and its web seeds (BEP 19's {@code url-list}, which
+     * bt does not read).
+     */
+    record Peek(byte[] infoHash, List<String> trackers, long totalSize, boolean isPrivate, List<String> webSeeds) {
     }
 
     /**
@@ -105,10 +108,27 @@ public final class Metainfo {
                 size = files.getValue().stream().mapToLong(Metainfo::length).sum();
             }
             boolean isPrivate = info.getValue().get("private") instanceof BEInteger flag && flag.getValue().intValue() == 1;
-            return new Peek(infoHash, List.copyOf(trackers), size, isPrivate);
+            return new Peek(infoHash, List.copyOf(trackers), size, isPrivate, webSeeds(root.get("url-list")));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-1", e);
         }
+    }
+
+    /** A .torrent's web seeds (its url-list). */
+    public static List<String> webSeeds(byte[] torrent) {
+        return peek(new TorrentInput.TorrentBytes(torrent, "the torrent")).webSeeds();
+    }
+
+    /** A url-list is one URL or a list of them; anything else in it is ignored. */
+    private static List<String> webSeeds(BEObject<?> urlList) {
+        if (urlList instanceof BEString one) {
+            return one.getValueAsString().isBlank() ? List.of() : List.of(one.getValueAsString());
+        }
+        if (urlList instanceof BEList list) {
+            return list.getValue().stream().filter(BEString.class::isInstance).map(url -> ((BEString) url).getValueAsString())
+                    .filter(url -> !url.isBlank()).distinct().toList();
+        }
+        return List.of();
     }
 
     private static long length(BEObject<?> entry) {

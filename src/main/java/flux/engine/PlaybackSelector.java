@@ -27,6 +27,8 @@ final class PlaybackSelector implements PieceSelector {
     private final Set<Integer> offered = ConcurrentHashMap.newKeySet();
     /** Pieces {@link UrgentRequests} fetches itself: bt would ask for their blocks a second time. */
     private final Set<Integer> fetchedUrgently = ConcurrentHashMap.newKeySet();
+    /** Pieces {@link WebSeeds} fetch: bt asks no peer for them. */
+    private final Set<Integer> fromWebSeeds = ConcurrentHashMap.newKeySet();
 
     PlaybackSelector(ReaderRegistry readers) {
         this.readers = readers;
@@ -55,12 +57,24 @@ final class PlaybackSelector implements PieceSelector {
         }
         int[] order = p.order(v.snapshot(), readers.positions(), readers.recentlyClosed());
         // bt pulls from this lazily and stops once it has claimed enough: what it pulled is all it may have asked for
-        return Arrays.stream(order).filter(piece -> relevantChunks.get(piece) && !fetchedUrgently.contains(piece)).peek(offered::add);
+        return Arrays.stream(order).filter(piece -> relevantChunks.get(piece) && !fetchedUrgently.contains(piece)
+                && !fromWebSeeds.contains(piece)).peek(offered::add);
+    }
+
+    /** The pieces wanted now, most urgent first, without verified ones; none while paused or before the plan. */
+    int[] order() {
+        PiecePriorities p = priorities;
+        VerifiedPieces v = verified;
+        if (paused || p == null || v == null) {
+            return new int[0];
+        }
+        return p.order(v.snapshot(), readers.positions(), readers.recentlyClosed());
     }
 
     void pieceVerified(int piece) {
         offered.remove(piece);
         fetchedUrgently.remove(piece);
+        fromWebSeeds.remove(piece);
     }
 
     /** Pieces bt may have requested from some peer and that are not verified yet. */
@@ -71,5 +85,10 @@ final class PlaybackSelector implements PieceSelector {
     /** Pieces kept from bt while {@link UrgentRequests} fetches them; callers add and remove. */
     Set<Integer> fetchedUrgently() {
         return fetchedUrgently;
+    }
+
+    /** Pieces kept from bt while a web seed fetches them; {@link WebSeeds} adds and removes. */
+    Set<Integer> fromWebSeeds() {
+        return fromWebSeeds;
     }
 }

@@ -32,14 +32,23 @@ public sealed interface TorrentInput {
      */
     TorrentInput withTrackers(List<String> trackers);
 
-    /** A magnet link (or a bare info-hash, which is a magnet with nothing but the hash). */
-    record Magnet(String infoHash, Optional<String> name, List<String> trackers, List<String> peers)
+    /**
+     * A magnet link (or a bare info-hash, which is a magnet with nothing but the hash).
+     *
+     * @param webSeeds its {@code ws} URLs: HTTP servers with the torrent's files (BEP 19)
+     */
+    record Magnet(String infoHash, Optional<String> name, List<String> trackers, List<String> peers, List<String> webSeeds)
             implements TorrentInput {
+        public Magnet(String infoHash, Optional<String> name, List<String> trackers, List<String> peers) {
+            this(infoHash, name, trackers, peers, List.of());
+        }
+
         public String uri() {
             StringBuilder b = new StringBuilder("magnet:?xt=urn:btih:").append(infoHash);
             name.ifPresent(n -> b.append("&dn=").append(java.net.URLEncoder.encode(n, StandardCharsets.UTF_8)));
             trackers.forEach(t -> b.append("&tr=").append(java.net.URLEncoder.encode(t, StandardCharsets.UTF_8)));
             peers.forEach(p -> b.append("&x.pe=").append(p));
+            webSeeds.forEach(w -> b.append("&ws=").append(java.net.URLEncoder.encode(w, StandardCharsets.UTF_8)));
             return b.toString();
         }
 
@@ -50,7 +59,7 @@ public sealed interface TorrentInput {
 
         @Override
         public Magnet withTrackers(List<String> more) {
-            return new Magnet(infoHash, name, union(trackers, more), peers);
+            return new Magnet(infoHash, name, union(trackers, more), peers, webSeeds);
         }
     }
 
@@ -152,6 +161,7 @@ public sealed interface TorrentInput {
         String name = null;
         List<String> trackers = new ArrayList<>();
         List<String> peers = new ArrayList<>();
+        List<String> webSeeds = new ArrayList<>();
         for (String part : s.substring(q + 1).split("&")) {
             int eq = part.indexOf('=');
             if (eq <= 0) {
@@ -173,8 +183,9 @@ public sealed interface TorrentInput {
                 case "dn" -> name = value;
                 case "tr" -> trackers.add(value);
                 case "x.pe" -> peers.add(value);
+                case "ws" -> webSeeds.add(value);
                 default -> {
-                    // other parameters (ws, xl, so...) are not used
+                    // other parameters (xl, so...) are not used
                 }
             }
         }
@@ -182,7 +193,7 @@ public sealed interface TorrentInput {
             throw bad("malformed magnet link: no 'xt=urn:btih:' info-hash",
                     "a magnet looks like magnet:?xt=urn:btih:<info-hash>&dn=<name>");
         }
-        return new Magnet(hash, Optional.ofNullable(name), List.copyOf(trackers), List.copyOf(peers));
+        return new Magnet(hash, Optional.ofNullable(name), List.copyOf(trackers), List.copyOf(peers), List.copyOf(webSeeds));
     }
 
     private static int firstControlCharacter(String s) {

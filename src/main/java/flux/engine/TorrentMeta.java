@@ -28,7 +28,12 @@ public record TorrentMeta(String name, String infoHash, long pieceLength, long t
 
     /** A magnet link for the torrent: its info-hash, name and trackers. */
     public String magnet() {
-        return new TorrentInput.Magnet(infoHash, Optional.of(name), trackers, List.of()).uri();
+        return magnet(List.of());
+    }
+
+    /** The same with web seeds ({@code ws}), which bt's metadata does not hold: see {@link Metainfo#webSeeds}. */
+    public String magnet(List<String> webSeeds) {
+        return new TorrentInput.Magnet(infoHash, Optional.of(name), trackers, List.of(), webSeeds).uri();
     }
 
     static TorrentMeta of(Torrent torrent) {

@@ -49,6 +49,7 @@ public final class TorrentSession implements AutoCloseable {
     private volatile VerifiedPieces verified;
     private volatile TorrentSessionState state;
     private volatile BtClient client;
+    private volatile WebSeeds webSeeds;
 
     /**
      * @param peers    what flux knows of each connected peer: which pieces it has, whether it chokes flux
@@ -261,9 +262,21 @@ public final class TorrentSession implements AutoCloseable {
         return peers.holders(id, piece, connectedPeers());
     }
 
+    /** Bytes downloaded from peers and web seeds. */
     public long downloadedBytes() {
         TorrentSessionState s = state;
-        return s == null ? 0 : s.getDownloaded();
+        WebSeeds w = webSeeds;
+        return (s == null ? 0 : s.getDownloaded()) + (w == null ? 0 : w.downloaded());
+    }
+
+    /** The torrent's web seeds, fetching from now until the session closes. */
+    void webSeeds(WebSeeds seeds) {
+        this.webSeeds = seeds;
+    }
+
+    /** The torrent, once its metadata is known. */
+    Torrent torrent() {
+        return torrent;
     }
 
     public long uploadedBytes() {
@@ -294,6 +307,10 @@ public final class TorrentSession implements AutoCloseable {
      */
     @Override
     public void close() {
+        WebSeeds w = webSeeds;
+        if (w != null) {
+            w.close();
+        }
         BtClient c = client;
         if (c != null && c.isStarted()) {
             try {

@@ -54,9 +54,9 @@ public final class TorrentCreator {
 
     /** The result: the .torrent bytes and what a user wants to know about them. */
     public record Created(byte[] torrent, String infoHash, String name, long totalSize, long pieceSize,
-                          int pieceCount, List<Entry> files, List<String> trackers) {
+                          int pieceCount, List<Entry> files, List<String> trackers, List<String> webSeeds) {
         public String magnet() {
-            return new TorrentInput.Magnet(infoHash, Optional.ofNullable(name), trackers, List.of()).uri();
+            return new TorrentInput.Magnet(infoHash, Optional.ofNullable(name), trackers, List.of(), webSeeds).uri();
         }
     }
 
@@ -121,7 +121,7 @@ public final class TorrentCreator {
         }
         String infoHash = HexFormat.of().formatHex(sha1(encode(infoMap)));
         return new Created(encode(new BEMap(torrent)), infoHash, name, total, pieceSize,
-                pieces.length / 20, files, options.trackers());
+                pieces.length / 20, files, options.trackers(), options.webSeeds());
     }
 
     /** Regular files under the root, in byte order of their '/'-separated paths (as mktorrent sorts). */

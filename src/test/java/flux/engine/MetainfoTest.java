@@ -50,6 +50,15 @@ class MetainfoTest {
     }
 
     @Test
+    void webSeedsAreTheUrlListOneUrlOrManyAndNoneWithoutIt() {
+        String info = "4:infod6:lengthi1e4:name1:a12:piece lengthi16384e6:pieces20:" + "\0".repeat(20) + "e";
+        assertEquals(List.of("http://one.example/a"), Metainfo.webSeeds(ascii("d" + info + "8:url-list20:http://one.example/ae")));
+        assertEquals(List.of("http://one.example/a", "https://two.example/"), Metainfo.webSeeds(
+                ascii("d" + info + "8:url-listl20:http://one.example/a20:https://two.example/0:i3eee")));
+        assertEquals(List.of(), Metainfo.webSeeds(ascii("d" + info + "e")));
+    }
+
+    @Test
     void theScoutAsksTheAddedTrackersUnlessTheTorrentIsPrivate() {
         String info = "d6:lengthi300e4:name5:a.mkv12:piece lengthi16384e6:pieces20:" + "x".repeat(20);
         String announce = "d8:announce20:http://a.example/ann4:info";

@@ -47,18 +47,20 @@ class TorrentInputTest {
     }
 
     @Test
-    void nameTrackersAndPeersAreDecoded() {
+    void nameTrackersPeersAndWebSeedsAreDecoded() {
         TorrentInput.Magnet m = magnet("magnet:?xt=urn:btih:" + HEX + "&dn=Big%20Buck+Bunny%20%26%20friends"
                 + "&tr=udp%3A%2F%2Ftracker.example.org%3A1337%2Fannounce&tr=http%3A%2F%2Ft2.example%2Fa%3Fk%3D1"
-                + "&x.pe=10.0.0.1:6881&ws=http%3A%2F%2Fignored.example%2F");
+                + "&x.pe=10.0.0.1:6881&ws=http%3A%2F%2Fseed.example%2Fmovies%2F");
         assertEquals(Optional.of("Big Buck Bunny & friends"), m.name());
         assertEquals(List.of("udp://tracker.example.org:1337/announce", "http://t2.example/a?k=1"), m.trackers());
         assertEquals(List.of("10.0.0.1:6881"), m.peers());
+        assertEquals(List.of("http://seed.example/movies/"), m.webSeeds());
     }
 
     @Test
     void magnetUriRoundTrips() {
-        TorrentInput.Magnet m = magnet("magnet:?xt=urn:btih:" + HEX + "&dn=a%20b%26c&tr=udp%3A%2F%2Ft.example%3A1%2Fx");
+        TorrentInput.Magnet m = magnet("magnet:?xt=urn:btih:" + HEX + "&dn=a%20b%26c&tr=udp%3A%2F%2Ft.example%3A1%2Fx"
+                + "&ws=https%3A%2F%2Fs.example%2Fa%20b.mkv");
         assertEquals(m, magnet(m.uri()));
     }
 

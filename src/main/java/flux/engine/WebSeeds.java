@@ -1,0 +1,405 @@
+package flux.engine;
+
+import bt.data.DataDescriptor;
+import bt.event.EventSink;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentFile;
+import bt.metainfo.TorrentId;
+import bt.net.InetPeer;
+import bt.net.Peer;
+import bt.net.buffer.BufferedData;
+import bt.net.buffer.DelegatingByteBufferView;
+import bt.torrent.data.BlockWrite;
+import bt.torrent.data.DataWorker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Downloads pieces from a torrent's web seeds (BEP 19: plain HTTP servers with its files, such as
+ * the Internet Archive's), for content that has few peers or none. A web seed is a peer that has
+ * every piece and never chokes: two connections to each take, in playback order, the next pieces
+ * no peer is asked for (or any piece once no peer is connected, or the one a reader waits on), up
+ * to 2 MiB per Range request, and hand their blocks to bt's data path, which checks each piece
+ * against its hash as it does a peer's. A server that fails is asked again after a pause (1, 5,
+ * 30, then 60 s); one that sends three pieces that do not match is no longer asked.
+ */
+final class WebSeeds implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebSeeds.class);
+    private static final int CONNECTIONS_PER_SEED = 2;
+    private static final long RUN_BYTES = 2L << 20;
+    private static final int MOST_BAD_PIECES = 3;
+    private static final long[] PAUSES_MILLIS = {1_000, 5_000, 30_000, 60_000};
+    /** How often an idle connection looks for wanted pieces again (a seek's are found at the next look). */
+    private static final long IDLE_LOOK_MILLIS = 25;
+    /** Block writes a connection leaves pending before it reads on: what bt's data queue holds for it. */
+    private static final int MOST_PENDING_WRITES = 64;
+    private static final Duration STALL = Duration.ofSeconds(30);
+
+    private final TorrentId id;
+    private final Torrent torrent;
+    private final PlaybackSelector selector;
+    private final UrgentRequests.Waiting waitedOn;
+    private final IntSupplier connectedPeers;
+    private final DataWorker data;
+    private final EventSink events;
+    private final Supplier<DataDescriptor> descriptor;
+    private final int blockSize;
+    private final HttpClient http;
+    private final List<Thread> threads = new ArrayList<>();
+    /** The bodies being read, and when each last gave bytes: {@link #closeStalled} ends those silent too long. */
+    private final Map<InputStream, AtomicLong> reading = new ConcurrentHashMap<>();
+    private final AtomicLong downloaded = new AtomicLong();
+    private volatile boolean closed;
+
+    WebSeeds(TorrentId id, Torrent torrent, PlaybackSelector selector, UrgentRequests.Waiting waitedOn,
+             IntSupplier connectedPeers, DataWorker data, EventSink events, Supplier<DataDescriptor> descriptor, int blockSize) {
+        this.id = id;
+        this.torrent = torrent;
+        this.selector = selector;
+        this.waitedOn = waitedOn;
+        this.connectedPeers = connectedPeers;
+        this.data = data;
+        this.events = events;
+        this.descriptor = descriptor;
+        this.blockSize = blockSize;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(15)).build();
+    }
+
+    /** Starts fetching from each usable URL; the others are named in the log. */
+    void start(List<String> urls) {
+        for (String url : urls) {
+            WebSeed seed = WebSeed.of(url);
+            if (seed == null) {
+                log.info("{}: web seed {} is not an http(s) URL, not used", torrent.getName(), url);
+                continue;
+            }
+            log.info("{}: also downloading from web seed {}", torrent.getName(), url);
+            if (threads.isEmpty()) {
+                Thread watch = new Thread(this::watchStalls, "flux-web-seed-stalls");
+                watch.setDaemon(true);
+                threads.add(watch);
+                watch.start();
+            }
+            Server server = new Server(seed);
+            for (int i = 0; i < CONNECTIONS_PER_SEED; i++) {
+                Thread t = new Thread(server::run, "flux-web-seed-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        }
+    }
+
+    private void watchStalls() {
+        while (!closed) {
+            try {
+                TimeUnit.SECONDS.sleep(5);
+            } catch (InterruptedException e) {
+                return;
+            }
+            closeStalled();
+        }
+    }
+
+    /** Bytes the web seeds sent so far, pieces that failed their check included. */
+    long downloaded() {
+        return downloaded.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        threads.forEach(Thread::interrupt);
+        reading.keySet().forEach(WebSeeds::closeQuietly);
+    }
+
+    /**
+     * HttpClient's timeout ends the wait for a response's headers, not for its body: a server that
+     * stops sending in the middle would hold a connection's thread for good. Runs every few seconds.
+     */
+    private void closeStalled() {
+        long now = System.nanoTime();
+        reading.forEach((in, lastRead) -> {
+            if (now - lastRead.get() > STALL.toNanos()) {
+                closeQuietly(in); // its read fails, and the run is asked for again after the pause
+            }
+        });
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // closing is all that is wanted
+        }
+    }
+
+    /**
+     * The next pieces for a web seed: from the first wanted piece it may take, those after it in
+     * the file that are wanted too, up to {@link #RUN_BYTES}; none when nothing is left to take.
+     * Synchronized, so that two connections never take the same piece.
+     */
+    private synchronized int[] claim() {
+        int[] order = selector.order();
+        if (order.length == 0) {
+            return order;
+        }
+        BitSet wanted = new BitSet();
+        for (int piece : order) {
+            wanted.set(piece);
+        }
+        BitSet waited = new BitSet();
+        for (int piece : waitedOn.pieces()) {
+            waited.set(piece);
+        }
+        boolean alone = connectedPeers.getAsInt() == 0;
+        int most = (int) Math.max(1, RUN_BYTES / torrent.getChunkSize());
+        for (int first : order) {
+            if (mayTake(first, alone, waited)) {
+                int last = first;
+                while (last + 1 - first < most && wanted.get(last + 1) && mayTake(last + 1, alone, waited)) {
+                    last++;
+                }
+                int[] run = new int[last - first + 1];
+                for (int i = 0; i < run.length; i++) {
+                    run[i] = first + i;
+                    selector.fromWebSeeds().add(first + i);
+                }
+                return run;
+            }
+        }
+        return new int[0];
+    }
+
+    /** A piece no web seed fetches, and that no peer is asked for, unless none is connected or a reader waits on it. */
+    private boolean mayTake(int piece, boolean alone, BitSet waited) {
+        if (selector.fromWebSeeds().contains(piece)) {
+            return false;
+        }
+        return alone || waited.get(piece) || !selector.offered().contains(piece) && !selector.fetchedUrgently().contains(piece);
+    }
+
+    /** Lets peers or another web seed have the pieces again (those verified meanwhile are gone from the set already). */
+    private void release(int[] run) {
+        for (int piece : run) {
+            selector.fromWebSeeds().remove(piece);
+        }
+    }
+
+    private boolean done() {
+        DataDescriptor d = descriptor.get();
+        return d != null && d.getBitfield().getPiecesRemaining() == 0;
+    }
+
+    /** One web seed, read by {@link #CONNECTIONS_PER_SEED} threads. */
+    private final class Server {
+        private final WebSeed seed;
+        private final Peer peer;
+        private final AtomicInteger badPieces = new AtomicInteger();
+        private final AtomicInteger failures = new AtomicInteger();
+
+        Server(WebSeed seed) {
+            this.seed = seed;
+            // bt's data path names the peer a block came from; the server's own address is not needed
+            this.peer = InetPeer.build(InetAddress.getLoopbackAddress(), 0);
+        }
+
+        void run() {
+            while (!closed && badPieces.get() < MOST_BAD_PIECES && !done()) {
+                int[] run = claim();
+                if (run.length == 0) {
+                    if (!pause(IDLE_LOOK_MILLIS)) {
+                        return;
+                    }
+                    continue;
+                }
+                try {
+                    fetch(run);
+                    failures.set(0);
+                } catch (IOException | RuntimeException e) {
+                    if (closed) {
+                        return;
+                    }
+                    int failed = failures.getAndIncrement();
+                    long pause = PAUSES_MILLIS[Math.min(failed, PAUSES_MILLIS.length - 1)];
+                    String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+                    if (failed == 0) {
+                        log.warn("{}: web seed {} failed ({}); asking it again in {} s", torrent.getName(), seed.url(), reason, pause / 1000);
+                    } else {
+                        log.debug("web seed {} failed again ({}); next try in {} s", seed.url(), reason, pause / 1000);
+                    }
+                    release(run);
+                    if (!pause(pause)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    release(run);
+                    return;
+                }
+            }
+        }
+
+        /** Downloads the pieces of a run, file by file, and waits until bt has written and checked them. */
+        private void fetch(int[] run) throws IOException, InterruptedException {
+            long pieceSize = torrent.getChunkSize();
+            long start = run[0] * pieceSize;
+            long end = Math.min(torrent.getSize(), (run[run.length - 1] + 1) * pieceSize);
+            Blocks blocks = new Blocks(start);
+            try {
+                long fileStart = 0;
+                for (TorrentFile file : torrent.getFiles()) {
+                    long fileEnd = fileStart + file.getSize();
+                    long from = Math.max(start, fileStart);
+                    long to = Math.min(end, fileEnd);
+                    if (from < to) {
+                        read(seed.fileUrl(torrent, file), from - fileStart, to - from, blocks);
+                    }
+                    fileStart = fileEnd;
+                }
+                blocks.finish();
+            } finally {
+                release(run);
+            }
+        }
+
+        /** GET with a Range for {@code length} bytes at {@code offset} in the file; the body goes to {@code blocks}. */
+        private void read(URI url, long offset, long length, Blocks blocks) throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(url).timeout(STALL)
+                    .header("Range", "bytes=" + offset + "-" + (offset + length - 1)).build();
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            AtomicLong lastRead = new AtomicLong(System.nanoTime());
+            try (InputStream in = response.body()) {
+                reading.put(in, lastRead);
+                int status = response.statusCode();
+                String range = response.headers().firstValue("Content-Range").orElse("");
+                if (status == 206 ? !range.startsWith("bytes " + offset + "-") : !(status == 200 && offset == 0)) {
+                    throw new IOException("HTTP " + status + " " + range + " for " + url
+                            + (status == 200 ? " (it does not serve byte ranges)" : ""));
+                }
+                long left = length;
+                while (left > 0) {
+                    ByteBuffer block = blocks.current();
+                    int n = in.read(block.array(), block.position(), (int) Math.min(block.remaining(), left));
+                    if (n < 0) {
+                        throw new IOException(url + " ended " + left + " bytes early");
+                    }
+                    lastRead.set(System.nanoTime());
+                    block.position(block.position() + n);
+                    left -= n;
+                    downloaded.addAndGet(n);
+                    blocks.filled();
+                }
+            } finally {
+                reading.remove(response.body());
+            }
+        }
+
+        /** Waits, unless flux stops meanwhile (false). */
+        private boolean pause(long millis) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(millis);
+                return !closed;
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+
+        /**
+         * Cuts the bytes of a run into bt's blocks (each within one piece) and hands each to bt's
+         * data path; a piece's check comes with its last block's write.
+         */
+        private final class Blocks {
+            /** Each block's write, and the check of its piece when it was the last block in. */
+            private final ArrayDeque<CompletableFuture<?>> pending = new ArrayDeque<>();
+            private long at;
+            private ByteBuffer block;
+
+            Blocks(long at) {
+                this.at = at;
+            }
+
+            /** The block being filled, a new one if the last was handed over. */
+            ByteBuffer current() {
+                if (block == null) {
+                    long pieceSize = torrent.getChunkSize();
+                    long pieceEnd = Math.min(torrent.getSize(), (at / pieceSize + 1) * pieceSize);
+                    block = ByteBuffer.allocate((int) Math.min(blockSize, pieceEnd - at));
+                }
+                return block;
+            }
+
+            /** Hands the block over once full; waits when bt's data path has many of them still to write. */
+            void filled() throws InterruptedException {
+                if (block.hasRemaining()) {
+                    return;
+                }
+                long pieceSize = torrent.getChunkSize();
+                int piece = (int) (at / pieceSize);
+                int offset = (int) (at % pieceSize);
+                block.flip();
+                at += block.remaining();
+                CompletableFuture<BlockWrite> write = data.addBlock(id, peer, piece, offset,
+                        new BufferedData(new DelegatingByteBufferView(block)));
+                block = null;
+                pending.add(write.thenCompose(w -> w.getVerificationFuture()
+                        .map(check -> check.thenAccept(good -> checked(piece, good)))
+                        .orElse(CompletableFuture.completedFuture(null))));
+                while (pending.size() > MOST_PENDING_WRITES) {
+                    await(pending.poll());
+                }
+            }
+
+            /** Waits for every write and every check of the run. */
+            void finish() throws InterruptedException {
+                while (!pending.isEmpty()) {
+                    await(pending.poll());
+                }
+            }
+
+            private void await(CompletableFuture<?> future) throws InterruptedException {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    log.debug("web seed block: {}", e.getCause().toString());
+                }
+            }
+        }
+
+        private void checked(int piece, boolean good) {
+            if (good) {
+                events.firePieceVerified(id, piece);
+                return;
+            }
+            int bad = badPieces.incrementAndGet();
+            if (bad == MOST_BAD_PIECES) {
+                log.warn("{}: web seed {} sent {} pieces that do not match the torrent; no longer asking it",
+                        torrent.getName(), seed.url(), bad);
+            } else {
+                log.debug("web seed {}: piece {} does not match its hash", seed.url(), piece);
+            }
+        }
+    }
+}

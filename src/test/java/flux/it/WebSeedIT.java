@@ -1,0 +1,117 @@
+package flux.it;
+
+import flux.lab.FluxRun;
+import flux.lab.LibtorrentSeeder;
+import flux.lab.Lighttpd;
+import flux.lab.Media;
+import flux.lab.Mpv;
+import flux.lab.Net;
+import flux.lab.Tools;
+import flux.seed.TorrentCreator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Web seeds (BEP 19): a torrent that lists HTTP servers with its files streams from them, with no
+ * peer at all or beside peers. The servers are lighttpd on loopback; the torrents have no tracker,
+ * and the streams no DHT.
+ */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class WebSeedIT {
+    private static final long PIECE = 64 * 1024;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void mpvPlaysAndSeeksAStreamWhoseOnlySourceIsAWebSeed() throws Exception {
+        Path www = Files.createDirectories(work.resolve("www"));
+        Path video = Files.copy(Media.mp4MoovAtEnd(40, 2000), www.resolve("clip.mp4"));
+        try (Lighttpd server = Lighttpd.serve(work.resolve("httpd"), www, "127.0.0.1")) {
+            Path torrent = torrentOf(video, List.of(server.url() + "clip.mp4"));
+            try (FluxRun flux = FluxRun.start(work, FluxRun.streamArgs(work, torrent.toString(), "--port", "0", "--json"));
+                 Mpv mpv = Mpv.play(work, FluxRun.field(flux.awaitEvent("ready", 60), "url"), 30)) {
+                mpv.awaitPlayingPast(0.5, 60); // the moov at the end of the file came first
+                double target = mpv.number("duration") * 0.8;
+                mpv.seekPercent(80, 60);
+                double at = mpv.number("time-pos");
+                assertTrue(Math.abs(at - target) < 1.5, "the seek to " + target + " s landed at " + at + " s: " + mpv.log());
+                mpv.awaitPlayingPast(target + 0.5, 30);
+                assertTrue(flux.stderr().contains("also downloading from web seed " + server.url() + "clip.mp4"), flux.stderr());
+            }
+        }
+    }
+
+    @Test
+    void aMultiFileTorrentsFilesAreUnderItsNameInTheSeedsFolder() throws Exception {
+        Path www = Files.createDirectories(work.resolve("www"));
+        Path show = Files.createDirectories(www.resolve("My Show").resolve("extras"));
+        Files.copy(Media.mkv(8, 600), www.resolve("My Show").resolve("part one.mkv"));
+        Path wanted = Files.copy(Media.mp4MoovAtEnd(8, 600), show.resolve("clip ä.mp4"));
+        try (Lighttpd server = Lighttpd.serve(work.resolve("httpd"), www, "127.0.0.1")) {
+            // the folder's URL: the files are at <url>My%20Show/extras/clip%20%C3%A4.mp4 and so on
+            Path torrent = torrentOf(www.resolve("My Show"), List.of(server.url()));
+            String streamed = FluxRun.toStdout(work.resolve("stream.err"),
+                    FluxRun.streamArgs(work, torrent.toString(), "--select", "*.mp4", "-o", "-"));
+            assertEquals(Tools.sha256(wanted), streamed, Files.readString(work.resolve("stream.err")));
+        }
+    }
+
+    @Test
+    void aWebSeedThatFailsIsSaidOnceAndThePeersDeliver() throws Exception {
+        Path data = Files.createDirectories(work.resolve("data"));
+        Path video = Files.copy(Media.mp4MoovAtEnd(40, 2000), data.resolve("clip.mp4"));
+        Path www = Files.createDirectories(work.resolve("www")); // without the file: 404
+        try (Lighttpd server = Lighttpd.serve(work.resolve("httpd"), www, "127.0.0.1")) {
+            Path torrent = torrentOf(video, List.of(server.url() + "clip.mp4"));
+            String seederAddress = Net.freshLoopback();
+            int seederPort = Net.freePort(seederAddress);
+            try (LibtorrentSeeder seeder = LibtorrentSeeder.start(work, seederAddress, seederPort, torrent, data, 500)) {
+                String streamed = FluxRun.toStdout(work.resolve("stream.err"), FluxRun.streamArgs(work, torrent.toString(),
+                        "--peer", seederAddress + ":" + seederPort, "-o", "-"));
+                String log = Files.readString(work.resolve("stream.err"));
+                assertEquals(Tools.sha256(video), streamed, log);
+                List<String> said = log.lines().filter(l -> l.contains("web seed")).toList();
+                assertEquals(2, said.size(), "the web seed named as used, then its failure once: " + said);
+                assertTrue(said.get(1).contains("web seed " + server.url() + "clip.mp4 failed (HTTP 404"), said.toString());
+            }
+        }
+    }
+
+    @Test
+    void aWebSeedSendingOtherBytesIsDroppedAndNoneOfThemIsServed() throws Exception {
+        Path good = Files.createDirectories(work.resolve("good"));
+        Path bad = Files.createDirectories(work.resolve("bad"));
+        Path video = Files.copy(Media.mp4MoovAtEnd(40, 2000), good.resolve("clip.mp4"));
+        byte[] other = Files.readAllBytes(video);
+        for (int i = 0; i < other.length; i += 4096) {
+            other[i] ^= 0x55; // the same size, a wrong byte in every block
+        }
+        Files.write(bad.resolve("clip.mp4"), other);
+        try (Lighttpd goodServer = Lighttpd.serve(work.resolve("httpd-good"), good, "127.0.0.1");
+             Lighttpd badServer = Lighttpd.serve(work.resolve("httpd-bad"), bad, "127.0.0.1")) {
+            Path torrent = torrentOf(video, List.of(badServer.url() + "clip.mp4", goodServer.url() + "clip.mp4"));
+            String streamed = FluxRun.toStdout(work.resolve("stream.err"),
+                    FluxRun.streamArgs(work, torrent.toString(), "-o", "-"));
+            String log = Files.readString(work.resolve("stream.err"));
+            assertEquals(Tools.sha256(video), streamed, log);
+            assertTrue(log.contains("web seed " + badServer.url() + "clip.mp4 sent 3 pieces that do not match the torrent; "
+                    + "no longer asking it"), log);
+        }
+    }
+
+    /** A .torrent of the content with these web seeds and no tracker. */
+    private Path torrentOf(Path content, List<String> webSeeds) throws Exception {
+        TorrentCreator.Options options = new TorrentCreator.Options(List.of(), webSeeds, PIECE, false, null, null, "flux");
+        return Files.write(work.resolve(content.getFileName() + ".torrent"), TorrentCreator.create(content, options).torrent());
+    }
+}
