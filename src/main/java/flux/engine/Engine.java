@@ -407,6 +407,7 @@ public final class Engine implements AutoCloseable {
                     runtime.service(TorrentRegistry.class).getDescriptor(id)
                             .ifPresent(torrent -> closedConnections.closed(torrent, e.getConnectionKey()));
                     urgent.peerGone(e.getConnectionKey());
+                    runtime.service(WebSeedHaves.class).disconnected(e.getConnectionKey());
                     clients.disconnected(new InetSocketAddress(e.getConnectionKey().getPeer().getInetAddress(),
                             e.getConnectionKey().getRemotePort()));
                 })
@@ -450,8 +451,13 @@ public final class Engine implements AutoCloseable {
             return;
         }
         TorrentRegistry registry = runtime.service(TorrentRegistry.class);
+        EventSink events = runtime.service(EventSink.class);
+        WebSeedHaves haves = runtime.service(WebSeedHaves.class);
         WebSeeds seeds = new WebSeeds(session.id(), torrent, session.selector(), session.waitedOn(), session::connectedPeers,
-                runtime.service(DataWorker.class), runtime.service(EventSink.class),
+                runtime.service(DataWorker.class), piece -> {
+                    haves.delivered(session.id(), piece);
+                    events.firePieceVerified(session.id(), piece);
+                },
                 () -> registry.getDescriptor(session.id()).map(TorrentDescriptor::getDataDescriptor).orElse(null),
                 runtime.getConfig().getTransferBlockSize());
         session.webSeeds(seeds);

@@ -118,7 +118,7 @@ final class EngineModule extends AbstractModule {
         bind(IMessageDispatcher.class).to(MessageLoop.class).asEagerSingleton();
         ServiceModule.extend(binder()).addMessagingAgent(new ChokeStateAgent()).addMessagingAgent(new RequestAfterCancel()).addMessagingAgent(urgent)
                 .addMessagingAgentType(PromptInterest.class).addMessagingAgent(queues)
-                .addMessagingAgentType(LateBlocks.class);
+                .addMessagingAgentType(LateBlocks.class).addMessagingAgentType(WebSeedHaves.class);
         MapBinder<String, TrackerFactory> trackers =
                 MapBinder.newMapBinder(binder(), String.class, TrackerFactory.class, TrackerFactories.class);
         trackers.addBinding("http").to(HttpTrackers.class);

@@ -1,7 +1,6 @@
 package flux.engine;
 
 import bt.data.DataDescriptor;
-import bt.event.EventSink;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentFile;
 import bt.metainfo.TorrentId;
@@ -33,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -63,7 +63,8 @@ final class WebSeeds implements AutoCloseable {
     private final UrgentRequests.Waiting waitedOn;
     private final IntSupplier connectedPeers;
     private final DataWorker data;
-    private final EventSink events;
+    /** Told of each piece a web seed delivered and bt verified. */
+    private final IntConsumer verified;
     private final Supplier<DataDescriptor> descriptor;
     private final int blockSize;
     private final HttpClient http;
@@ -74,14 +75,14 @@ final class WebSeeds implements AutoCloseable {
     private volatile boolean closed;
 
     WebSeeds(TorrentId id, Torrent torrent, PlaybackSelector selector, UrgentRequests.Waiting waitedOn,
-             IntSupplier connectedPeers, DataWorker data, EventSink events, Supplier<DataDescriptor> descriptor, int blockSize) {
+             IntSupplier connectedPeers, DataWorker data, IntConsumer verified, Supplier<DataDescriptor> descriptor, int blockSize) {
         this.id = id;
         this.torrent = torrent;
         this.selector = selector;
         this.waitedOn = waitedOn;
         this.connectedPeers = connectedPeers;
         this.data = data;
-        this.events = events;
+        this.verified = verified;
         this.descriptor = descriptor;
         this.blockSize = blockSize;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL)
@@ -390,7 +391,7 @@ final class WebSeeds implements AutoCloseable {
 
         private void checked(int piece, boolean good) {
             if (good) {
-                events.firePieceVerified(id, piece);
+                verified.accept(piece);
                 return;
             }
             int bad = badPieces.incrementAndGet();
