@@ -269,6 +269,10 @@ public final class TorrentSession implements AutoCloseable {
         return (s == null ? 0 : s.getDownloaded()) + (w == null ? 0 : w.downloaded());
     }
 
+    boolean hasWebSeeds() {
+        return webSeeds != null;
+    }
+
     /** The torrent's web seeds, fetching from now until the session closes. */
     void webSeeds(WebSeeds seeds) {
         this.webSeeds = seeds;
