@@ -67,6 +67,26 @@ class WebSeedIT {
     }
 
     @Test
+    void aMagnetsWebSeedFeedsTheStreamOnceAPeerGaveTheMetadata() throws Exception {
+        Path www = Files.createDirectories(work.resolve("www"));
+        Path video = Files.copy(Media.mp4MoovAtEnd(40, 2000), www.resolve("clip.mp4"));
+        String seederAddress = Net.freshLoopback();
+        int seederPort = Net.freePort(seederAddress);
+        // the only peer sends pieces at 1 KiB/s (10 MiB: hours) but the metadata at once
+        try (Lighttpd server = Lighttpd.serve(work.resolve("httpd"), www, "127.0.0.1");
+             FluxRun seeder = FluxRun.start(work, List.of("seed", video.toString(), "--no-dht", "--bind", seederAddress,
+                     "--peer-port", Integer.toString(seederPort), "--upload-limit", "1K", "--json",
+                     "--state", work.resolve("state").toString(), "--status-interval", "0"))) {
+            String hash = FluxRun.field(seeder.awaitEvent("ready", 60), "infoHash");
+            String magnet = "magnet:?xt=urn:btih:" + hash + "&ws=" + java.net.URLEncoder.encode(server.url() + "clip.mp4",
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String streamed = FluxRun.toStdout(work.resolve("stream.err"),
+                    FluxRun.streamArgs(work, magnet, "--peer", seederAddress + ":" + seederPort, "-o", "-"));
+            assertEquals(Tools.sha256(video), streamed, Files.readString(work.resolve("stream.err")));
+        }
+    }
+
+    @Test
     void aWebSeedThatFailsIsSaidOnceAndThePeersDeliver() throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
         Path video = Files.copy(Media.mp4MoovAtEnd(40, 2000), data.resolve("clip.mp4"));
