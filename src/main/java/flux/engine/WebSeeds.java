@@ -220,7 +220,7 @@ final class WebSeeds implements AutoCloseable {
         return d != null && d.getBitfield().getPiecesRemaining() == 0;
     }
 
-    /** One web seed, read by {@link #CONNECTIONS_PER_SEED} threads. */
+    /** One web seed, and what its connections share: its failures, its bad pieces, the size of the next run. */
     private final class Server {
         private final WebSeed seed;
         private final Peer peer;
