@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** `flux info`: what a torrent holds. */
@@ -39,8 +40,19 @@ public class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TorrentInput input = TorrentInput.parse(torrent);
-        TorrentMeta meta = input instanceof TorrentInput.Magnet ? fromSwarm(input) : Metainfo.read(input);
-        print(meta, System.out);
+        TorrentMeta meta;
+        List<String> webSeeds;
+        if (input instanceof TorrentInput.Magnet m) {
+            meta = fromSwarm(input);
+            webSeeds = m.webSeeds(); // the metadata a peer sends holds no url-list
+        } else {
+            if (input instanceof TorrentInput.TorrentUrl url) {
+                input = url.fetch(); // once, for both reads
+            }
+            meta = Metainfo.read(input);
+            webSeeds = Metainfo.webSeeds(input);
+        }
+        print(meta, webSeeds, System.out);
         return 0;
     }
 
@@ -56,12 +68,12 @@ public class InfoCommand implements Callable<Integer> {
         }
     }
 
-    private void print(TorrentMeta meta, PrintStream out) {
-        String magnet = meta.magnet();
+    private void print(TorrentMeta meta, List<String> webSeeds, PrintStream out) {
+        String magnet = meta.magnet(webSeeds);
         if (json) {
             out.println(Json.object().put("name", meta.name()).put("infoHash", meta.infoHash()).put("magnet", magnet)
                     .put("size", meta.totalSize()).put("pieceLength", meta.pieceLength()).put("pieces", meta.pieceCount())
-                    .put("private", meta.privateFlag()).put("trackers", meta.trackers())
+                    .put("private", meta.privateFlag()).put("trackers", meta.trackers()).put("webSeeds", webSeeds)
                     .put("files", FileListing.json(meta.files())));
             return;
         }
@@ -71,6 +83,9 @@ public class InfoCommand implements Callable<Integer> {
         out.println("Pieces:     " + meta.pieceCount() + " x " + Sizes.bytes(meta.pieceLength()));
         out.println("Private:    " + (meta.privateFlag() ? "yes" : "no"));
         out.println("Trackers:   " + (meta.trackers().isEmpty() ? "(none)" : String.join(" ", meta.trackers())));
+        if (!webSeeds.isEmpty()) {
+            out.println("Web seeds:  " + String.join(" ", webSeeds));
+        }
         out.println("Magnet:     " + magnet);
         out.println("Files:");
         FileListing.print(meta.files(), out);

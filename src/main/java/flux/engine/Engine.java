@@ -439,7 +439,7 @@ public final class Engine implements AutoCloseable {
             return m.webSeeds();
         }
         // a URL's .torrent was fetched into bytes by the stream already; not fetched a second time here
-        return input instanceof TorrentInput.TorrentUrl ? List.of() : Metainfo.peek(input).webSeeds();
+        return input instanceof TorrentInput.TorrentUrl ? List.of() : Metainfo.webSeeds(input);
     }
 
     /**

@@ -116,7 +116,12 @@ public final class Metainfo {
 
     /** A .torrent's web seeds (its url-list). */
     public static List<String> webSeeds(byte[] torrent) {
-        return peek(new TorrentInput.TorrentBytes(torrent, "the torrent")).webSeeds();
+        return webSeeds(new TorrentInput.TorrentBytes(torrent, "the torrent"));
+    }
+
+    /** The web seeds of a .torrent input (a URL's is fetched again: fetch it into bytes first). */
+    public static List<String> webSeeds(TorrentInput input) {
+        return peek(input).webSeeds();
     }
 
     /** A url-list is one URL or a list of them; anything else in it is ignored. */

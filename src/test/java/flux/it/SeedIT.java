@@ -92,6 +92,25 @@ class SeedIT {
     }
 
     @Test
+    void webSeedsGoIntoTheTorrentAndItsMagnetAndInfoShowsThem() throws Exception {
+        Path work = workDir("web-seeds");
+        Path file = randomFile(work.resolve("a.bin"), 10_000, 4);
+        Path torrent = work.resolve("a.torrent");
+        FluxProcess.Result created = FluxProcess.run(60, "create", file.toString(), "-o", torrent.toString(),
+                "-w", "http://seed.example/a.bin", "-w", "http://two.example/", "--json");
+        assertEquals(0, created.exitCode(), created.stderr());
+        assertTrue(FluxRun.field(created.stdout(), "magnet").endsWith("&ws=http%3A%2F%2Fseed.example%2Fa.bin&ws=http%3A%2F%2Ftwo.example%2F"),
+                created.stdout());
+        String show = Tools.run(30, Tools.require("transmission-show"), torrent.toString());
+        assertTrue(show.contains("WEBSEEDS\n\n  http://seed.example/a.bin\n  http://two.example/\n"), show);
+        FluxProcess.Result info = FluxProcess.run(60, "info", torrent.toString());
+        assertEquals(0, info.exitCode(), info.stderr());
+        assertTrue(info.stdout().contains("Web seeds:  http://seed.example/a.bin http://two.example/\n"), info.stdout());
+        assertEquals(FluxRun.field(created.stdout(), "magnet"),
+                FluxRun.field(FluxProcess.run(60, "info", torrent.toString(), "--json").stdout(), "magnet"));
+    }
+
+    @Test
     void aria2AndTransmissionDownloadWhatFluxSeeds() throws Exception {
         Path work = workDir("seed");
         Path file = randomFile(work.resolve("data/movie.bin"), 6_000_000, 42);
