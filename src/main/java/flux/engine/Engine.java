@@ -458,13 +458,13 @@ public final class Engine implements AutoCloseable {
         }
         EventSink events = runtime.service(EventSink.class);
         WebSeedHaves haves = runtime.service(WebSeedHaves.class);
-        WebSeeds seeds = new WebSeeds(session.id(), torrent, session.selector(), session.waitedOn(), session::connectedPeers,
-                runtime.service(DataWorker.class), piece -> {
-                    haves.delivered(session.id(), piece);
-                    events.firePieceVerified(session.id(), piece);
-                },
+        WebSeedPieces pieces = new WebSeedPieces(session.selector(), session.waitedOn(), session::connectedPeers,
                 () -> registry.getDescriptor(session.id()).map(TorrentDescriptor::getDataDescriptor).orElse(null),
-                runtime.getConfig().getTransferBlockSize());
+                torrent.getChunkSize());
+        WebSeeds seeds = new WebSeeds(session.id(), torrent, pieces, runtime.service(DataWorker.class), piece -> {
+            haves.delivered(session.id(), piece);
+            events.firePieceVerified(session.id(), piece);
+        }, runtime.getConfig().getTransferBlockSize());
         session.webSeeds(seeds);
         seeds.start(urls);
     }

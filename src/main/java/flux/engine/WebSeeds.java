@@ -1,6 +1,5 @@
 package flux.engine;
 
-import bt.data.DataDescriptor;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentFile;
 import bt.metainfo.TorrentId;
@@ -21,7 +20,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,18 +28,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * Downloads pieces from a torrent's web seeds (BEP 19: plain HTTP servers with its files, such as
  * the Internet Archive's), for content that has few peers or none. A web seed is a peer that has
- * every piece and never chokes. Two connections to each take, in playback order, the next pieces
- * no peer is asked for (or any piece once no peer is connected), 2-8 MiB per Range request; a
- * third takes only the pieces readers wait on, one at a time, so that a seek does not wait behind
- * the others' runs. The bytes go to bt's data path, which checks each piece against its hash as it
- * does a peer's. A server that fails is asked again after a pause (1, 5, 30, then 60 s); one that
- * sends three pieces that do not match is no longer asked.
+ * every piece and never chokes. Two connections to each read runs of pieces in playback order,
+ * 2-8 MiB per Range request; a third reads only the piece a reader waits on, so that a seek does
+ * not wait behind the others' runs ({@link WebSeedPieces} says which). The bytes go to bt's data
+ * path, which checks each piece against its hash as it does a peer's. A server that fails is asked
+ * again after a pause (1, 5, 30, then 60 s); one that sends three pieces that do not match is no
+ * longer asked.
  */
 final class WebSeeds implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebSeeds.class);
@@ -65,21 +62,17 @@ final class WebSeeds implements AutoCloseable {
     private static final long IDLE_LOOK_MILLIS = 25;
     /** How often the connection kept for the pieces readers wait on looks for one: a seek waits for the look. */
     private static final long WAITED_LOOK_MILLIS = 3;
-    /** Block writes a connection leaves pending before it reads on: what bt's data queue holds for it. */
-    private static final int MOST_PENDING_WRITES = 64;
+    /** Writes a connection leaves pending before it reads on: 2 MiB of heap each, with the heap capped at 128 MiB. */
+    private static final int MOST_PENDING_WRITES = 8;
     /** A server silent this long in the middle of a response is given up on (and asked again after the pause). */
     private static final int READ_TIMEOUT_MILLIS = 30_000;
     private static final int CONNECT_TIMEOUT_MILLIS = 15_000;
 
     private final TorrentId id;
     private final Torrent torrent;
-    private final PlaybackSelector selector;
-    private final UrgentRequests.Waiting waitedOn;
-    private final IntSupplier connectedPeers;
+    private final WebSeedPieces pieces;
     private final DataWorker data;
-    /** Told of each piece a web seed delivered and bt verified. */
     private final IntConsumer verified;
-    private final Supplier<DataDescriptor> descriptor;
     private final int blockSize;
     private final List<Thread> threads = new ArrayList<>();
     /** The responses being read, closed to end the reads when flux stops. */
@@ -87,16 +80,16 @@ final class WebSeeds implements AutoCloseable {
     private final AtomicLong downloaded = new AtomicLong();
     private volatile boolean closed;
 
-    WebSeeds(TorrentId id, Torrent torrent, PlaybackSelector selector, UrgentRequests.Waiting waitedOn,
-             IntSupplier connectedPeers, DataWorker data, IntConsumer verified, Supplier<DataDescriptor> descriptor, int blockSize) {
+    /**
+     * @param verified told of each piece a web seed delivered and bt verified
+     * @param blockSize bt's block size: the bytes it marks as there are counted in those
+     */
+    WebSeeds(TorrentId id, Torrent torrent, WebSeedPieces pieces, DataWorker data, IntConsumer verified, int blockSize) {
         this.id = id;
         this.torrent = torrent;
-        this.selector = selector;
-        this.waitedOn = waitedOn;
-        this.connectedPeers = connectedPeers;
+        this.pieces = pieces;
         this.data = data;
         this.verified = verified;
-        this.descriptor = descriptor;
         this.blockSize = blockSize;
     }
 
@@ -111,9 +104,9 @@ final class WebSeeds implements AutoCloseable {
             log.info("{}: also downloading from web seed {}", torrent.getName(), url);
             Server server = new Server(seed);
             for (int i = 0; i < CONNECTIONS_PER_SEED; i++) {
-                start(() -> server.run(() -> claim(server.runBytes), IDLE_LOOK_MILLIS), "flux-web-seed-" + i);
+                start(() -> server.run(() -> pieces.claim(server.runBytes), IDLE_LOOK_MILLIS), "flux-web-seed-" + i);
             }
-            start(() -> server.run(WebSeeds.this::claimWaitedOn, WAITED_LOOK_MILLIS), "flux-web-seed-sought");
+            start(() -> server.run(pieces::claimWaitedOn, WAITED_LOOK_MILLIS), "flux-web-seed-sought");
         }
     }
 
@@ -144,82 +137,6 @@ final class WebSeeds implements AutoCloseable {
         }
     }
 
-    /**
-     * The next pieces for a web seed: from the first wanted piece it may take, those after it in
-     * the file that are wanted too, up to {@code bytes}; none when nothing is left to take.
-     * Synchronized, so that two connections never take the same piece.
-     */
-    private synchronized int[] claim(long bytes) {
-        int[] order = selector.order();
-        if (order.length == 0) {
-            return order;
-        }
-        BitSet wanted = new BitSet();
-        for (int piece : order) {
-            wanted.set(piece);
-        }
-        BitSet waited = new BitSet();
-        for (int piece : waitedOn.pieces()) {
-            waited.set(piece);
-        }
-        boolean alone = connectedPeers.getAsInt() == 0;
-        int most = (int) Math.max(1, bytes / torrent.getChunkSize());
-        for (int first : order) {
-            if (mayTake(first, alone, waited)) {
-                int last = first;
-                while (last + 1 - first < most && wanted.get(last + 1) && mayTake(last + 1, alone, waited)) {
-                    last++;
-                }
-                int[] run = new int[last - first + 1];
-                for (int i = 0; i < run.length; i++) {
-                    run[i] = first + i;
-                    selector.fromWebSeeds().add(first + i);
-                }
-                return run;
-            }
-        }
-        return new int[0];
-    }
-
-    /**
-     * The first piece a reader waits on that no web seed fetches, alone: a seek's piece, for the
-     * connection kept for those, which would otherwise wait behind the runs the others read.
-     */
-    private synchronized int[] claimWaitedOn() {
-        for (int piece : waitedOn.pieces()) {
-            if (!selector.fromWebSeeds().contains(piece) && !verifiedAlready(piece)) {
-                selector.fromWebSeeds().add(piece);
-                return new int[]{piece};
-            }
-        }
-        return new int[0];
-    }
-
-    private boolean verifiedAlready(int piece) {
-        DataDescriptor d = descriptor.get();
-        return d == null || d.getBitfield().isVerified(piece);
-    }
-
-    /** A piece no web seed fetches, and that no peer is asked for, unless none is connected or a reader waits on it. */
-    private boolean mayTake(int piece, boolean alone, BitSet waited) {
-        if (selector.fromWebSeeds().contains(piece)) {
-            return false;
-        }
-        return alone || waited.get(piece) || !selector.offered().contains(piece) && !selector.fetchedUrgently().contains(piece);
-    }
-
-    /** Lets peers or another web seed have the pieces again (those verified meanwhile are gone from the set already). */
-    private void release(int[] run) {
-        for (int piece : run) {
-            selector.fromWebSeeds().remove(piece);
-        }
-    }
-
-    private boolean done() {
-        DataDescriptor d = descriptor.get();
-        return d != null && d.getBitfield().getPiecesRemaining() == 0;
-    }
-
     /** One web seed, and what its connections share: its failures, its bad pieces, the size of the next run. */
     private final class Server {
         private final WebSeed seed;
@@ -237,7 +154,7 @@ final class WebSeeds implements AutoCloseable {
 
         /** Fetches the runs {@code claims} gives, looking again after {@code idleMillis} when it gives none. */
         void run(Supplier<int[]> claims, long idleMillis) {
-            while (!closed && badPieces.get() < MOST_BAD_PIECES && !done()) {
+            while (!closed && badPieces.get() < MOST_BAD_PIECES && !pieces.done()) {
                 int[] run = claims.get();
                 if (run.length == 0) {
                     if (!pause(idleMillis)) {
@@ -263,12 +180,12 @@ final class WebSeeds implements AutoCloseable {
                     } else {
                         log.debug("web seed {} failed again ({}); next try in {} s", seed.url(), reason, pause / 1000);
                     }
-                    release(run);
+                    pieces.release(run);
                     if (!pause(pause)) {
                         return;
                     }
                 } catch (InterruptedException e) {
-                    release(run);
+                    pieces.release(run);
                     return;
                 }
             }
@@ -279,7 +196,7 @@ final class WebSeeds implements AutoCloseable {
             long pieceSize = torrent.getChunkSize();
             long start = run[0] * pieceSize;
             long end = Math.min(torrent.getSize(), (run[run.length - 1] + 1) * pieceSize);
-            Blocks blocks = new Blocks(start);
+            Writes blocks = new Writes(start);
             try {
                 long fileStart = 0;
                 for (TorrentFile file : torrent.getFiles()) {
@@ -294,7 +211,7 @@ final class WebSeeds implements AutoCloseable {
                 blocks.finish();
                 return end - start;
             } finally {
-                release(run);
+                pieces.release(run);
             }
         }
 
@@ -305,11 +222,12 @@ final class WebSeeds implements AutoCloseable {
          * asynchronous pipeline hands each buffer across threads. A body read to its end leaves
          * the connection open for the next request.
          */
-        private void read(URI url, long offset, long length, Blocks blocks) throws IOException, InterruptedException {
+        private void read(URI url, long offset, long length, Writes blocks) throws IOException, InterruptedException {
             HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(READ_TIMEOUT_MILLIS);
             connection.setRequestProperty("Range", "bytes=" + offset + "-" + (offset + length - 1));
+            connection.setRequestProperty("User-Agent", "flux"); // a server's logs say who reads, not "Java/17"
             int status = connection.getResponseCode();
             String range = connection.getHeaderField("Content-Range");
             if (status == 206 ? range == null || !range.startsWith("bytes " + offset + "-") : !(status == 200 && offset == 0)) {
@@ -351,13 +269,13 @@ final class WebSeeds implements AutoCloseable {
          * Cuts the bytes of a run into bt's blocks (each within one piece) and hands each to bt's
          * data path; a piece's check comes with its last block's write.
          */
-        private final class Blocks {
+        private final class Writes {
             /** Each block's write, and the check of its piece when it was the last block in. */
             private final ArrayDeque<CompletableFuture<?>> pending = new ArrayDeque<>();
             private long at;
             private ByteBuffer block;
 
-            Blocks(long at) {
+            Writes(long at) {
                 this.at = at;
             }
 

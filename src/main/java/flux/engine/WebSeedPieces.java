@@ -1,0 +1,103 @@
+package flux.engine;
+
+import bt.data.DataDescriptor;
+
+import java.util.BitSet;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Which pieces a torrent's web seeds fetch: runs in playback order of the pieces no peer is asked
+ * for (any once no peer is connected), and the piece a reader waits on whoever else fetches it.
+ * What they take is kept from bt ({@link PlaybackSelector#fromWebSeeds}) until it is verified or
+ * given back, and no two connections take the same piece.
+ */
+final class WebSeedPieces {
+    private final PlaybackSelector selector;
+    private final UrgentRequests.Waiting waitedOn;
+    private final IntSupplier connectedPeers;
+    private final Supplier<DataDescriptor> descriptor;
+    private final long pieceSize;
+
+    /** @param descriptor bt's data of the torrent, null until set up */
+    WebSeedPieces(PlaybackSelector selector, UrgentRequests.Waiting waitedOn, IntSupplier connectedPeers,
+                  Supplier<DataDescriptor> descriptor, long pieceSize) {
+        this.selector = selector;
+        this.waitedOn = waitedOn;
+        this.connectedPeers = connectedPeers;
+        this.descriptor = descriptor;
+        this.pieceSize = pieceSize;
+    }
+
+    /**
+     * From the first wanted piece a web seed may take, those after it in the file that are wanted
+     * too, up to {@code bytes}; none when nothing is left to take.
+     */
+    synchronized int[] claim(long bytes) {
+        int[] order = selector.order();
+        if (order.length == 0) {
+            return order;
+        }
+        BitSet wanted = new BitSet();
+        for (int piece : order) {
+            wanted.set(piece);
+        }
+        BitSet waited = new BitSet();
+        for (int piece : waitedOn.pieces()) {
+            waited.set(piece);
+        }
+        boolean alone = connectedPeers.getAsInt() == 0;
+        int most = (int) Math.max(1, bytes / pieceSize);
+        for (int first : order) {
+            if (mayTake(first, alone, waited)) {
+                int last = first;
+                while (last + 1 - first < most && wanted.get(last + 1) && mayTake(last + 1, alone, waited)) {
+                    last++;
+                }
+                int[] run = new int[last - first + 1];
+                for (int i = 0; i < run.length; i++) {
+                    run[i] = first + i;
+                    selector.fromWebSeeds().add(first + i);
+                }
+                return run;
+            }
+        }
+        return new int[0];
+    }
+
+    /**
+     * The first piece a reader waits on that no web seed fetches, alone: a seek's piece, for the
+     * connection kept for those, which would otherwise wait behind the runs the others read.
+     */
+    synchronized int[] claimWaitedOn() {
+        DataDescriptor d = descriptor.get();
+        for (int piece : waitedOn.pieces()) {
+            if (d != null && !d.getBitfield().isVerified(piece) && !selector.fromWebSeeds().contains(piece)) {
+                selector.fromWebSeeds().add(piece);
+                return new int[]{piece};
+            }
+        }
+        return new int[0];
+    }
+
+    /** Lets peers or another web seed have the pieces again (those verified meanwhile are gone from the set already). */
+    void release(int[] run) {
+        for (int piece : run) {
+            selector.fromWebSeeds().remove(piece);
+        }
+    }
+
+    /** True once every piece is verified: nothing is left for a web seed. */
+    boolean done() {
+        DataDescriptor d = descriptor.get();
+        return d != null && d.getBitfield().getPiecesRemaining() == 0;
+    }
+
+    /** A piece no web seed fetches, and that no peer is asked for, unless none is connected or a reader waits on it. */
+    private boolean mayTake(int piece, boolean alone, BitSet waited) {
+        if (selector.fromWebSeeds().contains(piece)) {
+            return false;
+        }
+        return alone || waited.get(piece) || !selector.offered().contains(piece) && !selector.fetchedUrgently().contains(piece);
+    }
+}
