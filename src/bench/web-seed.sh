@@ -17,14 +17,15 @@ export BENCH_OUT
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
+enter_netns "$@"
 ROUNDS=${ROUNDS:-5}
 PIECE_KIB=${PIECE_KIB:-1024}
+# read after enter_netns: an array is not exported, so the namespace's bash would not see CLIENTS
 read -ra CLIENTS <<<"${CLIENTS:-flux lt webtorrent aria2c}"
 NPM_BIN=$BENCH_CACHE/npm/node_modules/.bin
 SERVER=127.0.0.2
 SERVER_PORT=8080
 
-enter_netns "$@"
 [[ $BENCH_IN_NETNS == 1 ]] || die "needs its own network namespace (root): webtorrent's DHT must not reach anything but loopback"
 trap cleanup EXIT
 rm -rf "$WORK" && mkdir -p "$WORK" "$LOGS"
