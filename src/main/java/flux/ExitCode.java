@@ -8,7 +8,7 @@ public enum ExitCode {
     BAD_INPUT(3, "bad input: malformed magnet, torrent or info-hash, no such file, data not matching"),
     NETWORK(4, "network: no peers or metadata before the timeout, port in use, tracker unreachable"),
     IO(5, "local I/O: disk full, directory not writable, unreadable file, out of memory"),
-    INTERRUPTED(130, "interrupted by SIGINT/SIGTERM before the work was done");
+    INTERRUPTED(130, "interrupted by SIGINT (Ctrl-C) before the work was done; SIGTERM gives 143");
 
     public final int code;
     public final String meaning;
