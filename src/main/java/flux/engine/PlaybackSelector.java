@@ -55,7 +55,7 @@ final class PlaybackSelector implements PieceSelector {
         if (p == null || v == null) {
             return relevantChunks.stream();
         }
-        int[] order = p.order(v.snapshot(), readers.positions(), readers.recentlyClosed());
+        int[] order = orderOf(p, v);
         // bt pulls from this lazily and stops once it has claimed enough: what it pulled is all it may have asked for
         return Arrays.stream(order).filter(piece -> relevantChunks.get(piece) && !fetchedUrgently.contains(piece)
                 && !fromWebSeeds.contains(piece)).peek(offered::add);
@@ -68,6 +68,10 @@ final class PlaybackSelector implements PieceSelector {
         if (paused || p == null || v == null) {
             return new int[0];
         }
+        return orderOf(p, v);
+    }
+
+    private int[] orderOf(PiecePriorities p, VerifiedPieces v) {
         return p.order(v.snapshot(), readers.positions(), readers.recentlyClosed());
     }
 
