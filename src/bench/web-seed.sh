@@ -7,7 +7,10 @@
 # process start; its SHA-256 is checked after the clock stops). aria2c downloads the whole file
 # to disk, the reference for throughput. peerflix is not run: torrent-stream reads no web seed.
 #
-#   src/bench/web-seed.sh        # CLIENTS="flux lt webtorrent aria2c" ROUNDS=5 PIECE_KIB=1024
+#   src/bench/web-seed.sh        # CLIENTS="flux lt webtorrent aria2c" ROUNDS=5 PIECE_KIB=1024 RTT_MS=0
+#
+# RTT_MS puts the server that far away: every byte to and from it goes through delay-proxy.py,
+# half of RTT_MS each way (loopback has no netem here), as a web seed across the Internet is.
 #
 # Needs root (unshare -n), lighttpd, mktorrent, curl, aria2c; python3-libtorrent and
 # webtorrent-cli (setup-peers.sh) for theirs. Results: target/bench/web-seed/results.md.
@@ -20,11 +23,14 @@ source "$(dirname "$0")/lib.sh"
 enter_netns "$@"
 ROUNDS=${ROUNDS:-5}
 PIECE_KIB=${PIECE_KIB:-1024}
+RTT_MS=${RTT_MS:-0}
 # read after enter_netns: an array is not exported, so the namespace's bash would not see CLIENTS
 read -ra CLIENTS <<<"${CLIENTS:-flux lt webtorrent aria2c}"
 NPM_BIN=$BENCH_CACHE/npm/node_modules/.bin
 SERVER=127.0.0.2
 SERVER_PORT=8080
+SEED_PORT=$SERVER_PORT # where the torrent says the web seed is: the proxy's port when RTT_MS is set
+((RTT_MS == 0)) || SEED_PORT=8081
 
 [[ $BENCH_IN_NETNS == 1 ]] || die "needs its own network namespace (root): webtorrent's DHT must not reach anything but loopback"
 trap cleanup EXIT
@@ -35,7 +41,7 @@ NAME=$(basename "$MP4")
 SHA=$(sha256sum <"$MP4" | cut -d' ' -f1)
 TORRENT=$WORK/web-seed.torrent
 mktorrent -l "$(awk -v k="$PIECE_KIB" 'BEGIN { printf "%d", log(k * 1024) / log(2) }')" -a http://127.0.0.1:1/announce \
-    -w "http://$SERVER:$SERVER_PORT/$NAME" -o "$TORRENT" "$MP4" >/dev/null
+    -w "http://$SERVER:$SEED_PORT/$NAME" -o "$TORRENT" "$MP4" >/dev/null
 HEX=$(bpy infohash "$TORRENT")
 cat >"$WORK/lighttpd.conf" <<EOF
 server.document-root = "$MEDIA_DIR"
@@ -45,6 +51,11 @@ server.errorlog = "$LOGS/lighttpd.err"
 EOF
 spawn "$LOGS/lighttpd.out" "$LOGS/lighttpd.out2" lighttpd -D -f "$WORK/lighttpd.conf"
 wait_port "$SERVER" "$SERVER_PORT" 10 || die "lighttpd did not listen"
+if ((RTT_MS > 0)); then
+    spawn "$LOGS/proxy.out" "$LOGS/proxy.err" "$PY" "$BENCH_DIR/delay-proxy.py" "$SERVER" "$SEED_PORT" "$SERVER" "$SERVER_PORT" \
+        "$((RTT_MS / 2))"
+    wait_port "$SERVER" "$SEED_PORT" 10 || die "delay-proxy.py did not listen"
+fi
 SEEK_AT=$((SIZE / 10 * 9))
 
 # start CLIENT DIR ADDR: starts a streaming client; sets PID and URL (empty when it never served)
@@ -143,7 +154,7 @@ rate() {
 {
     echo "# Streaming from a web seed alone (lighttpd, no peer)"
     echo
-    echo "$(date -u '+%F %H:%M') UTC; $(basename "$MP4"), $((SIZE / 1048576)) MiB, ${PIECE_KIB} KiB pieces; $ROUNDS starts per client; $NETWORK."
+    echo "$(date -u '+%F %H:%M') UTC; $(basename "$MP4"), $((SIZE / 1048576)) MiB, ${PIECE_KIB} KiB pieces; $ROUNDS starts per client; $NETWORK$( ((RTT_MS == 0)) || echo "; the server $RTT_MS ms away (delay-proxy.py)")."
     echo "First byte and whole file: seconds from process start; seek: curl's time for 64 KiB at 90 %; median (min–max)."
     echo
     echo "| client | first byte (s) | seek (s) | whole file (s) | MiB/s |"

@@ -3,6 +3,7 @@ package flux.cli;
 import flux.engine.Engine;
 import flux.engine.EngineSettings;
 import flux.engine.TorrentInput;
+import flux.engine.WebSeedHead;
 import flux.seed.PieceSizes;
 
 import java.net.InetAddress;
@@ -38,6 +39,8 @@ public final class EarlyEngine {
             List.of("--bind", "--peer-port", "--dht-port", "--max-peers", "--upload-limit", "--download-limit");
     /** The stream's own option the engine needs: the scout asks the added trackers too. */
     static final List<String> TRACKER_OPTIONS = List.of("-t", "--tracker");
+    /** The stream's options that say which file it plays: the one whose head a web seed is asked for ahead. */
+    static final List<String> SELECT_OPTIONS = List.of("-s", "--select");
     /** The stream's own option the scout dials too (an IP address only: a name would need a DNS lookup here). */
     static final String PEER_OPTION = "--peer";
     /** flux's flags that may come before the command name (FluxCommand's -v and -q, alone or together). */
@@ -46,15 +49,25 @@ public final class EarlyEngine {
     private EarlyEngine() {
     }
 
-    /** What the engine is started with, as read from the raw arguments of `flux stream`. */
-    record Reading(EngineSettings settings, boolean portChosenByUser, TorrentInput input, List<InetSocketAddress> namedPeers) {
+    /**
+     * What the engine is started with, as read from the raw arguments of `flux stream`, and which
+     * file it plays ({@code select}, null for the default; {@code list}: none, the files are listed).
+     */
+    record Reading(EngineSettings settings, boolean portChosenByUser, TorrentInput input, List<InetSocketAddress> namedPeers,
+                   String select, boolean list) {
     }
 
     public static void start(String[] args) {
         Optional<Reading> reading = read(args);
-        if (reading.isPresent() && !configuredElsewhere()) {
-            Reading r = reading.get();
+        if (reading.isEmpty()) {
+            return;
+        }
+        Reading r = reading.get();
+        if (!configures(CONFIGURED_ELSEWHERE)) {
             Engine.startAhead(r.settings(), r.portChosenByUser(), r.input(), r.namedPeers());
+        }
+        if (!r.list() && !configures(List.of("select", "list"))) {
+            WebSeedHead.start(r.input(), meta -> FileChooser.choose(meta, r.select()));
         }
     }
 
@@ -73,13 +86,16 @@ public final class EarlyEngine {
         String torrent = null;
         List<String> trackers = new ArrayList<>();
         List<InetSocketAddress> namedPeers = new ArrayList<>();
+        String select = null;
+        boolean list = false;
         try {
             for (int i = command + 1; i < args.length; i++) {
                 String arg = args[i];
                 String name = arg.startsWith("--") && arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 boolean attached = name.length() < arg.length();
                 String value = null;
-                if (OPTIONS_WITH_VALUE.contains(name) || TRACKER_OPTIONS.contains(name) || PEER_OPTION.equals(name)) {
+                if (OPTIONS_WITH_VALUE.contains(name) || TRACKER_OPTIONS.contains(name) || PEER_OPTION.equals(name)
+                        || SELECT_OPTIONS.contains(name)) {
                     if (attached) {
                         value = arg.substring(name.length() + 1);
                     } else if (i + 1 < args.length) {
@@ -105,6 +121,8 @@ public final class EarlyEngine {
                     case "--pex" -> settings = settings.withPex(true);
                     case "--require-encryption" -> settings = settings.withRequireEncryption(true);
                     case "--tracker", "-t" -> trackers.add(value);
+                    case "--select", "-s" -> select = value;
+                    case "--list", "-l" -> list = true;
                     case PEER_OPTION -> {
                         if (!IP_LITERAL.matcher(StreamCommand.peerHost(value)).matches()) {
                             return Optional.empty();
@@ -127,16 +145,16 @@ public final class EarlyEngine {
             settings = settings.withBind(InetAddress.getByName(bind))
                     .withPeerPort(peerPort == null ? EngineSettings.DEFAULT_PEER_PORT : peerPort);
             return Optional.of(new Reading(settings, peerPort != null, TorrentInput.parse(torrent).withTrackers(trackers),
-                    List.copyOf(namedPeers)));
+                    List.copyOf(namedPeers), select, list));
         } catch (RuntimeException | UnknownHostException e) {
             return Optional.empty(); // picocli and the command report bad input properly
         }
     }
 
-    /** True when the environment or the config file sets a network option for `flux stream`. */
-    private static boolean configuredElsewhere() {
+    /** True when the environment or the config file sets one of these options (config-file keys) for `flux stream`. */
+    private static boolean configures(List<String> keys) {
         try {
-            return ConfigDefaults.fromSystem().setsAny("stream", CONFIGURED_ELSEWHERE);
+            return ConfigDefaults.fromSystem().setsAny("stream", keys);
         } catch (RuntimeException e) {
             return true; // a malformed config file: the command reports it
         }

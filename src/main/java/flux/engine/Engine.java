@@ -466,7 +466,7 @@ public final class Engine implements AutoCloseable {
             events.firePieceVerified(session.id(), piece);
         }, runtime.getConfig().getTransferBlockSize());
         session.webSeeds(seeds);
-        seeds.start(urls);
+        seeds.start(urls, WebSeedHead.take(session.id()));
     }
 
     /**

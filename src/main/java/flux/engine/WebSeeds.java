@@ -1,7 +1,6 @@
 package flux.engine;
 
 import bt.metainfo.Torrent;
-import bt.metainfo.TorrentFile;
 import bt.metainfo.TorrentId;
 import bt.net.InetPeer;
 import bt.net.Peer;
@@ -14,17 +13,18 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * the Internet Archive's), for content that has few peers or none. A web seed is a peer that has
  * every piece and never chokes. Two connections to each read runs of pieces in playback order,
  * 2-8 MiB per Range request; a third reads only the piece a reader waits on, so that a seek does
- * not wait behind the others' runs ({@link WebSeedPieces} says which). The bytes go to bt's data
+ * not wait behind the others' runs ({@link WebSeedPieces} says which), and keeps a connection
+ * open while idle. What {@link WebSeedHead} fetched before bt was ready goes to bt first. The bytes go to bt's data
  * path, which checks each piece against its hash as it does a peer's. A server that fails is asked
  * again after a pause (1, 5, 30, then 60 s); one that sends three pieces that do not match is no
  * longer asked.
@@ -49,7 +50,7 @@ final class WebSeeds implements AutoCloseable {
      * of 2 MiB took 0.95 s for the file and runs of 8 MiB 0.57-0.63 s; a slow server's long run
      * would keep its pieces from faster peers for long.
      */
-    private static final long LEAST_RUN_BYTES = 2L << 20;
+    static final long LEAST_RUN_BYTES = 2L << 20;
     private static final long MOST_RUN_BYTES = 8L << 20;
     /**
      * Bytes handed to bt's data path at once (bt's blocks, 16 KiB each, are all marked as there):
@@ -62,11 +63,15 @@ final class WebSeeds implements AutoCloseable {
     private static final long IDLE_LOOK_MILLIS = 25;
     /** How often the connection kept for the pieces readers wait on looks for one: a seek waits for the look. */
     private static final long WAITED_LOOK_MILLIS = 3;
+    /**
+     * How often the connection kept for the pieces readers wait on asks for a byte while idle, so
+     * that a seek finds a connection open: a new one costs a round trip (0.1 s more for a seek to
+     * a server 100 ms away), and the JDK closes an idle one after 5 s unless the server says
+     * otherwise.
+     */
+    private static final long KEEP_WARM_MILLIS = 4_000;
     /** Writes a connection leaves pending before it reads on: 2 MiB of heap each, with the heap capped at 128 MiB. */
     private static final int MOST_PENDING_WRITES = 8;
-    /** A server silent this long in the middle of a response is given up on (and asked again after the pause). */
-    private static final int READ_TIMEOUT_MILLIS = 30_000;
-    private static final int CONNECT_TIMEOUT_MILLIS = 15_000;
 
     private final TorrentId id;
     private final Torrent torrent;
@@ -93,8 +98,12 @@ final class WebSeeds implements AutoCloseable {
         this.blockSize = blockSize;
     }
 
-    /** Starts fetching from each usable URL; the others are named in the log. */
-    void start(List<String> urls) {
+    /**
+     * Starts fetching from each usable URL; the others are named in the log. The pieces of
+     * {@code head} still wanted are claimed before any connection starts, and handed to bt as its
+     * bytes come.
+     */
+    void start(List<String> urls, Optional<WebSeedHead> head) {
         for (String url : urls) {
             WebSeed seed = WebSeed.of(url);
             if (seed == null) {
@@ -103,10 +112,17 @@ final class WebSeeds implements AutoCloseable {
             }
             log.info("{}: also downloading from web seed {}", torrent.getName(), url);
             Server server = new Server(seed);
-            for (int i = 0; i < CONNECTIONS_PER_SEED; i++) {
-                start(() -> server.run(() -> pieces.claim(server.runBytes), IDLE_LOOK_MILLIS), "flux-web-seed-" + i);
+            if (head.isPresent() && url.equals(head.get().url())) {
+                int[] claimed = pieces.claim(head.get().pieces().indexes());
+                log.debug("{}: pieces {} come from what was fetched ahead", torrent.getName(), Arrays.toString(claimed));
+                if (claimed.length > 0) {
+                    start(() -> server.deliver(head.get(), claimed), "flux-web-seed-head");
+                }
             }
-            start(() -> server.run(pieces::claimWaitedOn, WAITED_LOOK_MILLIS), "flux-web-seed-sought");
+            for (int i = 0; i < CONNECTIONS_PER_SEED; i++) {
+                start(() -> server.run(() -> pieces.claim(server.runBytes), IDLE_LOOK_MILLIS, false), "flux-web-seed-" + i);
+            }
+            start(() -> server.run(pieces::claimWaitedOn, WAITED_LOOK_MILLIS, true), "flux-web-seed-sought");
         }
     }
 
@@ -143,6 +159,7 @@ final class WebSeeds implements AutoCloseable {
         private final Peer peer;
         private final AtomicInteger badPieces = new AtomicInteger();
         private final AtomicInteger failures = new AtomicInteger();
+        private final AtomicBoolean warming = new AtomicBoolean();
         /** The next run's size, from the rate of the last one. */
         private volatile long runBytes = LEAST_RUN_BYTES;
 
@@ -152,11 +169,21 @@ final class WebSeeds implements AutoCloseable {
             this.peer = InetPeer.build(InetAddress.getLoopbackAddress(), 0);
         }
 
-        /** Fetches the runs {@code claims} gives, looking again after {@code idleMillis} when it gives none. */
-        void run(Supplier<int[]> claims, long idleMillis) {
+        /**
+         * Fetches the runs {@code claims} gives, looking again after {@code idleMillis} when it
+         * gives none; {@code keepWarm}: while idle, keeps a connection to the server open.
+         */
+        void run(Supplier<int[]> claims, long idleMillis, boolean keepWarm) {
+            long warmEvery = TimeUnit.MILLISECONDS.toNanos(KEEP_WARM_MILLIS);
+            // not at once: the connections opened ahead (WebSeedHead) are there for a first seek
+            long lastAsked = System.nanoTime();
             while (!closed && badPieces.get() < MOST_BAD_PIECES && !pieces.done()) {
                 int[] run = claims.get();
                 if (run.length == 0) {
+                    if (keepWarm && System.nanoTime() - lastAsked >= warmEvery && pieces.anyWanted()) {
+                        warm();
+                        lastAsked = System.nanoTime();
+                    }
                     if (!pause(idleMillis)) {
                         return;
                     }
@@ -164,6 +191,7 @@ final class WebSeeds implements AutoCloseable {
                 }
                 try {
                     long started = System.nanoTime();
+                    lastAsked = started;
                     long bytes = fetch(run);
                     long rate = bytes * 1_000_000_000L / Math.max(1, System.nanoTime() - started);
                     runBytes = Math.max(LEAST_RUN_BYTES, Math.min(MOST_RUN_BYTES, rate / 2));
@@ -191,6 +219,13 @@ final class WebSeeds implements AutoCloseable {
             }
         }
 
+        /** Opens a connection ahead for the next request, unless one is being opened. */
+        private void warm() {
+            if (warming.compareAndSet(false, true)) {
+                seed.warm(torrent, () -> warming.set(false));
+            }
+        }
+
         /** Downloads the pieces of a run, file by file, and waits until bt has written and checked them; returns the bytes. */
         private long fetch(int[] run) throws IOException, InterruptedException {
             long pieceSize = torrent.getChunkSize();
@@ -198,15 +233,8 @@ final class WebSeeds implements AutoCloseable {
             long end = Math.min(torrent.getSize(), (run[run.length - 1] + 1) * pieceSize);
             Writes blocks = new Writes(start);
             try {
-                long fileStart = 0;
-                for (TorrentFile file : torrent.getFiles()) {
-                    long fileEnd = fileStart + file.getSize();
-                    long from = Math.max(start, fileStart);
-                    long to = Math.min(end, fileEnd);
-                    if (from < to) {
-                        read(seed.fileUrl(torrent, file), from - fileStart, to - from, blocks);
-                    }
-                    fileStart = fileEnd;
+                for (WebSeed.Part part : seed.parts(torrent, start, end)) {
+                    read(part, blocks);
                 }
                 blocks.finish();
                 return end - start;
@@ -215,35 +243,17 @@ final class WebSeeds implements AutoCloseable {
             }
         }
 
-        /**
-         * GET with a Range for {@code length} bytes at {@code offset} in the file; the body goes to
-         * {@code blocks}. The JDK's HttpURLConnection, not its HttpClient: a 146 MiB body over
-         * loopback took 80-90 ms to read with the first and 420-620 ms with the second, whose
-         * asynchronous pipeline hands each buffer across threads. A body read to its end leaves
-         * the connection open for the next request.
-         */
-        private void read(URI url, long offset, long length, Writes blocks) throws IOException, InterruptedException {
-            HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
-            connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            connection.setReadTimeout(READ_TIMEOUT_MILLIS);
-            connection.setRequestProperty("Range", "bytes=" + offset + "-" + (offset + length - 1));
-            connection.setRequestProperty("User-Agent", "flux"); // a server's logs say who reads, not "Java/17"
-            int status = connection.getResponseCode();
-            String range = connection.getHeaderField("Content-Range");
-            if (status == 206 ? range == null || !range.startsWith("bytes " + offset + "-") : !(status == 200 && offset == 0)) {
-                connection.disconnect();
-                throw new IOException("HTTP " + status + (range != null ? " " + range : "") + " for " + url
-                        + (status == 200 ? ": it does not serve byte ranges" : ""));
-            }
-            InputStream in = connection.getInputStream();
+        /** Reads a part's bytes into {@code blocks}. */
+        private void read(WebSeed.Part part, Writes blocks) throws IOException, InterruptedException {
+            InputStream in = WebSeed.get(part);
             reading.add(in);
             try (in) {
-                long left = length;
+                long left = part.length();
                 while (left > 0) {
                     ByteBuffer block = blocks.current();
                     int n = in.read(block.array(), block.position(), (int) Math.min(block.remaining(), left));
                     if (n < 0) {
-                        throw new IOException(url + " ended " + left + " bytes early");
+                        throw new IOException(part.url() + " ended " + left + " bytes early");
                     }
                     block.position(block.position() + n);
                     left -= n;
@@ -252,6 +262,41 @@ final class WebSeeds implements AutoCloseable {
                 }
             } finally {
                 reading.remove(in);
+            }
+        }
+
+        /**
+         * Hands bt the pieces of {@code head} that were claimed for it, once its bytes are in;
+         * those it could not fetch go back to the others.
+         */
+        void deliver(WebSeedHead head, int[] claimed) {
+            try {
+                WebSeedHead.Bytes bytes = head.bytes();
+                long pieceSize = torrent.getChunkSize();
+                Writes blocks = null;
+                for (int i = 0; i < claimed.length; i++) {
+                    int piece = claimed[i];
+                    if (blocks == null || piece != claimed[i - 1] + 1) {
+                        if (blocks != null) {
+                            blocks.finish();
+                        }
+                        blocks = new Writes(piece * pieceSize);
+                    }
+                    int from = (int) ((piece - bytes.firstPiece()) * pieceSize);
+                    int length = (int) Math.min(pieceSize, bytes.data().length - from);
+                    blocks.put(bytes.data(), from, length);
+                    downloaded.addAndGet(length);
+                }
+                if (blocks != null) {
+                    blocks.finish();
+                }
+            } catch (IOException e) {
+                log.debug("web seed {}: its first pieces could not be fetched ahead ({}); the connections ask for them", seed.url(),
+                        e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                pieces.release(claimed);
             }
         }
 
@@ -287,6 +332,18 @@ final class WebSeeds implements AutoCloseable {
                     block = ByteBuffer.allocate((int) Math.min((long) BLOCKS_PER_WRITE * blockSize, pieceEnd - at));
                 }
                 return block;
+            }
+
+            /** Copies bytes of the run, in order, into blocks and hands each over once full. */
+            void put(byte[] bytes, int offset, int length) throws InterruptedException {
+                while (length > 0) {
+                    ByteBuffer b = current();
+                    int n = Math.min(b.remaining(), length);
+                    b.put(bytes, offset, n);
+                    offset += n;
+                    length -= n;
+                    filled();
+                }
             }
 
             /** Hands the block over once full; waits when bt's data path has many of them still to write. */

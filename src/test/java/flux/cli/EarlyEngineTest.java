@@ -98,6 +98,26 @@ class EarlyEngineTest {
     }
 
     @Test
+    void theFileToPlayIsReadAsPicocliWould(@TempDir Path dir) throws Exception {
+        Path file = Files.write(dir.resolve("movie.torrent"), new byte[]{'d', 'e'});
+        String[][] commandLines = {
+                {"stream", file.toString()},
+                {"stream", file.toString(), "-s", "*.mp4", "--no-dht"},
+                {"stream", "--select=2", file.toString()},
+                {"stream", "--select", "3", "--list", file.toString()},
+                {"stream", "-l", file.toString()},
+        };
+        for (String[] args : commandLines) {
+            EarlyEngine.Reading early = EarlyEngine.read(args).orElseThrow();
+            CommandLine cli = FluxCommand.model(FluxCommand.subcommandsFor(args));
+            StreamCommand stream = (StreamCommand) cli.parseArgs(args).subcommand().commandSpec().userObject();
+            assertEquals(stream.select, early.select(), String.join(" ", args));
+            assertEquals(stream.list, early.list(), String.join(" ", args));
+            assertEquals(TorrentInput.parse(file.toString()), early.input(), String.join(" ", args));
+        }
+    }
+
+    @Test
     void flagsBeforeTheCommandAndABareInfoHashAreReadToo() {
         assertEquals(TorrentInput.parse(MAGNET), EarlyEngine.read(new String[]{"--verbose", "stream", MAGNET}).orElseThrow().input());
         String hash = "AB".repeat(20);

@@ -129,6 +129,41 @@ class WebSeedIT {
         }
     }
 
+    @Test
+    void theChosenFilesFirstPiecesAreFetchedWhileBtStartsAndNeverAgain() throws Exception {
+        Path www = Files.createDirectories(work.resolve("www"));
+        Path pack = Files.createDirectories(www.resolve("pack"));
+        Path before = Files.copy(Media.mkv(8, 600), pack.resolve("a.mkv"));
+        Path wanted = Files.copy(Media.mp4MoovAtEnd(40, 2000), pack.resolve("b.mp4"));
+        String url;
+        String streamed;
+        try (Lighttpd server = Lighttpd.serve(work.resolve("httpd"), www, "127.0.0.1")) {
+            url = server.url();
+            Path torrent = torrentOf(pack, List.of(url));
+            streamed = FluxRun.toStdout(work.resolve("stream.err"),
+                    FluxRun.streamArgs(work, torrent.toString(), "--select", "*.mp4", "-o", "-", "-v"));
+        } // lighttpd writes its access log out as it stops
+        String log = Files.readString(work.resolve("stream.err"));
+        assertEquals(Tools.sha256(wanted), streamed, log);
+        // the pieces of b.mp4's first 2 MiB, the first of them shared with the end of a.mkv
+        long first = Files.size(before) / PIECE;
+        long last = (Files.size(before) + (2L << 20) - 1) / PIECE;
+        String fetched = "fetched pieces " + first + "-" + last + " from web seed " + url + " ahead";
+        assertTrue(log.contains(fetched), log);
+        assertTrue(log.indexOf(fetched) < log.indexOf("also downloading from web seed"), "before bt was ready: " + log);
+        // and handed to bt: no byte of b.mp4 was asked for twice
+        List<long[]> asked = Files.readAllLines(work.resolve("httpd").resolve(Lighttpd.ACCESS_LOG)).stream()
+                .filter(line -> line.startsWith("/pack/b.mp4 bytes=")).map(line -> line.substring(line.indexOf('=') + 1).split("-"))
+                .map(range -> new long[]{Long.parseLong(range[0]), Long.parseLong(range[1])})
+                .sorted(java.util.Comparator.comparingLong(range -> range[0])).toList();
+        assertEquals(0, asked.get(0)[0], "the head: " + asked.size() + " requests");
+        for (int i = 1; i < asked.size(); i++) {
+            assertTrue(asked.get(i)[0] > asked.get(i - 1)[1], "bytes " + asked.get(i)[0] + "-" + asked.get(i)[1]
+                    + " asked for again, after " + asked.get(i - 1)[0] + "-" + asked.get(i - 1)[1] + "; "
+                    + log.lines().filter(line -> line.contains("ahead")).toList());
+        }
+    }
+
     /** A .torrent of the content with these web seeds and no tracker. */
     private Path torrentOf(Path content, List<String> webSeeds) throws Exception {
         TorrentCreator.Options options = new TorrentCreator.Options(List.of(), webSeeds, PIECE, false, null, null, "flux");

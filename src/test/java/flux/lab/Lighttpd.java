@@ -6,6 +6,8 @@ import java.nio.file.Path;
 
 /** lighttpd serving a folder on a loopback address: a web seed (BEP 19) as a real HTTP server is one, byte ranges included. */
 public final class Lighttpd implements AutoCloseable {
+    /** In the server's folder: one line per request, the path and the Range header ("-" without one). */
+    public static final String ACCESS_LOG = "access.log";
     private final Process process;
     private final String url;
 
@@ -24,6 +26,9 @@ public final class Lighttpd implements AutoCloseable {
                 "server.bind = \"" + host + "\"",
                 "server.port = " + port,
                 "server.errorlog = \"" + dir.toAbsolutePath().resolve("lighttpd.err") + "\"",
+                "server.modules += (\"mod_accesslog\")",
+                "accesslog.filename = \"" + dir.toAbsolutePath().resolve(ACCESS_LOG) + "\"",
+                "accesslog.format = \"%U %{Range}i\"",
                 "mimetype.assign = (\".mp4\" => \"video/mp4\", \".mkv\" => \"video/x-matroska\")", ""));
         Process p = new ProcessBuilder(Tools.require("lighttpd"), "-D", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("lighttpd.out").toFile()).start();
