@@ -14,6 +14,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a web seed (BEP 19) keeps each file of a torrent. A single-file torrent's URL is the
@@ -30,7 +32,11 @@ final class WebSeed {
     record Part(URI url, long offset, long length) {
     }
 
+    private static final int MOST_REDIRECTS = 5;
+
     private final String base;
+    /** Where files were redirected to: each torrent URL's latest place. */
+    private final Map<URI, URI> moved = new ConcurrentHashMap<>();
 
     private WebSeed(String base) {
         this.base = base;
@@ -76,25 +82,69 @@ final class WebSeed {
      * HttpURLConnection, not its HttpClient: a 146 MiB body over loopback took 80-90 ms to read
      * with the first and 420-620 ms with the second, whose asynchronous pipeline hands each buffer
      * across threads. A body read to its end leaves the connection open for the next request.
+     * Redirects are followed here, not by the JDK, which follows none from http to https (an old
+     * torrent's http:// seed that now redirects to https): from then on each file is asked for
+     * where it was sent (libtorrent does the same), until a request there fails.
      *
      * @throws IOException when the server does not answer with exactly those bytes
      */
-    static InputStream get(Part part) throws IOException {
-        URI url = part.url();
-        long offset = part.offset();
-        HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
-        connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-        connection.setReadTimeout(READ_TIMEOUT_MILLIS);
-        connection.setRequestProperty("Range", "bytes=" + offset + "-" + (offset + part.length() - 1));
-        connection.setRequestProperty("User-Agent", "flux"); // a server's logs say who reads, not "Java/17"
-        int status = connection.getResponseCode();
-        String range = connection.getHeaderField("Content-Range");
-        if (status == 206 ? range == null || !range.startsWith("bytes " + offset + "-") : !(status == 200 && offset == 0)) {
-            connection.disconnect();
-            throw new IOException("HTTP " + status + (range != null ? " " + range : "") + " for " + url
-                    + (status == 200 ? ": it does not serve byte ranges" : ""));
+    InputStream get(Part part) throws IOException {
+        URI asked = part.url();
+        URI url = moved.getOrDefault(asked, asked);
+        for (int redirects = 0; ; redirects++) {
+            HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+            connection.setInstanceFollowRedirects(false);
+            connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+            connection.setReadTimeout(READ_TIMEOUT_MILLIS);
+            connection.setRequestProperty("Range", "bytes=" + part.offset() + "-" + (part.offset() + part.length() - 1));
+            connection.setRequestProperty("User-Agent", "flux"); // a server's logs say who reads, not "Java/17"
+            int status;
+            try {
+                status = connection.getResponseCode();
+            } catch (IOException e) {
+                moved.remove(asked); // the place it was sent to may be gone: the torrent's URL next time
+                throw e;
+            }
+            if (status / 100 == 3 && status != 304) {
+                url = redirected(url, status, connection, redirects);
+                moved.put(asked, url);
+                continue;
+            }
+            String range = connection.getHeaderField("Content-Range");
+            if (status == 206 ? range == null || !range.startsWith("bytes " + part.offset() + "-")
+                    : !(status == 200 && part.offset() == 0)) {
+                connection.disconnect();
+                moved.remove(asked);
+                throw new IOException("HTTP " + status + (range != null ? " " + range : "") + " for " + url
+                        + (status == 200 ? ": it does not serve byte ranges" : ""));
+            }
+            return connection.getInputStream();
         }
-        return connection.getInputStream();
+    }
+
+    /** Where a redirect sends: an http(s) URL, never from https to http, within {@link #MOST_REDIRECTS}. */
+    private static URI redirected(URI from, int status, HttpURLConnection connection, int redirects) throws IOException {
+        String location = connection.getHeaderField("Location");
+        try (InputStream body = connection.getErrorStream() != null ? connection.getErrorStream() : connection.getInputStream()) {
+            body.readAllBytes(); // read to its end, so that the connection stays open
+        } catch (IOException e) {
+            // a redirect's body is nothing anyone needs
+        }
+        if (location == null || redirects >= MOST_REDIRECTS) {
+            throw new IOException("HTTP " + status + " for " + from + (location == null ? " without a Location" : ": too many redirects"));
+        }
+        URI to;
+        try {
+            to = from.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("HTTP " + status + " for " + from + " to a malformed Location: " + location);
+        }
+        String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("https") && !(scheme.equals("http") && "http".equalsIgnoreCase(from.getScheme()))) {
+            throw new IOException("HTTP " + status + " for " + from + " to " + to + ": not followed"
+                    + (scheme.equals("http") ? " (from https to http)" : ""));
+        }
+        return to;
     }
 
     /**

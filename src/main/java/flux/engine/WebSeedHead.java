@@ -153,7 +153,7 @@ public final class WebSeedHead {
             byte[] data = new byte[(int) (end - start)];
             int at = 0;
             for (WebSeed.Part part : seed.parts(t, start, end)) {
-                try (InputStream in = WebSeed.get(part)) {
+                try (InputStream in = seed.get(part)) {
                     int n = in.readNBytes(data, at, (int) part.length());
                     if (n < part.length()) {
                         throw new IOException(part.url() + " ended " + (part.length() - n) + " bytes early");

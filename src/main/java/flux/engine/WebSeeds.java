@@ -245,7 +245,7 @@ final class WebSeeds implements AutoCloseable {
 
         /** Reads a part's bytes into {@code blocks}. */
         private void read(WebSeed.Part part, Writes blocks) throws IOException, InterruptedException {
-            InputStream in = WebSeed.get(part);
+            InputStream in = seed.get(part);
             reading.add(in);
             try (in) {
                 long left = part.length();

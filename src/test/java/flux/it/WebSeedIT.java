@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -162,6 +163,30 @@ class WebSeedIT {
                     + " asked for again, after " + asked.get(i - 1)[0] + "-" + asked.get(i - 1)[1] + "; "
                     + log.lines().filter(line -> line.contains("ahead")).toList());
         }
+    }
+
+    @Test
+    void anHttpWebSeedThatMovedToHttpsIsFollowedThere() throws Exception {
+        Path www = Files.createDirectories(work.resolve("www"));
+        Path video = Files.copy(Media.mp4MoovAtEnd(40, 2000), www.resolve("clip.mp4"));
+        String streamed;
+        try (Lighttpd tls = Lighttpd.serveTls(work.resolve("https"), www, "127.0.0.1");
+             Lighttpd old = Lighttpd.redirectTo(work.resolve("http"), "127.0.0.1", tls.url())) {
+            Path torrent = torrentOf(video, List.of(old.url() + "clip.mp4"));
+            // the JDK follows no redirect from http to https by itself
+            streamed = FluxRun.toStdout(work.resolve("stream.err"), FluxRun.streamArgs(work, torrent.toString(), "-o", "-"),
+                    java.util.Map.of("JDK_JAVA_OPTIONS", "-Djavax.net.ssl.trustStore=" + Lighttpd.trustStore(work.resolve("https"))
+                            + " -Djavax.net.ssl.trustStorePassword=changeit"));
+        }
+        String log = Files.readString(work.resolve("stream.err"));
+        assertEquals(Tools.sha256(video), streamed, log);
+        assertFalse(log.contains("failed"), log);
+        List<String> redirected = Files.readAllLines(work.resolve("http").resolve(Lighttpd.ACCESS_LOG));
+        List<String> served = Files.readAllLines(work.resolve("https").resolve(Lighttpd.ACCESS_LOG));
+        assertTrue(served.stream().filter(line -> line.startsWith("/clip.mp4 bytes=")).count() > 0, served.toString());
+        // each of the (at most 6) connections learns where the file went from its first request
+        assertTrue(redirected.size() <= 6, "asked the old place " + redirected.size() + " times, the new one "
+                + served.size() + " times");
     }
 
     /** A .torrent of the content with these web seeds and no tracker. */

@@ -84,7 +84,15 @@ public final class FluxRun implements AutoCloseable {
      * flux is killed at the deadline, which ends the read, rather than left to a test timeout.
      */
     public static String toStdout(Path stderr, List<String> args) throws IOException, InterruptedException {
-        Process p = FluxProcess.builder(args).redirectError(stderr.toFile()).start();
+        return toStdout(stderr, args, java.util.Map.of());
+    }
+
+    /** The same with these variables in flux's environment (JDK_JAVA_OPTIONS, say). */
+    public static String toStdout(Path stderr, List<String> args, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = FluxProcess.builder(args).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         CompletableFuture<Process> exited = p.onExit();
         exited.completeOnTimeout(null, TO_STDOUT_SECONDS, TimeUnit.SECONDS).thenRun(p::destroyForcibly);
         try {
