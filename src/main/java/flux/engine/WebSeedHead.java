@@ -30,7 +30,7 @@ import java.util.function.Function;
 public final class WebSeedHead {
     private static final Logger log = LoggerFactory.getLogger(WebSeedHead.class);
     /** As much as a web-seed connection's first run, in whole pieces. */
-    static final long HEAD_BYTES = WebSeeds.LEAST_RUN_BYTES;
+    static final long HEAD_BYTES = WebSeeds.FIRST_RUN_BYTES;
     /** Larger pieces are not fetched ahead: the heap is capped at 128 MiB, and one such piece is most of a player's first minute anyway. */
     private static final long MOST_PIECE_BYTES = 8L << 20;
     /**
@@ -40,10 +40,6 @@ public final class WebSeedHead {
      */
     private static final int CONNECTIONS_AHEAD = 2;
     private static final AtomicReference<WebSeedHead> STARTED = new AtomicReference<>();
-
-    /** The head's bytes: whole pieces from {@code firstPiece} (the torrent's last piece may be short). */
-    record Bytes(int firstPiece, byte[] data) {
-    }
 
     /** The pieces a head is made of: {@code count} from {@code first}. */
     record Pieces(int first, int count) {
@@ -65,7 +61,15 @@ public final class WebSeedHead {
     private static final long PLAN_WAIT_MILLIS = 1_000;
 
     private final CompletableFuture<Plan> plan = new CompletableFuture<>();
-    private final CompletableFuture<Bytes> bytes = new CompletableFuture<>();
+    /** Whole pieces from the plan's first (the torrent's last piece may be short), filled as they come. */
+    private byte[] data;
+    /** How many bytes of {@link #data} are in; all once {@link #done}. Guarded by this. */
+    private int received;
+    private boolean done;
+    private IOException failure;
+    /** When its request was sent, and when its last byte came: its pace is the server's. */
+    private long startedNanos;
+    private long endedNanos;
 
     private WebSeedHead() {
     }
@@ -123,13 +127,48 @@ public final class WebSeedHead {
         return plan.join().pieces();
     }
 
-    /** Its bytes, waiting for them while they come. */
-    Bytes bytes() throws IOException, InterruptedException {
-        try {
-            return bytes.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    /** True once all its bytes are in. */
+    synchronized boolean complete() {
+        return done && failure == null;
+    }
+
+    /**
+     * Its bytes from the first piece's start, once the first {@code length} of them are in
+     * (waiting for them while they come).
+     *
+     * @throws IOException when the fetch failed before
+     */
+    synchronized byte[] bytes(int length) throws IOException, InterruptedException {
+        while (received < length && !done) {
+            wait();
         }
+        if (received < length) {
+            throw failure;
+        }
+        return data;
+    }
+
+    /** The server's pace so far: bytes per second from the request to the last byte in (the connection's set-up included). */
+    synchronized long bytesPerSecond() {
+        long elapsed = (done ? endedNanos : System.nanoTime()) - startedNanos;
+        return received * 1_000_000_000L / Math.max(elapsed, TimeUnit.MILLISECONDS.toNanos(1));
+    }
+
+    private synchronized void started(byte[] all) {
+        data = all;
+        startedNanos = System.nanoTime();
+    }
+
+    private synchronized void arrived(int n) {
+        received += n;
+        notifyAll();
+    }
+
+    private synchronized void ended(IOException e) {
+        endedNanos = System.nanoTime();
+        done = true;
+        failure = e;
+        notifyAll();
     }
 
     private void fetch(TorrentInput input, Function<TorrentMeta, TorrentMeta.FileEntry> choose) {
@@ -150,25 +189,30 @@ public final class WebSeedHead {
             }
             long start = wanted.first() * t.getChunkSize();
             long end = Math.min(t.getSize(), (wanted.first() + wanted.count()) * t.getChunkSize());
-            byte[] data = new byte[(int) (end - start)];
+            byte[] all = new byte[(int) (end - start)];
+            started(all);
             int at = 0;
             for (WebSeed.Part part : seed.parts(t, start, end)) {
                 try (InputStream in = seed.get(part)) {
-                    int n = in.readNBytes(data, at, (int) part.length());
-                    if (n < part.length()) {
-                        throw new IOException(part.url() + " ended " + (part.length() - n) + " bytes early");
+                    int partEnd = at + (int) part.length();
+                    while (at < partEnd) {
+                        int n = in.read(all, at, Math.min(partEnd - at, 64 * 1024));
+                        if (n < 0) {
+                            throw new IOException(part.url() + " ended " + (partEnd - at) + " bytes early");
+                        }
+                        at += n;
+                        arrived(n);
                     }
-                    at += n;
                 }
             }
             log.debug("{}: fetched pieces {}-{} from web seed {} ahead", t.getName(), wanted.first(),
                     wanted.first() + wanted.count() - 1, seed.url());
-            bytes.complete(new Bytes(wanted.first(), data));
+            ended(null);
         } catch (IOException | RuntimeException e) {
             // the connections meet the same server and say what is wrong with it, once
             log.debug("fetching the first pieces from a web seed ahead: {}", e.toString());
             plan.completeExceptionally(e);
-            bytes.completeExceptionally(e instanceof IOException ? e : new IOException(e));
+            ended(e instanceof IOException io ? io : new IOException(e));
         }
     }
 }

@@ -4,6 +4,8 @@ import bt.data.DataDescriptor;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -19,6 +21,11 @@ final class WebSeedPieces {
     private final IntSupplier connectedPeers;
     private final Supplier<DataDescriptor> descriptor;
     private final long pieceSize;
+    /**
+     * Pieces {@link WebSeedHead} is still fetching: no other web-seed connection takes them (the
+     * same server, asked later), but bt may ask a peer, which may be faster.
+     */
+    private final Set<Integer> ahead = ConcurrentHashMap.newKeySet();
 
     /** @param descriptor bt's data of the torrent, null until set up */
     WebSeedPieces(PlaybackSelector selector, UrgentRequests.Waiting waitedOn, IntSupplier connectedPeers,
@@ -72,6 +79,23 @@ final class WebSeedPieces {
         return claimed;
     }
 
+    /** Of these pieces, those still wanted and taken by no web seed, kept from the other connections only ({@link #ahead}). */
+    synchronized int[] claimAhead(int[] candidates) {
+        BitSet wanted = bits(selector.order());
+        int[] claimed = Arrays.stream(candidates)
+                .filter(p -> wanted.get(p) && !verified(p) && !selector.fromWebSeeds().contains(p)).toArray();
+        for (int piece : claimed) {
+            ahead.add(piece);
+        }
+        return claimed;
+    }
+
+    /** True once bt has checked the piece. */
+    boolean verified(int piece) {
+        DataDescriptor d = descriptor.get();
+        return d != null && d.getBitfield().isVerified(piece);
+    }
+
     /**
      * The first piece a reader waits on that no web seed fetches, alone: a seek's piece, for the
      * connection kept for those, which would otherwise wait behind the runs the others read.
@@ -79,7 +103,7 @@ final class WebSeedPieces {
     synchronized int[] claimWaitedOn() {
         DataDescriptor d = descriptor.get();
         for (int piece : waitedOn.pieces()) {
-            if (d != null && !d.getBitfield().isVerified(piece) && !selector.fromWebSeeds().contains(piece)) {
+            if (d != null && !d.getBitfield().isVerified(piece) && !selector.fromWebSeeds().contains(piece) && !ahead.contains(piece)) {
                 selector.fromWebSeeds().add(piece);
                 return new int[]{piece};
             }
@@ -91,6 +115,7 @@ final class WebSeedPieces {
     void release(int[] run) {
         for (int piece : run) {
             selector.fromWebSeeds().remove(piece);
+            ahead.remove(piece);
         }
     }
 
@@ -121,8 +146,7 @@ final class WebSeedPieces {
      * fetched a run of pieces twice in 2 of 4 streams of a 64 KiB-piece torrent from lighttpd.
      */
     private boolean mayTake(int piece, boolean alone, BitSet waited) {
-        DataDescriptor d = descriptor.get();
-        if (selector.fromWebSeeds().contains(piece) || d != null && d.getBitfield().isVerified(piece)) {
+        if (selector.fromWebSeeds().contains(piece) || ahead.contains(piece) || verified(piece)) {
             return false;
         }
         return alone || waited.get(piece) || !selector.offered().contains(piece) && !selector.fetchedUrgently().contains(piece);

@@ -45,12 +45,14 @@ final class WebSeeds implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebSeeds.class);
     private static final int CONNECTIONS_PER_SEED = 2;
     /**
-     * The bytes one request asks for: about half a second of what the server sent lately, within
-     * these bounds. Against lighttpd on this machine (146 MiB, 1 MiB pieces, two connections) runs
-     * of 2 MiB took 0.95 s for the file and runs of 8 MiB 0.57-0.63 s; a slow server's long run
-     * would keep its pieces from faster peers for long.
+     * The bytes one request asks for: first this, then about half a second of what the server
+     * sent lately, from one piece to {@link #MOST_RUN_BYTES}. Against lighttpd on this machine
+     * (146 MiB, 1 MiB pieces, two connections) runs of 2 MiB took 0.95 s for the file and runs of
+     * 8 MiB 0.57-0.63 s; a slow server's long run keeps its pieces from faster peers for long (a
+     * 10 MB stream from a peer at 2 MB/s beside lighttpd at 100 KB/s, 2 MiB runs at least: 4.9 s
+     * against 4.2 s from the peer alone).
      */
-    static final long LEAST_RUN_BYTES = 2L << 20;
+    static final long FIRST_RUN_BYTES = 2L << 20;
     private static final long MOST_RUN_BYTES = 8L << 20;
     /**
      * Bytes handed to bt's data path at once (bt's blocks, 16 KiB each, are all marked as there):
@@ -113,10 +115,18 @@ final class WebSeeds implements AutoCloseable {
             log.info("{}: also downloading from web seed {}", torrent.getName(), url);
             Server server = new Server(seed);
             if (head.isPresent() && url.equals(head.get().url())) {
-                int[] claimed = pieces.claim(head.get().pieces().indexes());
-                log.debug("{}: pieces {} come from what was fetched ahead", torrent.getName(), Arrays.toString(claimed));
+                WebSeedHead h = head.get();
+                // the connections' first runs go at the head's pace: a server that sends 50 KiB/s
+                // kept 2 MiB from a local peer for 40 s
+                server.runBytes = server.runBytesAt(h.bytesPerSecond());
+                // all in: kept from the peers too while bt takes it; still coming (a slow or far
+                // server): kept only from the other connections, and peers may be faster
+                boolean in = h.complete();
+                int[] claimed = in ? pieces.claim(h.pieces().indexes()) : pieces.claimAhead(h.pieces().indexes());
+                log.debug("{}: pieces {} come from what was fetched ahead{}", torrent.getName(), Arrays.toString(claimed),
+                        in ? "" : ", as they come");
                 if (claimed.length > 0) {
-                    start(() -> server.deliver(head.get(), claimed), "flux-web-seed-head");
+                    start(() -> server.deliver(h, claimed), "flux-web-seed-head");
                 }
             }
             for (int i = 0; i < CONNECTIONS_PER_SEED; i++) {
@@ -142,7 +152,12 @@ final class WebSeeds implements AutoCloseable {
     public void close() {
         closed = true;
         threads.forEach(Thread::interrupt);
-        reading.forEach(WebSeeds::closeQuietly);
+        // on a thread of its own: the JDK's response stream closes only once a read in progress
+        // returns, and a slow or silent server's read blocks until bytes come or the read times
+        // out (30 s); a stream stopped 1.5 s after its last byte behind a 100 KB/s server
+        Thread closer = new Thread(() -> reading.forEach(WebSeeds::closeQuietly), "flux-web-seed-close");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     private static void closeQuietly(InputStream in) {
@@ -161,12 +176,17 @@ final class WebSeeds implements AutoCloseable {
         private final AtomicInteger failures = new AtomicInteger();
         private final AtomicBoolean warming = new AtomicBoolean();
         /** The next run's size, from the rate of the last one. */
-        private volatile long runBytes = LEAST_RUN_BYTES;
+        private volatile long runBytes = FIRST_RUN_BYTES;
 
         Server(WebSeed seed) {
             this.seed = seed;
             // bt's data path names the peer a block came from; the server's own address is not needed
             this.peer = InetPeer.build(InetAddress.getLoopbackAddress(), 0);
+        }
+
+        /** Half a second at this pace, one piece at least. */
+        long runBytesAt(long bytesPerSecond) {
+            return Math.max(torrent.getChunkSize(), Math.min(MOST_RUN_BYTES, bytesPerSecond / 2));
         }
 
         /**
@@ -194,7 +214,7 @@ final class WebSeeds implements AutoCloseable {
                     lastAsked = started;
                     long bytes = fetch(run);
                     long rate = bytes * 1_000_000_000L / Math.max(1, System.nanoTime() - started);
-                    runBytes = Math.max(LEAST_RUN_BYTES, Math.min(MOST_RUN_BYTES, rate / 2));
+                    runBytes = runBytesAt(rate);
                     failures.set(0);
                 } catch (IOException | RuntimeException e) {
                     if (closed) {
@@ -266,25 +286,31 @@ final class WebSeeds implements AutoCloseable {
         }
 
         /**
-         * Hands bt the pieces of {@code head} that were claimed for it, once its bytes are in;
-         * those it could not fetch go back to the others.
+         * Hands bt the pieces of {@code head} that were claimed for it, each as soon as its bytes
+         * are in and unless a peer delivered it first; those it could not fetch go back to the
+         * others.
          */
         void deliver(WebSeedHead head, int[] claimed) {
             try {
-                WebSeedHead.Bytes bytes = head.bytes();
                 long pieceSize = torrent.getChunkSize();
+                int first = head.pieces().first();
                 Writes blocks = null;
-                for (int i = 0; i < claimed.length; i++) {
-                    int piece = claimed[i];
-                    if (blocks == null || piece != claimed[i - 1] + 1) {
+                int lastWritten = -2;
+                for (int piece : claimed) {
+                    int from = (int) ((piece - first) * pieceSize);
+                    int length = (int) Math.min(pieceSize, torrent.getSize() - piece * pieceSize);
+                    byte[] bytes = head.bytes(from + length);
+                    if (pieces.verified(piece)) {
+                        continue;
+                    }
+                    if (piece != lastWritten + 1) {
                         if (blocks != null) {
                             blocks.finish();
                         }
                         blocks = new Writes(piece * pieceSize);
                     }
-                    int from = (int) ((piece - bytes.firstPiece()) * pieceSize);
-                    int length = (int) Math.min(pieceSize, bytes.data().length - from);
-                    blocks.put(bytes.data(), from, length);
+                    blocks.put(bytes, from, length);
+                    lastWritten = piece;
                     downloaded.addAndGet(length);
                 }
                 if (blocks != null) {

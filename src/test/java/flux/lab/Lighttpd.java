@@ -22,6 +22,11 @@ public final class Lighttpd implements AutoCloseable {
         return start(dir, root, host, "http", List.of());
     }
 
+    /** Serves {@code root} at most {@code kibPerSecond} to each connection (lighttpd sends a second's worth at a time). */
+    public static Lighttpd serveSlowly(Path dir, Path root, String host, int kibPerSecond) throws IOException, InterruptedException {
+        return start(dir, root, host, "http", List.of("connection.kbytes-per-second = " + kibPerSecond));
+    }
+
     /**
      * Serves {@code root} over https, with a certificate for the IP address {@code host} made
      * here: {@link #trustStore} is a PKCS12 store (password "changeit") that a JVM given it as
