@@ -27,8 +27,10 @@ final class PlaybackSelector implements PieceSelector {
     private final Set<Integer> offered = ConcurrentHashMap.newKeySet();
     /** Pieces {@link UrgentRequests} fetches itself: bt would ask for their blocks a second time. */
     private final Set<Integer> fetchedUrgently = ConcurrentHashMap.newKeySet();
-    /** Pieces {@link WebSeeds} fetch: bt asks no peer for them. */
+    /** Pieces {@link WebSeeds} fetch: bt asks no peer for them, unless they are in {@link #alsoFromPeers} too. */
     private final Set<Integer> fromWebSeeds = ConcurrentHashMap.newKeySet();
+    /** Pieces a web seed fetches and a reader waits on: bt's peers may deliver them first. */
+    private final Set<Integer> alsoFromPeers = ConcurrentHashMap.newKeySet();
 
     PlaybackSelector(ReaderRegistry readers) {
         this.readers = readers;
@@ -56,9 +58,14 @@ final class PlaybackSelector implements PieceSelector {
             return relevantChunks.stream();
         }
         int[] order = orderOf(p, v);
+        // the end game: when all that is left is the web seeds', the peers may have it too. bt
+        // tells a peer it has nothing to ask for "not interested", and a seeder then chokes flux:
+        // a 1 MiB piece a reader waited on came from a 50 KiB/s server after 6 s while the peer,
+        // asked for it urgently, sent nothing
+        boolean onlyWebSeedsLeft = Arrays.stream(order).allMatch(piece -> fromWebSeeds.contains(piece) || fetchedUrgently.contains(piece));
         // bt pulls from this lazily and stops once it has claimed enough: what it pulled is all it may have asked for
         return Arrays.stream(order).filter(piece -> relevantChunks.get(piece) && !fetchedUrgently.contains(piece)
-                && !fromWebSeeds.contains(piece)).peek(offered::add);
+                && (onlyWebSeedsLeft || !fromWebSeeds.contains(piece) || alsoFromPeers.contains(piece))).peek(offered::add);
     }
 
     /** The pieces wanted now, most urgent first, without verified ones; none while paused or before the plan. */
@@ -79,6 +86,7 @@ final class PlaybackSelector implements PieceSelector {
         offered.remove(piece);
         fetchedUrgently.remove(piece);
         fromWebSeeds.remove(piece);
+        alsoFromPeers.remove(piece);
     }
 
     /** Pieces bt may have requested from some peer and that are not verified yet. */
@@ -89,6 +97,11 @@ final class PlaybackSelector implements PieceSelector {
     /** Pieces kept from bt while {@link UrgentRequests} fetches them; callers add and remove. */
     Set<Integer> fetchedUrgently() {
         return fetchedUrgently;
+    }
+
+    /** Pieces of {@link #fromWebSeeds} bt may ask peers for all the same; {@link WebSeedPieces} adds, verification removes. */
+    Set<Integer> alsoFromPeers() {
+        return alsoFromPeers;
     }
 
     /** Pieces kept from bt while a web seed fetches them; {@link WebSeeds} adds and removes. */

@@ -98,17 +98,27 @@ final class WebSeedPieces {
 
     /**
      * The first piece a reader waits on that no web seed fetches, alone: a seek's piece, for the
-     * connection kept for those, which would otherwise wait behind the runs the others read.
+     * connection kept for those, which would otherwise wait behind the runs the others read. A
+     * waited-on piece that a web seed does fetch is offered to bt's peers too
+     * ({@link PlaybackSelector#alsoFromPeers}): a peer may be faster, and with every piece left
+     * kept from it bt told the peer "not interested", which choked flux, and a 1 MiB piece waited
+     * 6 s for a 50 KiB/s server while the peer sent nothing.
      */
     synchronized int[] claimWaitedOn() {
         DataDescriptor d = descriptor.get();
+        int[] claimed = new int[0];
         for (int piece : waitedOn.pieces()) {
-            if (d != null && !d.getBitfield().isVerified(piece) && !selector.fromWebSeeds().contains(piece) && !ahead.contains(piece)) {
+            if (d == null || d.getBitfield().isVerified(piece)) {
+                continue;
+            }
+            if (selector.fromWebSeeds().contains(piece) || ahead.contains(piece)) {
+                selector.alsoFromPeers().add(piece);
+            } else if (claimed.length == 0) {
                 selector.fromWebSeeds().add(piece);
-                return new int[]{piece};
+                claimed = new int[]{piece};
             }
         }
-        return new int[0];
+        return claimed;
     }
 
     /** Lets peers or another web seed have the pieces again (those verified meanwhile are gone from the set already). */

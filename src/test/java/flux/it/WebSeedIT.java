@@ -167,24 +167,36 @@ class WebSeedIT {
 
     @Test
     void aSlowWebSeedBesideAPeerHoldsNoPieceBackFromIt() throws Exception {
+        // 2 MiB of 64 KiB pieces at 50 KiB/s take the server 40 s: a run that size, kept from
+        // the peer, made this stream take 42 s
+        String log = streamBesideASlowWebSeed(PIECE, 50);
+        // the head was still coming when bt was ready: kept from no peer
+        assertTrue(log.contains("come from what was fetched ahead, as they come"), log);
+    }
+
+    /**
+     * Streams a .torrent of {@code piece}-sized pieces from a libtorrent peer beside lighttpd at
+     * {@code kibPerSecond}; returns the stream's log. Not a speed test: the server would need
+     * minutes for the file, and the peer sends it in about a second, so a stream that waits on
+     * the server for anything but a piece or two takes over 20 s.
+     */
+    private String streamBesideASlowWebSeed(long piece, int kibPerSecond) throws Exception {
         Path data = Files.createDirectories(work.resolve("data"));
         Path video = Files.copy(Media.mp4MoovAtEnd(40, 2000), data.resolve("clip.mp4"));
         String seederAddress = Net.freshLoopback();
         int seederPort = Net.freePort(seederAddress);
-        try (Lighttpd server = Lighttpd.serveSlowly(work.resolve("httpd"), data, "127.0.0.1", 50);
-             LibtorrentSeeder seeder = LibtorrentSeeder.start(work, seederAddress, seederPort,
-                     torrentOf(video, List.of(server.url() + "clip.mp4")), data, 500)) {
-            long started = System.nanoTime();
-            String streamed = FluxRun.toStdout(work.resolve("stream.err"), FluxRun.streamArgs(work,
-                    work.resolve("clip.mp4.torrent").toString(), "--peer", seederAddress + ":" + seederPort, "-o", "-", "-v"));
-            long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
-            String log = Files.readString(work.resolve("stream.err"));
-            assertEquals(Tools.sha256(video), streamed, log);
-            // the head, 2 MiB at 50 KiB/s, was still coming when bt was ready: kept from no peer
-            assertTrue(log.contains("come from what was fetched ahead, as they come"), log);
-            // not a speed test: the server needs 40 s for 2 MiB, which a run of that size kept
-            // from the peer (42 s for this stream), and the peer sends the file in about one
-            assertTrue(seconds < 20, "the stream waited on the slow web seed: " + seconds + " s");
+        try (Lighttpd server = Lighttpd.serveSlowly(work.resolve("httpd"), data, "127.0.0.1", kibPerSecond)) {
+            Path torrent = torrentOf(video, List.of(server.url() + "clip.mp4"), piece);
+            try (LibtorrentSeeder seeder = LibtorrentSeeder.start(work, seederAddress, seederPort, torrent, data, 500)) {
+                long started = System.nanoTime();
+                String streamed = FluxRun.toStdout(work.resolve("stream.err"), FluxRun.streamArgs(work, torrent.toString(),
+                        "--peer", seederAddress + ":" + seederPort, "-o", "-", "-v"));
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+                String log = Files.readString(work.resolve("stream.err"));
+                assertEquals(Tools.sha256(video), streamed, log);
+                assertTrue(seconds < 20, "the stream waited on the slow web seed: " + seconds + " s");
+                return log;
+            }
         }
     }
 
@@ -214,7 +226,11 @@ class WebSeedIT {
 
     /** A .torrent of the content with these web seeds and no tracker. */
     private Path torrentOf(Path content, List<String> webSeeds) throws Exception {
-        TorrentCreator.Options options = new TorrentCreator.Options(List.of(), webSeeds, PIECE, false, null, null, "flux");
+        return torrentOf(content, webSeeds, PIECE);
+    }
+
+    private Path torrentOf(Path content, List<String> webSeeds, long piece) throws Exception {
+        TorrentCreator.Options options = new TorrentCreator.Options(List.of(), webSeeds, piece, false, null, null, "flux");
         return Files.write(work.resolve(content.getFileName() + ".torrent"), TorrentCreator.create(content, options).torrent());
     }
 }
