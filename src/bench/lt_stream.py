@@ -86,7 +86,6 @@ class Streamer:
         self.cache_bytes = 0
         self.pending_reads = set()
         self.running = True
-        threading.Thread(target=self._alerts, daemon=True, name="alerts").start()
 
     def _alerts(self):
         while self.running:
@@ -138,6 +137,9 @@ class Streamer:
         self.h.set_flags(lt.torrent_flags.sequential_download)
         self.window_pieces = max(1, (self.window_mib << 20) // self.plen)
         self._deadlines(self._piece_at(0))
+        # only now: started with the session, its wait_for_alert() crashed python3-libtorrent
+        # 2.0.8 (a segfault on this thread) in 3 of 20 starts while this one polled the status
+        threading.Thread(target=self._alerts, daemon=True, name="alerts").start()
         log(f"metadata: {self.path} {self.size} bytes, {self.npieces} pieces of {self.plen}")
 
     def _piece_at(self, pos):
