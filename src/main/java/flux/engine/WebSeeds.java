@@ -34,12 +34,12 @@ import java.util.function.Supplier;
  * Downloads pieces from a torrent's web seeds (BEP 19: plain HTTP servers with its files, such as
  * the Internet Archive's), for content that has few peers or none. A web seed is a peer that has
  * every piece and never chokes. Two connections to each read runs of pieces in playback order,
- * 2-8 MiB per Range request; a third reads only the piece a reader waits on, so that a seek does
- * not wait behind the others' runs ({@link WebSeedPieces} says which), and keeps a connection
- * open while idle. What {@link WebSeedHead} fetched before bt was ready goes to bt first. The bytes go to bt's data
- * path, which checks each piece against its hash as it does a peer's. A server that fails is asked
- * again after a pause (1, 5, 30, then 60 s); one that sends three pieces that do not match is no
- * longer asked.
+ * one piece to 8 MiB per Range request after the server's pace; a third reads only the piece a
+ * reader waits on, so that a seek does not wait behind the others' runs ({@link WebSeedPieces}
+ * says which), and keeps a connection open while idle. What {@link WebSeedHead} fetched before bt
+ * was ready goes to bt first. The bytes go to bt's data path, which checks each piece against its
+ * hash as it does a peer's. A server that fails is asked again after a pause (1, 5, 30, then
+ * 60 s); one that sends three pieces that do not match is no longer asked.
  */
 final class WebSeeds implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebSeeds.class);
