@@ -63,10 +63,11 @@ public final class EarlyEngine {
             return;
         }
         Reading r = reading.get();
-        if (!configures(CONFIGURED_ELSEWHERE)) {
+        ConfigDefaults config = configDefaults(); // read once: the config file is I/O on the way to the first byte
+        if (!configures(config, CONFIGURED_ELSEWHERE)) {
             Engine.startAhead(r.settings(), r.portChosenByUser(), r.input(), r.namedPeers());
         }
-        if (!r.list() && !configures(List.of("select", "list"))) {
+        if (!r.list() && !configures(config, List.of("select", "list"))) {
             WebSeedHead.start(r.input(), meta -> FileChooser.choose(meta, r.select()));
         }
     }
@@ -151,12 +152,20 @@ public final class EarlyEngine {
         }
     }
 
-    /** True when the environment or the config file sets one of these options (config-file keys) for `flux stream`. */
-    private static boolean configures(List<String> keys) {
+    /** The environment's and the config file's defaults; null when the file is malformed (the command reports it). */
+    private static ConfigDefaults configDefaults() {
         try {
-            return ConfigDefaults.fromSystem().setsAny("stream", keys);
+            return ConfigDefaults.fromSystem();
         } catch (RuntimeException e) {
-            return true; // a malformed config file: the command reports it
+            return null;
         }
+    }
+
+    /**
+     * True when the environment or the config file sets one of these options (config-file keys)
+     * for `flux stream`, or the file is malformed.
+     */
+    private static boolean configures(ConfigDefaults config, List<String> keys) {
+        return config == null || config.setsAny("stream", keys);
     }
 }

@@ -62,7 +62,9 @@ final class PlaybackSelector implements PieceSelector {
         // tells a peer it has nothing to ask for "not interested", and a seeder then chokes flux:
         // a 1 MiB piece a reader waited on came from a 50 KiB/s server after 6 s while the peer,
         // asked for it urgently, sent nothing
-        boolean onlyWebSeedsLeft = Arrays.stream(order).allMatch(piece -> fromWebSeeds.contains(piece) || fetchedUrgently.contains(piece));
+        // asked only while a web seed holds a piece: this runs whenever a peer has room for requests
+        boolean onlyWebSeedsLeft = !fromWebSeeds.isEmpty()
+                && Arrays.stream(order).allMatch(piece -> fromWebSeeds.contains(piece) || fetchedUrgently.contains(piece));
         // bt pulls from this lazily and stops once it has claimed enough: what it pulled is all it may have asked for
         return Arrays.stream(order).filter(piece -> relevantChunks.get(piece) && !fetchedUrgently.contains(piece)
                 && (onlyWebSeedsLeft || !fromWebSeeds.contains(piece) || alsoFromPeers.contains(piece))).peek(offered::add);

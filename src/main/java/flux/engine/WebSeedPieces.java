@@ -47,13 +47,12 @@ final class WebSeedPieces {
             return order;
         }
         BitSet wanted = bits(order);
-        BitSet waited = bits(waitedOn.pieces());
-        boolean alone = connectedPeers.getAsInt() == 0;
+        Now now = now();
         int most = (int) Math.max(1, bytes / pieceSize);
         for (int first : order) {
-            if (mayTake(first, alone, waited)) {
+            if (mayTake(first, now)) {
                 int last = first;
-                while (last + 1 - first < most && wanted.get(last + 1) && mayTake(last + 1, alone, waited)) {
+                while (last + 1 - first < most && wanted.get(last + 1) && mayTake(last + 1, now)) {
                     last++;
                 }
                 int[] run = new int[last - first + 1];
@@ -70,9 +69,8 @@ final class WebSeedPieces {
     /** Of these pieces, those a web seed may take now as {@link #claim(long)} would, all claimed. */
     synchronized int[] claim(int[] candidates) {
         BitSet wanted = bits(selector.order());
-        BitSet waited = bits(waitedOn.pieces());
-        boolean alone = connectedPeers.getAsInt() == 0;
-        int[] claimed = Arrays.stream(candidates).filter(p -> wanted.get(p) && mayTake(p, alone, waited)).toArray();
+        Now now = now();
+        int[] claimed = Arrays.stream(candidates).filter(p -> wanted.get(p) && mayTake(p, now)).toArray();
         for (int piece : claimed) {
             selector.fromWebSeeds().add(piece);
         }
@@ -155,10 +153,20 @@ final class WebSeedPieces {
      * bt's bitfield took it, so the bitfield is asked second): taking it by that order alone
      * fetched a run of pieces twice in 2 of 4 streams of a 64 KiB-piece torrent from lighttpd.
      */
-    private boolean mayTake(int piece, boolean alone, BitSet waited) {
-        if (selector.fromWebSeeds().contains(piece) || ahead.contains(piece) || verified(piece)) {
+    private boolean mayTake(int piece, Now now) {
+        if (selector.fromWebSeeds().contains(piece) || ahead.contains(piece)
+                || now.data() != null && now.data().getBitfield().isVerified(piece)) {
             return false;
         }
-        return alone || waited.get(piece) || !selector.offered().contains(piece) && !selector.fetchedUrgently().contains(piece);
+        return now.alone() || now.waited().get(piece)
+                || !selector.offered().contains(piece) && !selector.fetchedUrgently().contains(piece);
+    }
+
+    /** What {@link #mayTake} asks of the torrent, read once per claim rather than once per piece of the plan. */
+    private record Now(BitSet waited, boolean alone, DataDescriptor data) {
+    }
+
+    private Now now() {
+        return new Now(bits(waitedOn.pieces()), connectedPeers.getAsInt() == 0, descriptor.get());
     }
 }
